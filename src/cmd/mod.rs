@@ -1,0 +1,165 @@
+//! The command layer: clap definitions, one module per subcommand (groups as
+//! folders), the [`Context`] handed to every command, and error rendering.
+
+mod config;
+mod db;
+mod generate;
+mod output;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use boocoder::config::{Config, Env, Overrides};
+use boocoder::{Error, Exit};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+pub use output::{ColorChoice, Format, Output};
+
+const ABOUT: &str =
+    "Drive local coding agents (opencode, ACP agents) from scripts, CI, cron and the terminal";
+
+const LONG_ABOUT: &str = "\
+Drive local coding agents (opencode first, then any agent that speaks ACP) from \
+shell scripts, CI jobs, cron and the terminal.
+
+State lives in a database: SQLite at <data dir>/boocoder.db by default, PostgreSQL \
+when --db / BOOCODER_DATABASE_URL says postgres://. Configuration comes from flags, \
+then environment variables, then <config dir>/config.toml, then defaults.
+
+stdout carries data (text, or JSON with --format json|ndjson); stderr carries \
+messages, progress and errors.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "boocoder",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = exit_codes_help(),
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB
+    /// [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]
+    #[arg(long, global = true, value_name = "URL")]
+    pub db: Option<String>,
+
+    /// Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Output format on stdout
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "BOOCODER_FORMAT",
+        default_value_t = Format::Text,
+        hide_env_values = true
+    )]
+    pub format: Format,
+
+    /// Short for --format json
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// More messages on stderr (-v info, -vv debug, -vvv trace)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Only errors on stderr
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// When to color output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the effective configuration and where it comes from
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Inspect and migrate the state database
+    #[command(subcommand)]
+    Db(db::DbCommand),
+    /// Generate shell completions and man pages
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
+}
+
+fn exit_codes_help() -> String {
+    Exit::help_table()
+}
+
+/// What every command gets: the merged config and the output.
+pub struct Context {
+    pub config: Config,
+    pub out: Output,
+}
+
+/// Parse, run, render errors; returns the exit code.
+pub fn main() -> Exit {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return output::clap_error(e),
+    };
+    let out = Output::new(&cli.global);
+    output::init_tracing(&cli.global, &out);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            out.error(&anyhow::Error::new(e).context("cannot start the async runtime"));
+            return Exit::Runtime;
+        }
+    };
+    let result = runtime.block_on(async {
+        tokio::select! {
+            r = run(cli, &out) => r,
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted.into()),
+        }
+    });
+    // Do not wait for blocking tasks (a lock wait, a child's pipe) at exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
+        Ok(exit) => exit,
+        Err(e) => out.error(&e),
+    }
+}
+
+async fn run(cli: Cli, out: &Output) -> Result<Exit> {
+    if let Command::Generate(args) = &cli.command {
+        // Needs no config: generating completions must work anywhere.
+        return generate::run(args, Cli::command());
+    }
+    let overrides = Overrides {
+        database_url: cli.global.db.clone(),
+        config_file: cli.global.config.clone(),
+    };
+    let config = Config::load(&overrides, &Env::from_process())?;
+    let ctx = Context {
+        config,
+        out: out.clone(),
+    };
+    match &cli.command {
+        Command::Config(c) => config::run(&ctx, c).await,
+        Command::Db(c) => db::run(&ctx, c).await,
+        Command::Generate(_) => unreachable!("handled above"),
+    }
+}

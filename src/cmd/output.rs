@@ -1,0 +1,239 @@
+//! Rendering: stdout is data (text / json / ndjson), stderr is talk (messages,
+//! progress, errors). Also tracing setup and error classification.
+
+use std::io::{IsTerminal, Write};
+
+use boocoder::Exit;
+use boocoder::config::ConfigError;
+use boocoder::store::StoreError;
+use serde::Serialize;
+
+use super::GlobalArgs;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable text
+    Text,
+    /// One JSON document
+    Json,
+    /// One JSON object per line, each with a "type" field
+    Ndjson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Color when writing to a terminal and NO_COLOR is unset
+    Auto,
+    Always,
+    Never,
+}
+
+/// An error raised by a command, with its exit code and an optional hint.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub format: Format,
+    pub quiet: bool,
+    pub color_stdout: bool,
+    pub color_stderr: bool,
+}
+
+impl Output {
+    pub fn new(g: &GlobalArgs) -> Output {
+        let format = if g.json { Format::Json } else { g.format };
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = |tty: bool| match g.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Output {
+            format,
+            quiet: g.quiet,
+            color_stdout: color(std::io::stdout().is_terminal()),
+            color_stderr: color(std::io::stderr().is_terminal()),
+        }
+    }
+
+    pub fn is_text(&self) -> bool {
+        self.format == Format::Text
+    }
+
+    /// Print a result document: pretty JSON, or one ndjson line tagged with
+    /// `type` (added when the value is an object without one).
+    pub fn record<T: Serialize>(&self, kind: &str, value: &T) -> anyhow::Result<()> {
+        let mut v = serde_json::to_value(value)?;
+        match self.format {
+            Format::Json => self.stdout(&format!("{}\n", serde_json::to_string_pretty(&v)?)),
+            _ => {
+                if let Some(obj) = v.as_object_mut()
+                    && !obj.contains_key("type")
+                {
+                    let mut tagged = serde_json::Map::new();
+                    tagged.insert("type".into(), kind.into());
+                    tagged.extend(std::mem::take(obj));
+                    *obj = tagged;
+                }
+                self.stdout(&format!("{}\n", serde_json::to_string(&v)?))
+            }
+        }
+    }
+
+    /// Write to stdout; a closed pipe (`| head`) is not an error.
+    pub fn stdout(&self, s: &str) -> anyhow::Result<()> {
+        let mut out = std::io::stdout().lock();
+        match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            r => Ok(r?),
+        }
+    }
+
+    /// A message for people on stderr, unless --quiet.
+    pub fn info(&self, s: &str) {
+        if !self.quiet {
+            eprintln!("{s}");
+        }
+    }
+
+    pub fn style(&self, s: &str, code: &str) -> String {
+        if self.color_stdout {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// Print `error: ...` (and `hint: ...`) on stderr, plus a JSON error
+    /// record on stdout in json/ndjson mode; returns the exit code.
+    pub fn error(&self, err: &anyhow::Error) -> Exit {
+        let (exit, hint) = classify(err);
+        let message = error_message(err);
+        let (red, yellow, reset) = if self.color_stderr {
+            ("\x1b[1;31m", "\x1b[1;33m", "\x1b[0m")
+        } else {
+            ("", "", "")
+        };
+        eprintln!("{red}error:{reset} {message}");
+        if let Some(h) = &hint {
+            eprintln!("{yellow}hint:{reset} {h}");
+        }
+        if !self.is_text() {
+            let record = serde_json::json!({
+                "type": "error",
+                "kind": exit.kind(),
+                "message": message,
+                "hint": hint,
+                "exit_code": exit.code(),
+            });
+            let _ = self.stdout(&format!("{record}\n"));
+        }
+        exit
+    }
+}
+
+/// The exit code and hint of an error: the first error in the chain that
+/// knows its own.
+pub fn classify(err: &anyhow::Error) -> (Exit, Option<String>) {
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<CliError>() {
+            return (e.exit, e.hint.clone());
+        }
+        if let Some(e) = cause.downcast_ref::<boocoder::Error>() {
+            return (e.exit(), e.hint());
+        }
+        if let Some(e) = cause.downcast_ref::<ConfigError>() {
+            return (Exit::Usage, e.hint());
+        }
+        if let Some(e) = cause.downcast_ref::<StoreError>() {
+            return (e.exit(), e.hint());
+        }
+    }
+    (Exit::Runtime, None)
+}
+
+/// The error and its causes on one line, skipping a cause whose text the
+/// message already contains.
+fn error_message(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
+/// A clap parse failure: help and version go to stdout with exit 0; errors
+/// to stderr with exit 2 (and a JSON record when JSON output was asked for).
+pub fn clap_error(e: clap::Error) -> Exit {
+    use clap::error::ErrorKind;
+    let _ = e.print();
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Exit::Ok,
+        _ => {
+            if wants_json_from_raw_args() {
+                let rendered = e.to_string();
+                let first = rendered.lines().next().unwrap_or("invalid arguments");
+                let msg = first.strip_prefix("error: ").unwrap_or(first);
+                let record = serde_json::json!({
+                    "type": "error",
+                    "kind": Exit::Usage.kind(),
+                    "message": msg,
+                    "hint": "run `boocoder --help`",
+                    "exit_code": Exit::Usage.code(),
+                });
+                println!("{record}");
+            }
+            Exit::Usage
+        }
+    }
+}
+
+fn wants_json_from_raw_args() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    let json = |v: &str| v == "json" || v == "ndjson";
+    args.iter().any(|a| a == "--json")
+        || args.windows(2).any(|w| w[0] == "--format" && json(&w[1]))
+        || args
+            .iter()
+            .any(|a| a.strip_prefix("--format=").is_some_and(json))
+        || std::env::var("BOOCODER_FORMAT").is_ok_and(|v| json(&v))
+}
+
+/// Log to stderr: warnings by default, more with -v, errors only with -q;
+/// `BOOCODER_LOG` (an env-filter directive) overrides both.
+pub fn init_tracing(g: &GlobalArgs, out: &Output) {
+    let level = if g.quiet {
+        "error"
+    } else {
+        match g.verbose {
+            0 => "warn",
+            1 => "info",
+            2 => "debug",
+            _ => "trace",
+        }
+    };
+    let filter = std::env::var("BOOCODER_LOG")
+        .ok()
+        .and_then(|d| tracing_subscriber::EnvFilter::try_new(d).ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(format!("boocoder={level},warn")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(out.color_stderr)
+        .with_target(g.verbose >= 2)
+        .without_time()
+        .try_init();
+}

@@ -1,0 +1,122 @@
+//! Exit codes and the library's error type, in one place.
+
+use crate::config::ConfigError;
+use crate::store::StoreError;
+
+/// The process exit codes boocoder documents (README, `--help`) and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Exit {
+    /// The command did what was asked.
+    Ok,
+    /// A negative answer (nothing found, not running) or a failed turn.
+    No,
+    /// Bad usage or configuration: wrong flags, invalid config file, bad input.
+    Usage,
+    /// A runtime failure: agent, server, git or database.
+    Runtime,
+    /// Authentication required or refused.
+    Auth,
+    /// Interrupted (Ctrl-C / SIGINT).
+    Interrupted,
+}
+
+impl Exit {
+    /// Every exit code with its meaning, for `--help` and the README.
+    pub const ALL: [Exit; 6] = [
+        Exit::Ok,
+        Exit::No,
+        Exit::Usage,
+        Exit::Runtime,
+        Exit::Auth,
+        Exit::Interrupted,
+    ];
+
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::No => 1,
+            Exit::Usage => 2,
+            Exit::Runtime => 3,
+            Exit::Auth => 4,
+            Exit::Interrupted => 130,
+        }
+    }
+
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Ok => "success",
+            Exit::No => "negative answer (nothing found, not running) or the turn failed",
+            Exit::Usage => "usage or configuration error",
+            Exit::Runtime => "runtime error (agent, server, git, database)",
+            Exit::Auth => "authentication required or refused",
+            Exit::Interrupted => "interrupted (Ctrl-C)",
+        }
+    }
+
+    /// The `kind` field of a JSON error record.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Exit::Ok => "ok",
+            Exit::No => "negative",
+            Exit::Usage => "usage",
+            Exit::Runtime => "runtime",
+            Exit::Auth => "auth",
+            Exit::Interrupted => "interrupted",
+        }
+    }
+
+    /// The table printed at the end of `boocoder --help`.
+    pub fn help_table() -> String {
+        let mut s = String::from("Exit codes:\n");
+        for e in Exit::ALL {
+            s.push_str(&format!("  {:>3}  {}\n", e.code(), e.meaning()));
+        }
+        s
+    }
+}
+
+/// The library's error: every variant knows its exit code and, where it helps,
+/// a hint for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Bad input that is not a config problem (a malformed argument value).
+    #[error("{message}")]
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::Config(_) | Error::Usage { .. } => Exit::Usage,
+            Error::Store(e) => e.exit(),
+            Error::Interrupted => Exit::Interrupted,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Config(e) => e.hint(),
+            Error::Store(e) => e.hint(),
+            Error::Usage { hint, .. } => hint.clone(),
+            Error::Interrupted => None,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

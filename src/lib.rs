@@ -1,0 +1,15 @@
+//! boocoder: drive local coding agents (opencode, ACP agents) from scripts, CI,
+//! cron and the terminal.
+//!
+//! Every operation is a library call that works without the CLI; the `boocoder`
+//! binary (`src/cmd`) parses arguments, calls into this crate and renders the
+//! result. The library never prints.
+
+pub mod config;
+pub mod error;
+pub mod store;
+pub mod util;
+
+pub use config::Config;
+pub use error::{Error, Exit, Result};
+pub use store::Store;

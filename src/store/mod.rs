@@ -1,0 +1,467 @@
+//! The database: SQLite (embedded default) or PostgreSQL (shared between
+//! machines), behind one small enum. Queries are runtime queries written once
+//! for both backends (`$1` placeholders work in both); migrations live in
+//! `migrations/sqlite` and `migrations/postgres` with the same numbering and
+//! are applied on open.
+
+mod tables;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Serialize;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub use tables::*;
+
+use crate::config::mask_url_password;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// How long a writer waits for SQLite's lock before giving up.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long to wait for a PostgreSQL connection.
+pub const PG_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Which database engine a store uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
+}
+
+/// A database URL boocoder accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://PATH` or `sqlite:PATH`.
+    Sqlite(PathBuf),
+    /// `postgres://...` or `postgresql://...`.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<DatabaseUrl, StoreError> {
+        let bad = |reason: String| StoreError::BadUrl {
+            url: mask_url_password(url),
+            reason,
+        };
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            PgConnectOptions::from_str(url).map_err(|e| bad(e.to_string()))?;
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() || path.contains(":memory:") || path == "memory" {
+                return Err(bad(
+                    "give a file path (in-memory databases would lose everything at exit)".into(),
+                ));
+            }
+            return Ok(DatabaseUrl::Sqlite(
+                std::path::absolute(path).unwrap_or_else(|_| PathBuf::from(path)),
+            ));
+        }
+        Err(bad(
+            "expected sqlite://PATH or postgres://USER@HOST/DB".into()
+        ))
+    }
+}
+
+/// A store failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("invalid database URL `{url}`: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("cannot open database {url}: {source}")]
+    Connect {
+        url: String,
+        backend: Backend,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot create {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot migrate database {url}: {source}")]
+    Migrate {
+        url: String,
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
+    #[error("database {url} has migrations this boocoder does not know ({versions:?})")]
+    NewerSchema { url: String, versions: Vec<i64> },
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error("stored {what} is not valid JSON: {source}")]
+    Json {
+        what: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl StoreError {
+    pub fn exit(&self) -> crate::Exit {
+        match self {
+            StoreError::BadUrl { .. } => crate::Exit::Usage,
+            StoreError::Connect {
+                source: sqlx::Error::Database(e),
+                ..
+            } if is_auth_failure(e.code().as_deref()) => crate::Exit::Auth,
+            _ => crate::Exit::Runtime,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            StoreError::BadUrl { .. } => Some(
+                "use --db sqlite:///path/to/boocoder.db or --db postgres://user@host:5432/db"
+                    .into(),
+            ),
+            StoreError::Connect { .. } if self.exit() == crate::Exit::Auth => {
+                Some("check the user name and password in the database URL".into())
+            }
+            StoreError::Connect {
+                backend: Backend::Postgres,
+                url,
+                ..
+            } => Some(format!(
+                "is PostgreSQL running and reachable at {url}? check --db / BOOCODER_DATABASE_URL"
+            )),
+            StoreError::Connect {
+                backend: Backend::Sqlite,
+                ..
+            }
+            | StoreError::Io { .. } => Some(
+                "check that the data directory is writable (BOOCODER_DATA_DIR) or pass --db".into(),
+            ),
+            StoreError::NewerSchema { .. } => {
+                Some("a newer boocoder migrated this database: upgrade boocoder".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// PostgreSQL's SQLSTATEs for bad passwords and unknown roles.
+fn is_auth_failure(code: Option<&str>) -> bool {
+    matches!(code, Some("28P01" | "28000"))
+}
+
+/// Whether opening a store applies pending migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Migrate {
+    Auto,
+    Skip,
+}
+
+/// One migration and whether the database has it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrationStatus {
+    pub version: i64,
+    pub description: String,
+    pub applied: bool,
+    /// The database has it, but with a different checksum than this build.
+    pub checksum_mismatch: bool,
+}
+
+/// The database behind boocoder's state.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite { pool: SqlitePool, path: PathBuf },
+    Postgres { pool: PgPool, url: String },
+}
+
+/// Run the same body against whichever pool the store holds; the body is
+/// type-checked once per backend.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite { pool: $pool, .. } => $body,
+            $crate::store::Store::Postgres { pool: $pool, .. } => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+impl Store {
+    /// Open (creating a SQLite file on first use) and, with [`Migrate::Auto`],
+    /// apply pending migrations. A failed first open of a SQLite database
+    /// leaves no file behind.
+    pub async fn open(url: &str, migrate: Migrate) -> Result<Store, StoreError> {
+        match DatabaseUrl::parse(url)? {
+            DatabaseUrl::Sqlite(path) => Self::open_sqlite(&path, migrate).await,
+            DatabaseUrl::Postgres(url) => Self::open_postgres(&url, migrate).await,
+        }
+    }
+
+    async fn open_sqlite(path: &Path, migrate: Migrate) -> Result<Store, StoreError> {
+        let existed = path.exists();
+        let created_dirs = create_parent_dirs(path)?;
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let connected = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(SQLITE_BUSY_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Connect {
+                url: path.display().to_string(),
+                backend: Backend::Sqlite,
+                source,
+            })
+            .map(|pool| Store::Sqlite {
+                pool,
+                path: path.to_path_buf(),
+            });
+        let result = match connected {
+            Ok(store) if migrate == Migrate::Auto => match store.migrate().await {
+                Ok(_) => Ok(store),
+                Err(e) => {
+                    store.close().await;
+                    Err(e)
+                }
+            },
+            other => other,
+        };
+        if result.is_err() && !existed {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut p = path.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(p));
+            }
+            for dir in created_dirs.iter().rev() {
+                let _ = std::fs::remove_dir(dir);
+            }
+        }
+        result
+    }
+
+    async fn open_postgres(url: &str, migrate: Migrate) -> Result<Store, StoreError> {
+        use sqlx::Connection as _;
+        let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl {
+            url: mask_url_password(url),
+            reason: e.to_string(),
+        })?;
+        let connect_err = |source| StoreError::Connect {
+            url: mask_url_password(url),
+            backend: Backend::Postgres,
+            source,
+        };
+        // One direct connection first: a pool would retry until its timeout
+        // and report only "timed out", hiding "connection refused" or a
+        // wrong password.
+        let probe = tokio::time::timeout(
+            PG_CONNECT_TIMEOUT,
+            sqlx::PgConnection::connect_with(&options),
+        )
+        .await
+        .map_err(|_| connect_err(sqlx::Error::PoolTimedOut))?
+        .map_err(connect_err)?;
+        probe.close().await.map_err(connect_err)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(PG_CONNECT_TIMEOUT)
+            .connect_lazy_with(options);
+        let store = Store::Postgres {
+            pool,
+            url: url.to_string(),
+        };
+        if migrate == Migrate::Auto {
+            store.migrate().await?;
+        }
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite { .. } => Backend::Sqlite,
+            Store::Postgres { .. } => Backend::Postgres,
+        }
+    }
+
+    /// The URL, with any password masked.
+    pub fn display_url(&self) -> String {
+        match self {
+            Store::Sqlite { path, .. } => format!("sqlite://{}", path.display()),
+            Store::Postgres { url, .. } => mask_url_password(url),
+        }
+    }
+
+    /// Apply pending migrations; returns the versions applied now.
+    ///
+    /// PostgreSQL serialises concurrent migrators with an advisory lock (sqlx
+    /// does that); for SQLite, an exclusive file lock on the database file
+    /// keeps two first-time processes from applying the same migration twice.
+    pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        let before = self.applied_versions().await?;
+        let migrate_err = |source| StoreError::Migrate {
+            url: self.display_url(),
+            source,
+        };
+        match self {
+            Store::Sqlite { pool, path } => {
+                let lock = std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(path)
+                    .map_err(|source| StoreError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                let lock = tokio::task::spawn_blocking(move || lock.lock().map(|_| lock))
+                    .await
+                    .expect("lock task")
+                    .map_err(|source| StoreError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                let r = SQLITE_MIGRATIONS.run(pool).await.map_err(migrate_err);
+                drop(lock);
+                r?;
+            }
+            Store::Postgres { pool, .. } => {
+                POSTGRES_MIGRATIONS.run(pool).await.map_err(migrate_err)?;
+            }
+        }
+        let after = self.applied_versions().await?;
+        Ok(after
+            .into_iter()
+            .map(|(v, _)| v)
+            .filter(|v| !before.iter().any(|(b, _)| b == v))
+            .collect())
+    }
+
+    /// The migrations this build knows for `backend`, all marked pending.
+    pub fn known_migrations(backend: Backend) -> Vec<MigrationStatus> {
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration())
+            .map(|m| MigrationStatus {
+                version: m.version,
+                description: m.description.to_string(),
+                applied: false,
+                checksum_mismatch: false,
+            })
+            .collect()
+    }
+
+    /// Every migration this build knows, and whether the database has it.
+    pub async fn migration_status(&self) -> Result<Vec<MigrationStatus>, StoreError> {
+        let applied = self.applied_versions().await?;
+        let unknown: Vec<i64> = applied
+            .iter()
+            .map(|(v, _)| *v)
+            .filter(|v| {
+                !Self::known_migrations(self.backend())
+                    .iter()
+                    .any(|m| m.version == *v)
+            })
+            .collect();
+        if !unknown.is_empty() {
+            return Err(StoreError::NewerSchema {
+                url: self.display_url(),
+                versions: unknown,
+            });
+        }
+        let checksums = match self {
+            Store::Sqlite { .. } => &SQLITE_MIGRATIONS,
+            Store::Postgres { .. } => &POSTGRES_MIGRATIONS,
+        };
+        Ok(Self::known_migrations(self.backend())
+            .into_iter()
+            .map(|mut m| {
+                let stored = applied.iter().find(|(v, _)| *v == m.version);
+                let ours = checksums.iter().find(|k| k.version == m.version);
+                m.applied = stored.is_some();
+                m.checksum_mismatch =
+                    matches!((stored, ours), (Some((_, c)), Some(k)) if c[..] != k.checksum[..]);
+                m
+            })
+            .collect())
+    }
+
+    /// (version, checksum) of every successfully applied migration; empty when
+    /// the database was never migrated.
+    async fn applied_versions(&self) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+        let exists: bool = match self {
+            Store::Sqlite { pool, .. } => sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
+            )
+            .fetch_one(pool)
+            .await?,
+            Store::Postgres { pool, .. } => {
+                sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+                    .fetch_one(pool)
+                    .await?
+            }
+        };
+        if !exists {
+            return Ok(Vec::new());
+        }
+        Ok(with_pool!(self, pool => sqlx::query_as(
+            "SELECT version, checksum FROM _sqlx_migrations WHERE success ORDER BY version"
+        )
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Close every pooled connection (waits for in-flight queries).
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// Create the missing ancestors of `path`'s parent; returns the directories
+/// created, outermost first, so a failed first open can remove them again.
+fn create_parent_dirs(path: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let mut missing = Vec::new();
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d.as_os_str().is_empty() || d.exists() {
+            break;
+        }
+        missing.push(d.to_path_buf());
+        dir = d.parent();
+    }
+    missing.reverse();
+    for d in &missing {
+        if let Err(source) = std::fs::create_dir(d)
+            && source.kind() != std::io::ErrorKind::AlreadyExists
+        {
+            return Err(StoreError::Io {
+                path: d.clone(),
+                source,
+            });
+        }
+    }
+    Ok(missing)
+}
