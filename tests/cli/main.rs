@@ -1,6 +1,10 @@
-//! The one integration-test binary: every test drives real processes (the
-//! `boocoder` binary, git, PostgreSQL, opencode, a scripted model server).
+//! The one integration-test binary: every test drives real processes or
+//! services (the `boocoder` binary, git, PostgreSQL, opencode, a scripted
+//! model server).
 
+mod cli;
 mod model_server;
 mod opencode;
 mod smoke_opencode;
+mod store;
+mod support;
