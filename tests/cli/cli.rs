@@ -9,8 +9,20 @@ use crate::support::{PgSchema, TestEnv};
 fn help_lists_commands_and_exit_codes() {
     let env = TestEnv::new();
     let run = env.run(&["--help"]).expect(0);
-    for needle in ["config", "db", "Exit codes:", "130", "--format", "--db", "BOOCODER_DATABASE_URL"] {
-        assert!(run.stdout.contains(needle), "--help lacks {needle:?}:\n{}", run.stdout);
+    for needle in [
+        "config",
+        "db",
+        "Exit codes:",
+        "130",
+        "--format",
+        "--db",
+        "BOOCODER_DATABASE_URL",
+    ] {
+        assert!(
+            run.stdout.contains(needle),
+            "--help lacks {needle:?}:\n{}",
+            run.stdout
+        );
     }
     assert!(!run.stdout.contains("generate"), "generate is hidden");
     let run = env.run(&["db", "--help"]).expect(0);
@@ -21,9 +33,19 @@ fn help_lists_commands_and_exit_codes() {
 fn unknown_format_is_a_usage_error() {
     let env = TestEnv::new();
     let run = env.run(&["--format", "yaml", "config", "show"]).expect(2);
-    assert!(run.stderr.contains("invalid value 'yaml'"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("invalid value 'yaml'"),
+        "{}",
+        run.stderr
+    );
     // An invalid BOOCODER_FORMAT is refused the same way.
-    let run = env.run_with(env.cmd().env("BOOCODER_FORMAT", "xml").args(["config", "show"])).expect(2);
+    let run = env
+        .run_with(
+            env.cmd()
+                .env("BOOCODER_FORMAT", "xml")
+                .args(["config", "show"]),
+        )
+        .expect(2);
     assert!(run.stderr.contains("xml"), "{}", run.stderr);
 }
 
@@ -49,10 +71,17 @@ fn config_show_defaults_and_sources() {
     assert_eq!(v["server"]["keep"], false);
     assert_eq!(v["config_file_loaded"], false);
     assert_eq!(v["sources"]["database_url"], "default");
-    assert_eq!(v["worktree_root"], env.data_dir().join("worktrees").display().to_string());
+    assert_eq!(
+        v["worktree_root"],
+        env.data_dir().join("worktrees").display().to_string()
+    );
     // Text output names each value's source.
     let run = env.run(&["config", "show"]).expect(0);
-    assert!(run.stdout.contains("watchdog_seconds = 180  # default"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("watchdog_seconds = 180  # default"),
+        "{}",
+        run.stdout
+    );
     // Reading the config creates no database.
     assert!(!db.exists());
 }
@@ -64,7 +93,11 @@ fn precedence_is_flag_env_file_default() {
         "database_url = \"sqlite:///from/file.db\"\nllama_swap_url = \"http://file:1\"\nwatchdog_seconds = 7\n\
          default_model = \"qwen\"\n[server]\nkeep = true\n[providers.mine]\ntransport = \"acp\"\nlaunch_command = \"my-agent --acp\"\n",
     );
-    let show = |cmd: &mut std::process::Command| env.run_with(cmd.args(["config", "show", "--json"])).expect(0).json();
+    let show = |cmd: &mut std::process::Command| {
+        env.run_with(cmd.args(["config", "show", "--json"]))
+            .expect(0)
+            .json()
+    };
 
     let v = show(&mut env.cmd());
     assert_eq!(v["database_url"], "sqlite:///from/file.db");
@@ -73,16 +106,25 @@ fn precedence_is_flag_env_file_default() {
     assert_eq!(v["watchdog_seconds"], 7);
     assert_eq!(v["default_model"], "qwen");
     assert_eq!(v["server"]["keep"], true);
-    assert_eq!(v["providers"]["mine"]["launch_command"], serde_json::json!(["my-agent", "--acp"]));
+    assert_eq!(
+        v["providers"]["mine"]["launch_command"],
+        serde_json::json!(["my-agent", "--acp"])
+    );
 
     let v = show(
         env.cmd()
             .env("BOOCODER_DATABASE_URL", "postgres://u:hunter2@db:5432/x")
             .env("LLAMA_SWAP_URL", "http://env:2/"),
     );
-    assert_eq!(v["database_url"], "postgres://u:****@db:5432/x", "password masked");
+    assert_eq!(
+        v["database_url"], "postgres://u:****@db:5432/x",
+        "password masked"
+    );
     assert_eq!(v["sources"]["database_url"], "env BOOCODER_DATABASE_URL");
-    assert_eq!(v["llama_swap_url"], "http://env:2", "trailing slash trimmed");
+    assert_eq!(
+        v["llama_swap_url"], "http://env:2",
+        "trailing slash trimmed"
+    );
 
     let v = show(
         env.cmd()
@@ -98,17 +140,33 @@ fn precedence_is_flag_env_file_default() {
 fn config_path_and_explicit_config_file() {
     let env = TestEnv::new();
     let run = env.run(&["config", "path"]).expect(0);
-    assert_eq!(run.stdout.trim(), env.config_dir().join("config.toml").display().to_string());
+    assert_eq!(
+        run.stdout.trim(),
+        env.config_dir().join("config.toml").display().to_string()
+    );
 
     let other = env.path().join("other.toml");
     std::fs::write(&other, "watchdog_seconds = 9\n").unwrap();
     let v = env
-        .run_with(env.cmd().env("BOOCODER_CONFIG", &other).args(["config", "show", "--json"]))
+        .run_with(
+            env.cmd()
+                .env("BOOCODER_CONFIG", &other)
+                .args(["config", "show", "--json"]),
+        )
         .expect(0)
         .json();
     assert_eq!(v["watchdog_seconds"], 9);
     assert_eq!(v["config_file_loaded"], true);
-    let v = env.run(&["--config", other.to_str().unwrap(), "config", "path", "--json"]).expect(0).json();
+    let v = env
+        .run(&[
+            "--config",
+            other.to_str().unwrap(),
+            "config",
+            "path",
+            "--json",
+        ])
+        .expect(0)
+        .json();
     assert_eq!(v["config_file"], other.display().to_string());
     assert_eq!(v["exists"], true);
 }
@@ -120,7 +178,12 @@ fn invalid_config_names_file_key_and_line() {
     let run = env.run(&["config", "show"]).expect(2);
     let first = run.stderr.lines().next().unwrap_or_default();
     assert!(first.starts_with("error: "), "{}", run.stderr);
-    for needle in [file.display().to_string().as_str(), "line 4", "`server.keep`", "boolean"] {
+    for needle in [
+        file.display().to_string().as_str(),
+        "line 4",
+        "`server.keep`",
+        "boolean",
+    ] {
         assert!(first.contains(needle), "missing {needle:?} in {first}");
     }
     assert!(run.stderr.contains("hint: "), "{}", run.stderr);
@@ -129,12 +192,19 @@ fn invalid_config_names_file_key_and_line() {
     let run = env.run(&["--json", "config", "show"]).expect(2);
     let rec = run.json();
     let msg = rec["message"].as_str().unwrap();
-    assert!(msg.contains("line 2") && msg.contains("`watchdog_secs`") && msg.contains("unknown field"), "{msg}");
+    assert!(
+        msg.contains("line 2") && msg.contains("`watchdog_secs`") && msg.contains("unknown field"),
+        "{msg}"
+    );
     assert_eq!(rec["kind"], "usage");
 
     env.write_config("[providers.x]\nmodels = 3\n");
     let run = env.run(&["config", "show"]).expect(2);
-    assert!(run.stderr.contains("`providers.x.models`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`providers.x.models`"),
+        "{}",
+        run.stderr
+    );
 
     env.write_config("this is not toml\n");
     env.run(&["config", "show"]).expect(2);
@@ -154,20 +224,34 @@ fn unreadable_or_missing_config_is_exit_2() {
     // A directory where the file should be cannot be read (root ignores modes).
     std::fs::create_dir_all(env.config_dir().join("config.toml")).unwrap();
     let run = env.run(&["config", "show"]).expect(2);
-    assert!(run.stderr.contains("cannot read config file"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot read config file"),
+        "{}",
+        run.stderr
+    );
 
-    let run = env.run(&["--config", "/nonexistent/boocoder.toml", "config", "show"]).expect(2);
+    let run = env
+        .run(&["--config", "/nonexistent/boocoder.toml", "config", "show"])
+        .expect(2);
     assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
 }
 
 #[test]
 fn bad_database_url_is_exit_2_with_json_record() {
     let env = TestEnv::new();
-    for url in ["mysql://root@localhost/x", "nonsense", "sqlite::memory:", "postgres://u@h:notaport/db"] {
+    for url in [
+        "mysql://root@localhost/x",
+        "nonsense",
+        "sqlite::memory:",
+        "postgres://u@h:notaport/db",
+    ] {
         let run = env.run(&["--db", url, "--json", "db", "status"]).expect(2);
         let rec = run.json();
         assert_eq!(rec["type"], "error", "{url}");
-        assert!(rec["message"].as_str().unwrap().contains("database"), "{url}: {rec}");
+        assert!(
+            rec["message"].as_str().unwrap().contains("database"),
+            "{url}: {rec}"
+        );
         assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
     }
 }
@@ -176,17 +260,36 @@ fn bad_database_url_is_exit_2_with_json_record() {
 fn unreachable_postgres_is_exit_3_with_hint() {
     let env = TestEnv::new();
     // Port 9 on loopback: nothing listens, the connection is refused at once.
-    let run = env.run(&["--db", "postgres://postgres@127.0.0.1:9/test", "db", "migrate"]).expect(3);
+    let run = env
+        .run(&[
+            "--db",
+            "postgres://postgres@127.0.0.1:9/test",
+            "db",
+            "migrate",
+        ])
+        .expect(3);
     assert!(run.stderr.contains("Connection refused"), "{}", run.stderr);
-    assert!(run.stderr.contains("hint: is PostgreSQL running"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("hint: is PostgreSQL running"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn unknown_postgres_role_is_exit_4() {
     let env = TestEnv::new();
-    let url = crate::support::pg_base_url().replacen("postgres://postgres@", "postgres://no_such_role_boocoder@", 1);
+    let url = crate::support::pg_base_url().replacen(
+        "postgres://postgres@",
+        "postgres://no_such_role_boocoder@",
+        1,
+    );
     let run = env.run(&["--db", &url, "db", "status"]).expect(4);
-    assert!(run.stderr.contains("no_such_role_boocoder"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no_such_role_boocoder"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -197,14 +300,28 @@ fn failed_first_sqlite_open_leaves_nothing_behind() {
     // after the database file was created.
     std::fs::create_dir_all(dir.join("x.db-wal")).unwrap();
     let db = dir.join("x.db");
-    let run = env.run(&["--db", &format!("sqlite://{}", db.display()), "db", "migrate"]).expect(3);
+    let run = env
+        .run(&[
+            "--db",
+            &format!("sqlite://{}", db.display()),
+            "db",
+            "migrate",
+        ])
+        .expect(3);
     assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
     assert!(!db.exists(), "partial database file left behind");
 
     // A data directory that cannot be created: nothing is created anywhere.
     let blocker = env.path().join("file");
     std::fs::write(&blocker, "").unwrap();
-    let run = env.run(&["--db", &format!("sqlite://{}/sub/x.db", blocker.display()), "db", "migrate"]).expect(3);
+    let run = env
+        .run(&[
+            "--db",
+            &format!("sqlite://{}/sub/x.db", blocker.display()),
+            "db",
+            "migrate",
+        ])
+        .expect(3);
     assert!(run.stderr.contains("cannot create"), "{}", run.stderr);
 }
 
@@ -224,11 +341,24 @@ fn sqlite_db_created_on_first_use_with_status_and_migrate() {
     let v = env.run(&["db", "migrate", "--json"]).expect(0).json();
     assert_eq!(v["applied"], serde_json::json!([]));
 
-    let v = env.run(&["db", "status", "--format", "json"]).expect(0).json();
+    let v = env
+        .run(&["db", "status", "--format", "json"])
+        .expect(0)
+        .json();
     assert_eq!(v["pending"], 0);
-    assert!(v["migrations"].as_array().unwrap().iter().all(|m| m["applied"] == true));
+    assert!(
+        v["migrations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["applied"] == true)
+    );
     let run = env.run(&["db", "status"]).expect(0);
-    assert!(run.stdout.contains("backend: sqlite") && run.stdout.contains("applied"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("backend: sqlite") && run.stdout.contains("applied"),
+        "{}",
+        run.stdout
+    );
 
     let run = env.run(&["db", "status", "--format", "ndjson"]).expect(0);
     assert_eq!(run.stdout.lines().count(), 1);
@@ -240,21 +370,38 @@ fn sqlite_db_created_on_first_use_with_status_and_migrate() {
 fn postgres_status_migrate_and_masked_url() {
     let env = TestEnv::new();
     let schema = PgSchema::new();
-    let v = env.run(&["--db", &schema.url, "db", "status", "--json"]).expect(0).json();
+    let v = env
+        .run(&["--db", &schema.url, "db", "status", "--json"])
+        .expect(0)
+        .json();
     assert_eq!(v["backend"], "postgres");
     assert!(v["pending"].as_u64().unwrap() >= 1);
     let v = env
-        .run_with(env.cmd().env("BOOCODER_DATABASE_URL", &schema.url).args(["db", "migrate", "--json"]))
+        .run_with(
+            env.cmd()
+                .env("BOOCODER_DATABASE_URL", &schema.url)
+                .args(["db", "migrate", "--json"]),
+        )
         .expect(0)
         .json();
     assert_eq!(v["applied"], serde_json::json!([1]));
-    let v = env.run(&["--db", &schema.url, "db", "status", "--json"]).expect(0).json();
+    let v = env
+        .run(&["--db", &schema.url, "db", "status", "--json"])
+        .expect(0)
+        .json();
     assert_eq!(v["pending"], 0);
 
     // A password in the URL never reaches the output.
-    let with_password = schema.url.replacen("postgres://postgres@", "postgres://postgres:s3cret@", 1);
+    let with_password =
+        schema
+            .url
+            .replacen("postgres://postgres@", "postgres://postgres:s3cret@", 1);
     let run = env.run(&["--db", &with_password, "db", "status"]).expect(0);
-    assert!(!run.stdout.contains("s3cret") && run.stdout.contains("****"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("s3cret") && run.stdout.contains("****"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -263,22 +410,42 @@ fn generated_completions_and_man_pages_are_in_sync() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let comp = env.path().join("completions");
     let man = env.path().join("man");
-    env.run(&["generate", "completions", "all", "--dir", comp.to_str().unwrap()]).expect(0);
-    env.run(&["generate", "man", man.to_str().unwrap()]).expect(0);
+    env.run(&[
+        "generate",
+        "completions",
+        "all",
+        "--dir",
+        comp.to_str().unwrap(),
+    ])
+    .expect(0);
+    env.run(&["generate", "man", man.to_str().unwrap()])
+        .expect(0);
     let hint = "run: cargo run -- generate completions all --dir completions && cargo run -- generate man man";
     for (fresh, committed) in [(comp, root.join("completions")), (man, root.join("man"))] {
         let list = |d: &Path| {
             let mut v: Vec<String> = std::fs::read_dir(d)
-                .map(|r| r.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+                .map(|r| {
+                    r.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
                 .unwrap_or_default();
             v.sort();
             v
         };
-        assert_eq!(list(&fresh), list(&committed), "{} is out of date; {hint}", committed.display());
+        assert_eq!(
+            list(&fresh),
+            list(&committed),
+            "{} is out of date; {hint}",
+            committed.display()
+        );
         for name in list(&fresh) {
             let a = std::fs::read(fresh.join(&name)).unwrap();
             let b = std::fs::read(committed.join(&name)).unwrap();
-            assert!(a == b, "{}/{name} is out of date; {hint}", committed.display());
+            assert!(
+                a == b,
+                "{}/{name} is out of date; {hint}",
+                committed.display()
+            );
         }
     }
     // One man page per command, the hidden generator excluded.

@@ -45,9 +45,14 @@ pub enum Step {
     /// away or the server is dropped.
     Stall,
     /// Answer with this status and an OpenAI-style error body instead of a
-    /// stream. Only `Delay` steps before it take effect; everything else in
-    /// the script is ignored.
-    HttpError { status: u16, message: String },
+    /// stream, with a `retry-after-ms` header when `retry_after` is set.
+    /// Only `Delay` steps before it take effect; everything else in the
+    /// script is ignored.
+    HttpError {
+        status: u16,
+        message: String,
+        retry_after: Option<Duration>,
+    },
     /// A `data:` line that is not JSON.
     Malformed,
 }
@@ -95,6 +100,24 @@ impl Script {
         self.steps.push(Step::HttpError {
             status,
             message: message.to_string(),
+            retry_after: None,
+        });
+        self
+    }
+
+    /// An HTTP error that tells the client when to retry (`retry-after-ms`).
+    /// opencode 1.18.33 retries 5xx (and "overloaded"-like messages) up to 5
+    /// times, 2 s, 4 s, 8 s... apart unless the response says otherwise.
+    pub fn http_error_retry_after(
+        mut self,
+        status: u16,
+        message: &str,
+        retry_after: Duration,
+    ) -> Script {
+        self.steps.push(Step::HttpError {
+            status,
+            message: message.to_string(),
+            retry_after: Some(retry_after),
         });
         self
     }
@@ -111,13 +134,17 @@ impl Script {
     }
 
     /// The delays before the first `HttpError`, and that error, if any.
-    fn http_error_step(&self) -> Option<(Duration, u16, String)> {
+    fn http_error_step(&self) -> Option<(Duration, u16, String, Option<Duration>)> {
         let mut waited = Duration::ZERO;
         for step in &self.steps {
             match step {
                 Step::Delay(d) => waited += *d,
-                Step::HttpError { status, message } => {
-                    return Some((waited, *status, message.clone()));
+                Step::HttpError {
+                    status,
+                    message,
+                    retry_after,
+                } => {
+                    return Some((waited, *status, message.clone(), *retry_after));
                 }
                 _ => {}
             }
@@ -279,9 +306,16 @@ async fn chat_completions(State(state): State<AppState>, body: Bytes) -> Respons
         }
     };
 
-    if let Some((wait, status, message)) = script.http_error_step() {
+    if let Some((wait, status, message, retry_after)) = script.http_error_step() {
         tokio::time::sleep(wait).await;
-        return error_response(status, &message);
+        let mut response = error_response(status, &message);
+        if let Some(after) = retry_after {
+            response.headers_mut().insert(
+                "retry-after-ms",
+                header::HeaderValue::from(after.as_millis() as u64),
+            );
+        }
+        return response;
     }
     if stream {
         stream_response(script, model)
@@ -551,4 +585,214 @@ async fn complete_response(script: Script, model: String) -> Response {
         "usage": usage(tokens),
     }))
     .into_response()
+}
+
+/// The model server on its own, through plain HTTP.
+mod tests {
+    use super::*;
+
+    async fn post(server: &ModelServer, body: Value) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(format!("{}/v1/chat/completions", server.url()))
+            .json(&body)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .expect("post chat completion")
+    }
+
+    fn agent_body(stream: bool) -> Value {
+        json!({
+            "model": "m1",
+            "stream": stream,
+            "messages": [{"role": "user", "content": "hi"}],
+            "tools": [{"type": "function", "function": {"name": "write", "parameters": {}}}],
+        })
+    }
+
+    /// The `data:` payloads of an SSE body.
+    fn sse_data(body: &str) -> Vec<String> {
+        body.lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn lists_models() {
+        let server = ModelServer::start(&["m1", "m2"]);
+        let body: Value = reqwest::get(format!("{}/v1/models", server.url()))
+            .await
+            .expect("get models")
+            .json()
+            .await
+            .expect("models json");
+        assert_eq!(body["object"], "list");
+        let ids: Vec<&str> = body["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .map(|m| m["id"].as_str().expect("id"))
+            .collect();
+        assert_eq!(ids, ["m1", "m2"]);
+        assert_eq!(body["data"][0]["owned_by"], "scripted");
+    }
+
+    #[tokio::test]
+    async fn streams_a_script() {
+        let server = ModelServer::start(&["m1"]);
+        server.push(
+            Script::new()
+                .reasoning("Let me think.")
+                .delay(Duration::from_millis(20))
+                .text("Hello there, world.")
+                .tool_call("write", json!({"filePath": "/tmp/x", "content": "hi\n"})),
+        );
+        let resp = post(&server, agent_body(true)).await;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(
+            resp.headers()[header::CONTENT_TYPE.as_str()],
+            "text/event-stream"
+        );
+        let data = sse_data(&resp.text().await.expect("body"));
+        assert_eq!(data.last().map(String::as_str), Some("[DONE]"));
+        let chunks: Vec<Value> = data[..data.len() - 1]
+            .iter()
+            .map(|d| serde_json::from_str(d).expect("chunk JSON"))
+            .collect();
+        let (mut text, mut reasoning, mut args) = (String::new(), String::new(), String::new());
+        let mut text_chunks = 0;
+        for c in &chunks {
+            assert_eq!(c["object"], "chat.completion.chunk");
+            let delta = &c["choices"][0]["delta"];
+            if let Some(t) = delta["content"].as_str().filter(|t| !t.is_empty()) {
+                text.push_str(t);
+                text_chunks += 1;
+            }
+            if let Some(r) = delta["reasoning_content"].as_str() {
+                reasoning.push_str(r);
+            }
+            if let Some(calls) = delta["tool_calls"].as_array() {
+                assert_eq!(calls[0]["index"], 0);
+                args.push_str(calls[0]["function"]["arguments"].as_str().unwrap_or(""));
+            }
+        }
+        assert_eq!(text, "Hello there, world.");
+        assert_eq!(text_chunks, 3);
+        assert_eq!(reasoning, "Let me think.");
+        let args: Value = serde_json::from_str(&args).expect("arguments JSON");
+        assert_eq!(args, json!({"filePath": "/tmp/x", "content": "hi\n"}));
+        let last = chunks.last().expect("final chunk");
+        assert_eq!(last["choices"][0]["finish_reason"], "tool_calls");
+        assert!(last["usage"]["total_tokens"].as_u64().is_some());
+        assert_eq!(server.agent_requests(), 1);
+        assert_eq!(server.requests().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn title_requests_leave_the_queue_alone() {
+        let server = ModelServer::start(&["m1"]);
+        server.push(Script::new().text("Scripted answer."));
+        for stream in [true, false] {
+            let resp = post(
+                &server,
+                json!({"model": "m1", "stream": stream, "messages": [{"role": "user", "content": "title?"}]}),
+            )
+            .await;
+            let body = resp.text().await.expect("body");
+            if stream {
+                let text: String = sse_data(&body)
+                    .iter()
+                    .filter(|d| *d != "[DONE]")
+                    .filter_map(|d| {
+                        let v: Value = serde_json::from_str(d).ok()?;
+                        v["choices"][0]["delta"]["content"]
+                            .as_str()
+                            .map(str::to_string)
+                    })
+                    .collect();
+                assert_eq!(text, TITLE_REPLY);
+            } else {
+                let v: Value = serde_json::from_str(&body).expect("completion JSON");
+                assert_eq!(v["choices"][0]["message"]["content"], TITLE_REPLY);
+            }
+        }
+        assert_eq!(server.pending_scripts(), 1);
+        assert_eq!(server.agent_requests(), 0);
+
+        // Non-streaming agent requests: the script, then the default.
+        for expected in ["Scripted answer.", DEFAULT_REPLY] {
+            let v: Value = post(&server, agent_body(false))
+                .await
+                .json()
+                .await
+                .expect("completion JSON");
+            assert_eq!(v["object"], "chat.completion");
+            assert_eq!(v["choices"][0]["message"]["content"], expected);
+            assert_eq!(v["choices"][0]["finish_reason"], "stop");
+        }
+        assert_eq!(server.agent_requests(), 2);
+        assert_eq!(server.requests().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn http_errors_and_malformed_lines() {
+        let server = ModelServer::start(&["m1"]);
+        server.push(Script::new().http_error(503, "busy"));
+        server.push(Script::new().http_error_retry_after(
+            429,
+            "slow down",
+            Duration::from_millis(1500),
+        ));
+        server.push(Script::new().text("a").malformed().text("b"));
+
+        let resp = post(&server, agent_body(true)).await;
+        assert_eq!(resp.status(), 503);
+        let body: Value = resp.json().await.expect("error JSON");
+        assert_eq!(body["error"]["message"], "busy");
+
+        let resp = post(&server, agent_body(true)).await;
+        assert_eq!(resp.status(), 429);
+        assert_eq!(resp.headers()["retry-after-ms"], "1500");
+
+        let body = post(&server, agent_body(true))
+            .await
+            .text()
+            .await
+            .expect("body");
+        let bad: Vec<String> = sse_data(&body)
+            .into_iter()
+            .filter(|d| d != "[DONE]" && serde_json::from_str::<Value>(d).is_err())
+            .collect();
+        assert_eq!(bad.len(), 1, "body: {body}");
+    }
+
+    #[tokio::test]
+    async fn stall_holds_the_stream_until_the_server_goes() {
+        let server = ModelServer::start(&["m1"]);
+        server.push(Script::new().text("before").stall());
+        let mut resp = post(&server, agent_body(true)).await;
+        let mut seen = String::new();
+        while !seen.contains("before") {
+            let chunk = resp.chunk().await.expect("chunk").expect("more body");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        // Nothing more arrives while stalled.
+        let more = tokio::time::timeout(Duration::from_millis(300), resp.chunk()).await;
+        assert!(more.is_err(), "got {more:?}");
+        // Dropping the server ends the stream (as an error or EOF) promptly.
+        tokio::task::spawn_blocking(move || drop(server))
+            .await
+            .expect("drop server");
+        let end = tokio::time::timeout(Duration::from_secs(5), async {
+            while let Ok(Some(c)) = resp.chunk().await {
+                assert!(!String::from_utf8_lossy(&c).contains("[DONE]"));
+            }
+        })
+        .await;
+        assert!(
+            end.is_ok(),
+            "stream still open after the server was dropped"
+        );
+    }
 }

@@ -87,30 +87,26 @@ pub fn config_content(llama_swap_url: &str, models: &[&str]) -> String {
 /// The hermetic environment for an opencode process living in `home`
 /// (apply after `env_clear()`): only PATH survives from the caller.
 pub fn hermetic_env(home: &Path) -> Vec<(String, String)> {
-    let home_s = home.display().to_string();
-    let mut env = vec![
-        (
-            "PATH".to_string(),
-            std::env::var("PATH").unwrap_or_default(),
-        ),
-        ("HOME".to_string(), home_s.clone()),
-        ("XDG_CONFIG_HOME".to_string(), format!("{home_s}/.config")),
-        (
-            "XDG_DATA_HOME".to_string(),
-            format!("{home_s}/.local/share"),
-        ),
-        (
-            "XDG_STATE_HOME".to_string(),
-            format!("{home_s}/.local/state"),
-        ),
-        ("XDG_CACHE_HOME".to_string(), format!("{home_s}/.cache")),
-        (
-            "TMPDIR".to_string(),
-            std::env::temp_dir().display().to_string(),
-        ),
-        ("GIT_CONFIG_GLOBAL".to_string(), "/dev/null".to_string()),
-        ("GIT_CONFIG_NOSYSTEM".to_string(), "1".to_string()),
+    let home = home.display().to_string();
+    let pairs = [
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("HOME", home.clone()),
+        ("XDG_CONFIG_HOME", format!("{home}/.config")),
+        ("XDG_DATA_HOME", format!("{home}/.local/share")),
+        ("XDG_STATE_HOME", format!("{home}/.local/state")),
+        ("XDG_CACHE_HOME", format!("{home}/.cache")),
+        // opencode keeps scratch files under $TMPDIR/opencode.
+        ("TMPDIR", format!("{home}/tmp")),
+        ("GIT_CONFIG_GLOBAL", "/dev/null".to_string()),
+        ("GIT_CONFIG_NOSYSTEM", "1".to_string()),
+        // At instance bootstrap opencode npm-installs @opencode-ai/plugin
+        // into every config dir (~/.config/opencode, any .opencode) in the
+        // background: point npm at nothing so that fails at once offline.
+        ("npm_config_offline", "true".to_string()),
+        ("npm_config_registry", "http://127.0.0.1:9/".to_string()),
     ];
+    let mut env: Vec<(String, String)> =
+        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     for flag in [
         "OPENCODE_DISABLE_MODELS_FETCH",
         "OPENCODE_DISABLE_AUTOUPDATE",
@@ -176,6 +172,7 @@ impl OpencodeServer {
         let password = random_hex(16);
         let stderr_path = home.join("opencode-serve.stderr");
         let stdout_path = home.join("opencode-serve.stdout");
+        std::fs::create_dir_all(home.join("tmp")).expect("create TMPDIR");
         let stderr = std::fs::File::create(&stderr_path).expect("create stderr file");
         let stdout = std::fs::File::create(&stdout_path).expect("create stdout file");
         let mut cmd = Command::new(&bin);

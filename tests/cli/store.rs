@@ -19,7 +19,9 @@ pub enum Backing {
 impl Backing {
     pub fn url(&self) -> String {
         match self {
-            Backing::Sqlite(env) => format!("sqlite://{}", env.data_dir().join("boocoder.db").display()),
+            Backing::Sqlite(env) => {
+                format!("sqlite://{}", env.data_dir().join("boocoder.db").display())
+            }
             Backing::Postgres(schema) => schema.url.clone(),
         }
     }
@@ -33,7 +35,9 @@ pub fn backing(backend: Backend) -> Backing {
 }
 
 async fn open(b: &Backing) -> Store {
-    Store::open(&b.url(), Migrate::Auto).await.expect("open store")
+    Store::open(&b.url(), Migrate::Auto)
+        .await
+        .expect("open store")
 }
 
 /// `store_test!(name, |store, backing| body)`: one test per backend.
@@ -86,7 +90,10 @@ fn change(path: &str, insertions: i64) -> PendingChange {
 store_test!(migrations_are_idempotent, |store, b| {
     let status = store.migration_status().await.unwrap();
     assert!(!status.is_empty());
-    assert!(status.iter().all(|m| m.applied && !m.checksum_mismatch), "{status:?}");
+    assert!(
+        status.iter().all(|m| m.applied && !m.checksum_mismatch),
+        "{status:?}"
+    );
     assert_eq!(store.migrate().await.unwrap(), Vec::<i64>::new());
     // A second open of the same database applies nothing and loses nothing.
     store.insert_session(&session("keep")).await.unwrap();
@@ -98,14 +105,28 @@ store_test!(migrations_are_idempotent, |store, b| {
 store_test!(sessions_insert_read_update_delete, |store, _b| {
     let mut s = session("alpha");
     assert!(store.insert_session(&s).await.unwrap());
-    assert!(!store.insert_session(&s).await.unwrap(), "duplicate name is refused");
+    assert!(
+        !store.insert_session(&s).await.unwrap(),
+        "duplicate name is refused"
+    );
     assert_eq!(store.get_session("alpha").await.unwrap(), Some(s.clone()));
-    assert!(store.set_session_model("alpha", Some("qwen"), 2_000).await.unwrap());
+    assert!(
+        store
+            .set_session_model("alpha", Some("qwen"), 2_000)
+            .await
+            .unwrap()
+    );
     s.model = Some("qwen".into());
     s.updated_at = 2_000;
     assert_eq!(store.get_session("alpha").await.unwrap(), Some(s.clone()));
     store.insert_session(&session("beta")).await.unwrap();
-    let names: Vec<_> = store.list_sessions().await.unwrap().into_iter().map(|s| s.name).collect();
+    let names: Vec<_> = store
+        .list_sessions()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
     assert_eq!(names, ["alpha", "beta"]);
     assert!(!store.set_session_model("nope", None, 1).await.unwrap());
 
@@ -132,12 +153,21 @@ store_test!(sessions_insert_read_update_delete, |store, _b| {
     assert!(store.get_session("alpha").await.unwrap().is_none());
     assert!(store.list_turns("alpha").await.unwrap().is_empty());
     assert!(store.get_lease("alpha").await.unwrap().is_none());
-    assert!(store.get_agent_session("alpha", "opencode").await.unwrap().is_none());
+    assert!(
+        store
+            .get_agent_session("alpha", "opencode")
+            .await
+            .unwrap()
+            .is_none()
+    );
 });
 
 store_test!(foreign_keys_are_enforced, |store, _b| {
     let err = store.start_turn("ghost", None, None, 1).await;
-    assert!(err.is_err(), "a turn for an unknown session must be refused");
+    assert!(
+        err.is_err(),
+        "a turn for an unknown session must be refused"
+    );
 });
 
 store_test!(worktrees_first_writer_wins, |store, _b| {
@@ -156,7 +186,11 @@ store_test!(worktrees_first_writer_wins, |store, _b| {
         base_commit: "def".into(),
         ..w.clone()
     };
-    assert_eq!(store.insert_worktree(&other).await.unwrap(), w, "existing row is kept");
+    assert_eq!(
+        store.insert_worktree(&other).await.unwrap(),
+        w,
+        "existing row is kept"
+    );
     let w2 = WorktreeRow {
         session: "s2".into(),
         repo: "/r2".into(),
@@ -185,21 +219,41 @@ store_test!(agent_sessions_upsert_and_status, |store, _b| {
         updated_at: 1,
     };
     store.upsert_agent_session(&a).await.unwrap();
-    assert_eq!(store.get_agent_session("s", "opencode").await.unwrap(), Some(a.clone()));
-    assert!(store.set_agent_session_status("s", "opencode", "crashed", 2).await.unwrap());
+    assert_eq!(
+        store.get_agent_session("s", "opencode").await.unwrap(),
+        Some(a.clone())
+    );
+    assert!(
+        store
+            .set_agent_session_status("s", "opencode", "crashed", 2)
+            .await
+            .unwrap()
+    );
     a.agent_session_id = "ses_b".into();
     a.config_hash = "h2".into();
     a.reason = Some("config changed".into());
     a.status = "active".into();
     a.updated_at = 3;
     store.upsert_agent_session(&a).await.unwrap();
-    assert_eq!(store.get_agent_session("s", "opencode").await.unwrap(), Some(a));
-    assert!(store.get_agent_session("s", "qwen").await.unwrap().is_none());
+    assert_eq!(
+        store.get_agent_session("s", "opencode").await.unwrap(),
+        Some(a)
+    );
+    assert!(
+        store
+            .get_agent_session("s", "qwen")
+            .await
+            .unwrap()
+            .is_none()
+    );
 });
 
 store_test!(turns_start_finish_last, |store, _b| {
     store.insert_session(&session("s")).await.unwrap();
-    let t1 = store.start_turn("s", Some("ses_1"), Some("m"), 100).await.unwrap();
+    let t1 = store
+        .start_turn("s", Some("ses_1"), Some("m"), 100)
+        .await
+        .unwrap();
     let tokens = Tokens {
         input: Some(10),
         output: Some(20),
@@ -207,11 +261,22 @@ store_test!(turns_start_finish_last, |store, _b| {
         cache_read: None,
         cache_write: Some(0),
     };
-    assert!(store.finish_turn(t1, "done", 150, &tokens, None).await.unwrap());
-    let t2 = store.start_turn("s", Some("ses_1"), None, 200).await.unwrap();
+    assert!(
+        store
+            .finish_turn(t1, "done", 150, &tokens, None)
+            .await
+            .unwrap()
+    );
+    let t2 = store
+        .start_turn("s", Some("ses_1"), None, 200)
+        .await
+        .unwrap();
     assert_ne!(t1, t2);
     let last = store.last_turn("s").await.unwrap().unwrap();
-    assert_eq!((last.id, last.status.as_str(), last.ended_at), (t2, "running", None));
+    assert_eq!(
+        (last.id, last.status.as_str(), last.ended_at),
+        (t2, "running", None)
+    );
     store
         .finish_turn(t2, "failed", 260, &Tokens::default(), Some("model error"))
         .await
@@ -221,7 +286,12 @@ store_test!(turns_start_finish_last, |store, _b| {
     assert_eq!(turns[0].tokens, tokens);
     assert_eq!(turns[0].model.as_deref(), Some("m"));
     assert_eq!(turns[1].error.as_deref(), Some("model error"));
-    assert!(!store.finish_turn(9999, "done", 1, &Tokens::default(), None).await.unwrap());
+    assert!(
+        !store
+            .finish_turn(9999, "done", 1, &Tokens::default(), None)
+            .await
+            .unwrap()
+    );
 });
 
 store_test!(available_agents_roundtrip_json, |store, _b| {
@@ -238,7 +308,10 @@ store_test!(available_agents_roundtrip_json, |store, _b| {
         updated_at: 5,
     };
     store.upsert_available_agent(&a).await.unwrap();
-    assert_eq!(store.get_available_agent("opencode").await.unwrap(), Some(a.clone()));
+    assert_eq!(
+        store.get_available_agent("opencode").await.unwrap(),
+        Some(a.clone())
+    );
     a.version = Some("1.19.0".into());
     a.models = json!([]);
     store.upsert_available_agent(&a).await.unwrap();
@@ -266,16 +339,22 @@ store_test!(snapshot_cache_replaces, |store, _b| {
 
 store_test!(leases_busy_expire_renew_release, |store, _b| {
     store.insert_session(&session("s")).await.unwrap();
-    let LeaseAttempt::Acquired(l) = store.acquire_lease("s", "host:1", 100, 200).await.unwrap() else {
+    let LeaseAttempt::Acquired(l) = store.acquire_lease("s", "host:1", 100, 200).await.unwrap()
+    else {
         panic!("free lease not acquired");
     };
     assert_eq!(l.owner, "host:1");
     match store.acquire_lease("s", "host:2", 150, 250).await.unwrap() {
-        LeaseAttempt::Busy(held) => assert_eq!((held.owner.as_str(), held.expires_at), ("host:1", 200)),
+        LeaseAttempt::Busy(held) => {
+            assert_eq!((held.owner.as_str(), held.expires_at), ("host:1", 200))
+        }
         other => panic!("expected busy, got {other:?}"),
     }
     // The owner may take it again (and extend it).
-    assert!(matches!(store.acquire_lease("s", "host:1", 150, 300).await.unwrap(), LeaseAttempt::Acquired(_)));
+    assert!(matches!(
+        store.acquire_lease("s", "host:1", 150, 300).await.unwrap(),
+        LeaseAttempt::Acquired(_)
+    ));
     assert!(store.renew_lease("s", "host:1", 400).await.unwrap());
     assert!(!store.renew_lease("s", "host:2", 999).await.unwrap());
     // Expired: someone else takes it over.
@@ -296,7 +375,10 @@ store_test!(lease_contention_has_one_winner, |store, b| {
         let url = b.url();
         tasks.push(tokio::spawn(async move {
             let s = Store::open(&url, Migrate::Auto).await.unwrap();
-            let r = s.acquire_lease("s", &format!("owner{i}"), 1_000, 2_000).await.unwrap();
+            let r = s
+                .acquire_lease("s", &format!("owner{i}"), 1_000, 2_000)
+                .await
+                .unwrap();
             s.close().await;
             matches!(r, LeaseAttempt::Acquired(_))
         }));
@@ -311,10 +393,19 @@ store_test!(lease_contention_has_one_winner, |store, b| {
 store_test!(pending_changes_replace_is_atomic, |store, _b| {
     let set_a: Vec<_> = (0..3).map(|i| change(&format!("a{i}.rs"), 1)).collect();
     let set_b: Vec<_> = (0..5).map(|i| change(&format!("b{i}.rs"), 2)).collect();
-    store.replace_pending_changes("s", "opencode", &set_a, 1).await.unwrap();
+    store
+        .replace_pending_changes("s", "opencode", &set_a, 1)
+        .await
+        .unwrap();
     let rows = store.list_pending_changes("s").await.unwrap();
-    assert_eq!(rows.iter().map(|r| r.change.clone()).collect::<Vec<_>>(), set_a);
-    assert!(rows.iter().all(|r| r.agent == "opencode" && r.session == "s"));
+    assert_eq!(
+        rows.iter().map(|r| r.change.clone()).collect::<Vec<_>>(),
+        set_a
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r.agent == "opencode" && r.session == "s")
+    );
 
     // A reader running alongside many replacements sees set A or set B, never a mix.
     let store = Arc::new(store);
@@ -328,7 +419,10 @@ store_test!(pending_changes_replace_is_atomic, |store, _b| {
             while !stop.load(Ordering::Relaxed) {
                 let rows = store.list_pending_changes("s").await.unwrap();
                 let paths: BTreeSet<String> = rows.iter().map(|r| r.change.path.clone()).collect();
-                assert!(paths == a || paths == b, "reader saw a mixed set: {paths:?}");
+                assert!(
+                    paths == a || paths == b,
+                    "reader saw a mixed set: {paths:?}"
+                );
                 let agents: BTreeSet<&str> = rows.iter().map(|r| r.agent.as_str()).collect();
                 assert_eq!(agents.len(), 1, "one agent stamps the whole set");
                 reads += 1;
@@ -337,12 +431,22 @@ store_test!(pending_changes_replace_is_atomic, |store, _b| {
         })
     };
     for i in 0..40 {
-        let (set, agent) = if i % 2 == 0 { (&set_b, "qwen") } else { (&set_a, "opencode") };
-        store.replace_pending_changes("s", agent, set, i).await.unwrap();
+        let (set, agent) = if i % 2 == 0 {
+            (&set_b, "qwen")
+        } else {
+            (&set_a, "opencode")
+        };
+        store
+            .replace_pending_changes("s", agent, set, i)
+            .await
+            .unwrap();
     }
     stop.store(true, Ordering::Relaxed);
     assert!(reader.await.unwrap() > 0);
-    store.replace_pending_changes("s", "opencode", &[], 99).await.unwrap();
+    store
+        .replace_pending_changes("s", "opencode", &[], 99)
+        .await
+        .unwrap();
     assert!(store.list_pending_changes("s").await.unwrap().is_empty());
 });
 
@@ -355,7 +459,9 @@ store_test!(concurrent_writers_lose_nothing, |store, b| {
             let s = Store::open(&url, Migrate::Auto).await.unwrap();
             for i in 0..25 {
                 let id = s.start_turn("s", None, None, w * 1_000 + i).await.unwrap();
-                s.finish_turn(id, "done", w * 1_000 + i + 1, &Tokens::default(), None).await.unwrap();
+                s.finish_turn(id, "done", w * 1_000 + i + 1, &Tokens::default(), None)
+                    .await
+                    .unwrap();
             }
             s.close().await;
         }));
@@ -381,6 +487,8 @@ async fn sqlite_first_open_migrates_once_under_contention() {
         }));
     }
     for t in tasks {
-        t.await.unwrap().expect("every concurrent first open succeeds");
+        t.await
+            .unwrap()
+            .expect("every concurrent first open succeeds");
     }
 }

@@ -23,8 +23,12 @@ pub struct Run {
 impl Run {
     /// stdout parsed as one JSON document.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 
     /// Assert the exit code, showing both streams when it differs.
@@ -45,7 +49,16 @@ impl TestEnv {
             .prefix("boocoder-test-")
             .tempdir()
             .expect("temp dir");
-        for d in ["home", "config", "data", "state", "xdg/config", "xdg/data", "xdg/state", "xdg/cache"] {
+        for d in [
+            "home",
+            "config",
+            "data",
+            "state",
+            "xdg/config",
+            "xdg/data",
+            "xdg/state",
+            "xdg/cache",
+        ] {
             std::fs::create_dir_all(dir.path().join(d)).expect("create test dirs");
         }
         TestEnv { dir }
@@ -112,7 +125,14 @@ impl TestEnv {
 /// Run git with a hermetic config; panics on failure.
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -203,7 +223,10 @@ fn psql_exec(sql: &str) {
             let mut conn = sqlx::PgConnection::connect(&url)
                 .await
                 .unwrap_or_else(|e| panic!("cannot reach test PostgreSQL at {url}: {e}"));
-            sqlx::query(&sql).execute(&mut conn).await.expect("psql statement");
+            sqlx::query(&sql)
+                .execute(&mut conn)
+                .await
+                .expect("psql statement");
         })
     })
     .join()
