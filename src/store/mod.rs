@@ -217,6 +217,15 @@ impl Store {
     async fn open_sqlite(path: &Path, migrate: Migrate) -> Result<Store, StoreError> {
         let existed = path.exists();
         let created_dirs = create_parent_dirs(path)?;
+        // Connecting switches a new database to WAL, which needs an exclusive
+        // lock SQLite may refuse without waiting: first opens take turns.
+        let lock = match lock_sqlite(path).await {
+            Ok(lock) => lock,
+            Err(e) => {
+                remove_created(path, existed, &created_dirs);
+                return Err(e);
+            }
+        };
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -239,7 +248,7 @@ impl Store {
                 path: path.to_path_buf(),
             });
         let result = match connected {
-            Ok(store) if migrate == Migrate::Auto => match store.migrate().await {
+            Ok(store) if migrate == Migrate::Auto => match store.migrate_unlocked().await {
                 Ok(_) => Ok(store),
                 Err(e) => {
                     store.close().await;
@@ -248,16 +257,10 @@ impl Store {
             },
             other => other,
         };
-        if result.is_err() && !existed {
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let mut p = path.as_os_str().to_owned();
-                p.push(suffix);
-                let _ = std::fs::remove_file(PathBuf::from(p));
-            }
-            for dir in created_dirs.iter().rev() {
-                let _ = std::fs::remove_dir(dir);
-            }
+        if result.is_err() {
+            remove_created(path, existed, &created_dirs);
         }
+        drop(lock);
         result
     }
 
@@ -315,39 +318,26 @@ impl Store {
     /// Apply pending migrations; returns the versions applied now.
     ///
     /// PostgreSQL serialises concurrent migrators with an advisory lock (sqlx
-    /// does that); for SQLite, an exclusive file lock on the database file
-    /// keeps two first-time processes from applying the same migration twice.
+    /// does that); SQLite ones take boocoder's lock file first.
     pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        let _lock = match self {
+            Store::Sqlite { path, .. } => Some(lock_sqlite(path).await?),
+            Store::Postgres { .. } => None,
+        };
+        self.migrate_unlocked().await
+    }
+
+    async fn migrate_unlocked(&self) -> Result<Vec<i64>, StoreError> {
         let before = self.applied_versions().await?;
         let migrate_err = |source| StoreError::Migrate {
             url: self.display_url(),
             source,
         };
         match self {
-            Store::Sqlite { pool, path } => {
-                let lock = std::fs::OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .open(path)
-                    .map_err(|source| StoreError::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
-                let lock = tokio::task::spawn_blocking(move || lock.lock().map(|_| lock))
-                    .await
-                    .expect("lock task")
-                    .map_err(|source| StoreError::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
-                let r = SQLITE_MIGRATIONS.run(pool).await.map_err(migrate_err);
-                drop(lock);
-                r?;
-            }
-            Store::Postgres { pool, .. } => {
-                POSTGRES_MIGRATIONS.run(pool).await.map_err(migrate_err)?;
-            }
+            Store::Sqlite { pool, .. } => SQLITE_MIGRATIONS.run(pool).await,
+            Store::Postgres { pool, .. } => POSTGRES_MIGRATIONS.run(pool).await,
         }
+        .map_err(migrate_err)?;
         let after = self.applied_versions().await?;
         Ok(after
             .into_iter()
@@ -437,6 +427,46 @@ impl Store {
     /// Close every pooled connection (waits for in-flight queries).
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// The lock file beside a SQLite database, held exclusively while opening
+/// and migrating. A separate file: closing any descriptor of the database
+/// file itself would drop SQLite's own POSIX locks in this process.
+async fn lock_sqlite(path: &Path) -> Result<std::fs::File, StoreError> {
+    let lock_path = sidecar(path, ".lock");
+    let io_err = |source| StoreError::Io {
+        path: lock_path.clone(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io_err)?;
+    tokio::task::spawn_blocking(move || file.lock().map(|_| file))
+        .await
+        .expect("lock task")
+        .map_err(io_err)
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// After a failed first open: remove what this open created.
+fn remove_created(path: &Path, existed: bool, created_dirs: &[PathBuf]) {
+    if existed {
+        return;
+    }
+    for suffix in ["", "-wal", "-shm", "-journal", ".lock"] {
+        let _ = std::fs::remove_file(sidecar(path, suffix));
+    }
+    for dir in created_dirs.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
     }
 }
 
