@@ -28,6 +28,9 @@ _boocoder() {
             boocoder,help)
                 cmd="boocoder__subcmd__help"
                 ;;
+            boocoder,server)
+                cmd="boocoder__subcmd__server"
+                ;;
             boocoder__subcmd__config,help)
                 cmd="boocoder__subcmd__config__subcmd__help"
                 ;;
@@ -94,6 +97,9 @@ _boocoder() {
             boocoder__subcmd__help,help)
                 cmd="boocoder__subcmd__help__subcmd__help"
                 ;;
+            boocoder__subcmd__help,server)
+                cmd="boocoder__subcmd__help__subcmd__server"
+                ;;
             boocoder__subcmd__help__subcmd__config,path)
                 cmd="boocoder__subcmd__help__subcmd__config__subcmd__path"
                 ;;
@@ -112,6 +118,39 @@ _boocoder() {
             boocoder__subcmd__help__subcmd__generate,man)
                 cmd="boocoder__subcmd__help__subcmd__generate__subcmd__man"
                 ;;
+            boocoder__subcmd__help__subcmd__server,start)
+                cmd="boocoder__subcmd__help__subcmd__server__subcmd__start"
+                ;;
+            boocoder__subcmd__help__subcmd__server,status)
+                cmd="boocoder__subcmd__help__subcmd__server__subcmd__status"
+                ;;
+            boocoder__subcmd__help__subcmd__server,stop)
+                cmd="boocoder__subcmd__help__subcmd__server__subcmd__stop"
+                ;;
+            boocoder__subcmd__server,help)
+                cmd="boocoder__subcmd__server__subcmd__help"
+                ;;
+            boocoder__subcmd__server,start)
+                cmd="boocoder__subcmd__server__subcmd__start"
+                ;;
+            boocoder__subcmd__server,status)
+                cmd="boocoder__subcmd__server__subcmd__status"
+                ;;
+            boocoder__subcmd__server,stop)
+                cmd="boocoder__subcmd__server__subcmd__stop"
+                ;;
+            boocoder__subcmd__server__subcmd__help,help)
+                cmd="boocoder__subcmd__server__subcmd__help__subcmd__help"
+                ;;
+            boocoder__subcmd__server__subcmd__help,start)
+                cmd="boocoder__subcmd__server__subcmd__help__subcmd__start"
+                ;;
+            boocoder__subcmd__server__subcmd__help,status)
+                cmd="boocoder__subcmd__server__subcmd__help__subcmd__status"
+                ;;
+            boocoder__subcmd__server__subcmd__help,stop)
+                cmd="boocoder__subcmd__server__subcmd__help__subcmd__stop"
+                ;;
             *)
                 ;;
         esac
@@ -119,7 +158,7 @@ _boocoder() {
 
     case "${cmd}" in
         boocoder)
-            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version config db generate help"
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version config db server generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -591,7 +630,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__help)
-            opts="config db generate help"
+            opts="config db server generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -737,6 +776,252 @@ _boocoder() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__server)
+            opts="start status stop"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__server__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__server__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__server__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__server)
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version start status stop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__server__subcmd__help)
+            opts="start status stop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__server__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__server__subcmd__help__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__server__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__server__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__server__subcmd__start)
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__server__subcmd__status)
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__server__subcmd__stop)
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --version 'Print version'
             cand config 'Show the effective configuration and where it comes from'
             cand db 'Inspect and migrate the state database'
+            cand server 'The opencode server: start one that later commands reattach to, status, stop'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -154,6 +155,84 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;db;help;help'= {
         }
+        &'boocoder;server'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand start 'Start a detached opencode server later commands reattach to (idempotent)'
+            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;server;start'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;server;status'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;server;stop'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;server;help'= {
+            cand start 'Start a detached opencode server later commands reattach to (idempotent)'
+            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;server;help;start'= {
+        }
+        &'boocoder;server;help;status'= {
+        }
+        &'boocoder;server;help;stop'= {
+        }
+        &'boocoder;server;help;help'= {
+        }
         &'boocoder;generate'= {
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
             cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
@@ -217,6 +296,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;help'= {
             cand config 'Show the effective configuration and where it comes from'
             cand db 'Inspect and migrate the state database'
+            cand server 'The opencode server: start one that later commands reattach to, status, stop'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -235,6 +315,17 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;help;db;migrate'= {
         }
         &'boocoder;help;db;status'= {
+        }
+        &'boocoder;help;server'= {
+            cand start 'Start a detached opencode server later commands reattach to (idempotent)'
+            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+        }
+        &'boocoder;help;server;start'= {
+        }
+        &'boocoder;help;server;status'= {
+        }
+        &'boocoder;help;server;stop'= {
         }
         &'boocoder;help;generate'= {
             cand completions 'Shell completions: one shell to stdout, or every shell into --dir'

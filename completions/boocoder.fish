@@ -39,6 +39,7 @@ complete -c boocoder -n "__fish_boocoder_needs_command" -s h -l help -d 'Print h
 complete -c boocoder -n "__fish_boocoder_needs_command" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "config" -d 'Show the effective configuration and where it comes from'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "db" -d 'Inspect and migrate the state database'
+complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
@@ -131,6 +132,66 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_su
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply pending migrations (every command also does this on first use)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the backend, the URL (password masked) and applied / pending migrations'
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -177,13 +238,17 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions: one shell to stdout, or every shell into --dir'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Man pages, one per command, into DIR'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db generate help" -f -a "config" -d 'Show the effective configuration and where it comes from'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db generate help" -f -a "db" -d 'Inspect and migrate the state database'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db generate help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db server generate help" -f -a "config" -d 'Show the effective configuration and where it comes from'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db server generate help" -f -a "db" -d 'Inspect and migrate the state database'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db server generate help" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db server generate help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db server generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file (and, with --format json, every directory)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations (every command also does this on first use)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the backend, the URL (password masked) and applied / pending migrations'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Shell completions: one shell to stdout, or every shell into --dir'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Man pages, one per command, into DIR'

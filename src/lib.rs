@@ -7,6 +7,8 @@
 
 pub mod config;
 pub mod error;
+pub mod llama_swap;
+pub mod opencode;
 pub mod store;
 pub mod util;
 

@@ -5,6 +5,7 @@
 mod cli;
 mod model_server;
 mod opencode;
+mod server;
 mod smoke_opencode;
 mod store;
 mod support;

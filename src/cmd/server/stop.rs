@@ -1,0 +1,36 @@
+//! `boocoder server stop`
+
+use anyhow::Result;
+use boocoder::Exit;
+use boocoder::opencode::stop_server;
+use clap::Args;
+
+use crate::cmd::Context;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Sends TERM to the server's process group, waits up to 3 s, then KILL; \
+clears the record. Exit 0 also when no server was running."
+)]
+pub struct StopArgs {}
+
+pub async fn run(ctx: &Context, _args: &StopArgs) -> Result<Exit> {
+    let stopped = stop_server(&ctx.config.state_dir).await?;
+    if ctx.out.is_text() {
+        match &stopped {
+            Some(rec) => ctx
+                .out
+                .stdout(&format!("stopped {} (pid {})\n", rec.url, rec.pid))?,
+            None => ctx.out.stdout("no server was running\n")?,
+        }
+    } else {
+        ctx.out.record(
+            "server_stop",
+            &serde_json::json!({
+                "stopped": stopped.is_some(),
+                "pid": stopped.as_ref().map(|r| r.pid),
+            }),
+        )?;
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,588 @@
+//! The opencode server: started for one command and stopped at its end
+//! (short-lived), or started by `boocoder server start`, recorded in a state
+//! file, and reattached to by later commands.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{Client, Health, OpencodeError};
+use crate::config::Config;
+use crate::util::now_ms;
+
+/// The provider id boocoder gives llama-swap inside opencode.
+pub const LLAMA_SWAP_PROVIDER: &str = "llama-swap";
+
+/// Everything that decides how a server is started.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// The opencode binary (a bare name is looked up on PATH).
+    pub bin: PathBuf,
+    pub state_dir: PathBuf,
+    pub llama_swap_url: Option<String>,
+    /// The models llama-swap offers (its `/v1/models`), listed in the
+    /// injected provider.
+    pub llama_swap_models: Vec<String>,
+    pub default_model: Option<String>,
+    pub disable_models_fetch: bool,
+    pub health_timeout: Duration,
+    /// Extra environment for the server (the rest is inherited).
+    pub env: Vec<(String, String)>,
+}
+
+impl ServerOptions {
+    pub fn from_config(cfg: &Config, llama_swap_models: Vec<String>) -> ServerOptions {
+        ServerOptions {
+            bin: cfg
+                .opencode_bin
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("opencode")),
+            state_dir: cfg.state_dir.clone(),
+            llama_swap_url: cfg.llama_swap_url.clone(),
+            llama_swap_models,
+            default_model: cfg.default_model.clone(),
+            disable_models_fetch: cfg.server.disable_models_fetch,
+            health_timeout: cfg.server.health_timeout,
+            env: Vec::new(),
+        }
+    }
+
+    /// The `OPENCODE_CONFIG_CONTENT` injecting llama-swap, if configured.
+    fn config_content(&self) -> Option<String> {
+        let url = self.llama_swap_url.as_ref()?;
+        let models: serde_json::Map<String, serde_json::Value> = self
+            .llama_swap_models
+            .iter()
+            .map(|m| (m.clone(), json!({ "name": m })))
+            .collect();
+        let mut cfg = json!({
+            "provider": {
+                LLAMA_SWAP_PROVIDER: {
+                    "npm": "@ai-sdk/openai-compatible",
+                    "name": LLAMA_SWAP_PROVIDER,
+                    "options": { "baseURL": format!("{url}/v1") },
+                    "models": models,
+                }
+            },
+            "autoupdate": false,
+            "share": "disabled",
+        });
+        let default = self
+            .default_model
+            .clone()
+            .or_else(|| self.llama_swap_models.first().cloned());
+        if let Some(m) = default {
+            let (provider, model) = llama_swap_model_id(&m, &self.llama_swap_models);
+            cfg["model"] = json!(format!("{provider}/{model}"));
+        }
+        Some(cfg.to_string())
+    }
+}
+
+/// `(providerID, modelID)` for a model name: `llama-swap/x` and bare ids (or
+/// ids llama-swap lists, which may contain `/`) belong to llama-swap; other
+/// `provider/model` ids pass through.
+pub fn llama_swap_model_id(model: &str, llama_swap_models: &[String]) -> (String, String) {
+    if let Some(rest) = model.strip_prefix("llama-swap/") {
+        return (LLAMA_SWAP_PROVIDER.into(), rest.into());
+    }
+    if llama_swap_models.iter().any(|m| m == model) {
+        return (LLAMA_SWAP_PROVIDER.into(), model.into());
+    }
+    match model.split_once('/') {
+        Some((p, m)) => (p.into(), m.into()),
+        None => (LLAMA_SWAP_PROVIDER.into(), model.into()),
+    }
+}
+
+/// A stable fingerprint of the settings a running server was started with:
+/// a recorded server with another fingerprint is not reused.
+pub fn fingerprint(opts: &ServerOptions) -> String {
+    let parts = [
+        opts.bin.to_string_lossy().into_owned(),
+        opts.llama_swap_url.clone().unwrap_or_default(),
+        opts.default_model.clone().unwrap_or_default(),
+        opts.disable_models_fetch.to_string(),
+    ];
+    // FNV-1a: stable across builds, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in parts.join("\u{1f}").bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// What the state file records about a kept server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerRecord {
+    pub pid: u32,
+    pub url: String,
+    pub port: u16,
+    pub password: String,
+    pub version: String,
+    pub fingerprint: String,
+    pub started_at: i64,
+    pub log: PathBuf,
+}
+
+/// How this command got its server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Started for this command; stopped when it ends.
+    ShortLived,
+    /// The recorded server, started earlier.
+    Reattached,
+    /// Started now and recorded: it outlives this command.
+    Started,
+}
+
+/// A server this command can talk to. A short-lived one is stopped (its
+/// whole process group, TERM then KILL) when this is dropped: at the end of
+/// the command, on error and on Ctrl-C alike.
+#[derive(Debug)]
+pub struct Server {
+    pub record: ServerRecord,
+    pub origin: Origin,
+    child: Option<Child>,
+}
+
+impl Server {
+    pub fn client(&self) -> Client {
+        Client::new(&self.record.url, &self.record.password)
+    }
+
+    /// Leave a short-lived server running as the recorded one (`--keep-server`).
+    pub fn keep(&mut self, state_dir: &Path) -> Result<(), OpencodeError> {
+        if self.origin == Origin::ShortLived {
+            let _lock = StateLock::acquire_blocking(state_dir)?;
+            if let Some(old) = read_state(state_dir)? {
+                // Someone recorded a server meanwhile: keep theirs, ours goes.
+                if pid_alive(old.pid) {
+                    return Ok(());
+                }
+            }
+            write_state(state_dir, &self.record)?;
+            self.child = None;
+            self.origin = Origin::Started;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            terminate_group(self.record.pid, || matches!(child.try_wait(), Ok(Some(_))));
+            let _ = child.wait();
+            let _ = std::fs::remove_file(&self.record.log);
+        }
+    }
+}
+
+/// TERM the process group, wait up to 3 s for `gone`, then KILL it.
+fn terminate_group(pid: u32, mut gone: impl FnMut() -> bool) {
+    let group = -(pid as i32);
+    // SAFETY: kill(2) with a negative pid signals a process group we started
+    // in its own group; no memory is involved.
+    unsafe { libc::kill(group, libc::SIGTERM) };
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline && !gone() {
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    // Whatever is left: the leader if it ignored TERM, or its children.
+    // SAFETY: as above.
+    unsafe { libc::kill(group, libc::SIGKILL) };
+}
+
+pub(crate) fn pid_alive(pid: u32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let r = unsafe { libc::kill(pid as i32, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Whether `pid` is the `opencode serve` on `port` (not a program that
+/// reused the pid): its command line says so.
+fn is_recorded_server(rec: &ServerRecord) -> bool {
+    let Ok(raw) = std::fs::read(format!("/proc/{}/cmdline", rec.pid)) else {
+        return false;
+    };
+    let args: Vec<&[u8]> = raw.split(|b| *b == 0).collect();
+    let port = rec.port.to_string();
+    args.iter().any(|a| *a == b"serve")
+        && args
+            .windows(2)
+            .any(|w| w[0] == b"--port" && w[1] == port.as_bytes())
+}
+
+/// An exclusive lock on the state dir's lock file, held while a command
+/// decides about (and maybe starts) the recorded server.
+struct StateLock(#[allow(dead_code)] File);
+
+impl StateLock {
+    fn acquire_blocking(state_dir: &Path) -> Result<StateLock, OpencodeError> {
+        create_private_dir(state_dir)?;
+        let path = state_dir.join("server.lock");
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|source| OpencodeError::State {
+                path: path.clone(),
+                source,
+            })?;
+        f.lock()
+            .map_err(|source| OpencodeError::State { path, source })?;
+        Ok(StateLock(f))
+    }
+
+    async fn acquire(state_dir: &Path) -> Result<StateLock, OpencodeError> {
+        let dir = state_dir.to_path_buf();
+        tokio::task::spawn_blocking(move || StateLock::acquire_blocking(&dir))
+            .await
+            .expect("lock task")
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), OpencodeError> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|source| OpencodeError::State {
+            path: dir.to_path_buf(),
+            source,
+        })
+}
+
+/// The recorded server, if the state file exists and parses (a corrupt
+/// file counts as none).
+pub fn read_state(state_dir: &Path) -> Result<Option<ServerRecord>, OpencodeError> {
+    let path = state_dir.join("server.json");
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(OpencodeError::State { path, source }),
+    }
+}
+
+/// Write the state file atomically (temp file + rename), mode 0600.
+fn write_state(state_dir: &Path, rec: &ServerRecord) -> Result<(), OpencodeError> {
+    create_private_dir(state_dir)?;
+    let path = state_dir.join("server.json");
+    let tmp = state_dir.join(format!("server.json.tmp.{}", std::process::id()));
+    let err = |source| OpencodeError::State {
+        path: path.clone(),
+        source,
+    };
+    let mut f = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(err)?;
+    f.write_all(&serde_json::to_vec_pretty(rec).expect("record serializes"))
+        .and_then(|_| f.sync_all())
+        .map_err(err)?;
+    std::fs::rename(&tmp, &path).map_err(err)
+}
+
+fn clear_state(state_dir: &Path) -> Result<(), OpencodeError> {
+    let path = state_dir.join("server.json");
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(OpencodeError::State { path, source: e })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether the recorded server is alive and answers with its password.
+async fn check(rec: &ServerRecord) -> Option<Health> {
+    if !pid_alive(rec.pid) {
+        return None;
+    }
+    Client::new(&rec.url, &rec.password)
+        .health(Duration::from_secs(2))
+        .await
+        .ok()
+        .filter(|h| h.healthy)
+}
+
+/// The state of the recorded server.
+#[derive(Debug, Clone)]
+pub enum ServerState {
+    Running {
+        record: ServerRecord,
+        health: Health,
+    },
+    /// None is running; `cleared` says a stale record was removed.
+    NotRunning { cleared: Option<ServerRecord> },
+}
+
+/// Look at the recorded server; a dead or impostor record is cleared.
+pub async fn server_status(state_dir: &Path) -> Result<ServerState, OpencodeError> {
+    let _lock = StateLock::acquire(state_dir).await?;
+    let Some(rec) = read_state(state_dir)? else {
+        return Ok(ServerState::NotRunning { cleared: None });
+    };
+    match check(&rec).await {
+        Some(health) => Ok(ServerState::Running {
+            record: rec,
+            health,
+        }),
+        None => {
+            retire(&rec);
+            clear_state(state_dir)?;
+            Ok(ServerState::NotRunning { cleared: Some(rec) })
+        }
+    }
+}
+
+/// A recorded server that does not answer: stop it when it is verifiably
+/// ours (never signal a program that merely reused the pid).
+fn retire(rec: &ServerRecord) {
+    if pid_alive(rec.pid) && is_recorded_server(rec) {
+        terminate_group(rec.pid, || !pid_alive(rec.pid));
+    }
+}
+
+/// Stop the recorded server (graceful, then kill) and clear the record.
+/// Ok(None) when none was running.
+pub async fn stop_server(state_dir: &Path) -> Result<Option<ServerRecord>, OpencodeError> {
+    let _lock = StateLock::acquire(state_dir).await?;
+    let Some(rec) = read_state(state_dir)? else {
+        return Ok(None);
+    };
+    let running = pid_alive(rec.pid) && is_recorded_server(&rec);
+    if running {
+        let pid = rec.pid;
+        tokio::task::spawn_blocking(move || terminate_group(pid, || !pid_alive(pid)))
+            .await
+            .expect("stop task");
+    }
+    clear_state(state_dir)?;
+    Ok(running.then_some(rec))
+}
+
+/// The server a command should use: the recorded one when it is alive and
+/// started with the same settings; otherwise a new one — recorded when
+/// `keep`, else short-lived.
+pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, OpencodeError> {
+    let lock = StateLock::acquire(&opts.state_dir).await?;
+    let wanted = fingerprint(opts);
+    if let Some(rec) = read_state(&opts.state_dir)? {
+        if rec.fingerprint == wanted && check(&rec).await.is_some() {
+            return Ok(Server {
+                record: rec,
+                origin: Origin::Reattached,
+                child: None,
+            });
+        }
+        tracing::info!(
+            pid = rec.pid,
+            "recorded server is gone or configured differently; clearing it"
+        );
+        retire(&rec);
+        clear_state(&opts.state_dir)?;
+    }
+    if !keep {
+        drop(lock);
+        return spawn(opts, Origin::ShortLived).await;
+    }
+    let mut server = spawn(opts, Origin::Started).await?;
+    write_state(&opts.state_dir, &server.record)?;
+    // Detach: the server outlives this process.
+    server.child = None;
+    Ok(server)
+}
+
+/// `boocoder server start`: the recorded server, started if needed.
+pub async fn start_kept_server(opts: &ServerOptions) -> Result<Server, OpencodeError> {
+    ensure_server(opts, true).await
+}
+
+fn free_port() -> Result<u16, std::io::Error> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+fn random_password() -> String {
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes).expect("the OS random source");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn log_tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// Start `opencode serve` on a free loopback port with a fresh password and
+/// wait until it is healthy.
+async fn spawn(opts: &ServerOptions, origin: Origin) -> Result<Server, OpencodeError> {
+    let logs = opts.state_dir.join("logs");
+    create_private_dir(&logs)?;
+    let mut last_err = None;
+    // A port picked free can be taken before opencode binds it: retry.
+    for _ in 0..3 {
+        let port = free_port().map_err(|source| OpencodeError::Spawn {
+            bin: opts.bin.clone(),
+            source,
+        })?;
+        match spawn_on(opts, origin, port, &logs).await {
+            Err(OpencodeError::Exited { status, log_tail })
+                if log_tail.contains("EADDRINUSE") || log_tail.contains("in use") =>
+            {
+                last_err = Some(OpencodeError::Exited { status, log_tail });
+            }
+            other => return other,
+        }
+    }
+    Err(last_err.expect("a failed attempt"))
+}
+
+async fn spawn_on(
+    opts: &ServerOptions,
+    origin: Origin,
+    port: u16,
+    logs: &Path,
+) -> Result<Server, OpencodeError> {
+    let password = random_password();
+    let log = logs.join(format!("opencode-{port}.log"));
+    let log_file = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&log)
+        .map_err(|source| OpencodeError::State {
+            path: log.clone(),
+            source,
+        })?;
+    let mut cmd = Command::new(&opts.bin);
+    cmd.args([
+        "serve",
+        "--hostname",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+    ])
+    .current_dir(&opts.state_dir)
+    .env("OPENCODE_SERVER_PASSWORD", &password)
+    .env("OPENCODE_SERVER_USERNAME", super::client::USERNAME)
+    .env("OPENCODE_DISABLE_AUTOUPDATE", "1")
+    .stdin(Stdio::null())
+    .stdout(
+        log_file
+            .try_clone()
+            .map_err(|source| OpencodeError::State {
+                path: log.clone(),
+                source,
+            })?,
+    )
+    .stderr(log_file)
+    // Its own process group: stopping it takes its children too, and a
+    // Ctrl-C at the terminal does not reach a kept server.
+    .process_group(0);
+    if opts.disable_models_fetch {
+        cmd.env("OPENCODE_DISABLE_MODELS_FETCH", "1");
+    }
+    cmd.envs(opts.env.iter().map(|(k, v)| (k, v)));
+    if let Some(content) = opts.config_content() {
+        cmd.env("OPENCODE_CONFIG_CONTENT", content);
+    }
+    let mut child = cmd.spawn().map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            OpencodeError::NotInstalled {
+                bin: opts.bin.clone(),
+            }
+        } else {
+            OpencodeError::Spawn {
+                bin: opts.bin.clone(),
+                source,
+            }
+        }
+    })?;
+    let record = ServerRecord {
+        pid: child.id(),
+        url: format!("http://127.0.0.1:{port}"),
+        port,
+        password,
+        version: String::new(),
+        fingerprint: fingerprint(opts),
+        started_at: now_ms(),
+        log: log.clone(),
+    };
+    let client = Client::new(&record.url, &record.password);
+    let deadline = Instant::now() + opts.health_timeout;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            let tail = log_tail(&log, 20);
+            let _ = std::fs::remove_file(&log);
+            return Err(OpencodeError::Exited {
+                status: status.to_string(),
+                log_tail: tail,
+            });
+        }
+        // Each attempt has its own short timeout: a request sent while the
+        // server starts can be accepted and never answered.
+        if let Ok(h) = client.health(Duration::from_secs(1)).await
+            && h.healthy
+        {
+            return Ok(Server {
+                record: ServerRecord {
+                    version: h.version,
+                    ..record
+                },
+                origin,
+                child: Some(child),
+            });
+        }
+        if Instant::now() >= deadline {
+            let tail = log_tail(&log, 20);
+            let server = Server {
+                record,
+                origin,
+                child: Some(child),
+            };
+            drop(server);
+            return Err(OpencodeError::Unhealthy {
+                seconds: opts.health_timeout.as_secs(),
+                log_tail: tail,
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_ids_get_the_llama_swap_prefix_once() {
+        let known = vec!["Qwen/Qwen3".to_string()];
+        let id = |m| llama_swap_model_id(m, &known);
+        assert_eq!(id("qwen"), ("llama-swap".into(), "qwen".into()));
+        assert_eq!(id("llama-swap/qwen"), ("llama-swap".into(), "qwen".into()));
+        assert_eq!(id("Qwen/Qwen3"), ("llama-swap".into(), "Qwen/Qwen3".into()));
+        assert_eq!(
+            id("anthropic/claude"),
+            ("anthropic".into(), "claude".into())
+        );
+    }
+}
