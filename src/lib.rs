@@ -7,9 +7,11 @@
 
 pub mod config;
 pub mod error;
+pub mod session_key;
 pub mod store;
 pub mod util;
 
 pub use config::Config;
 pub use error::{Error, Exit, Result};
+pub use session_key::SessionKey;
 pub use store::Store;
