@@ -2,6 +2,7 @@
 
 use crate::config::ConfigError;
 use crate::store::StoreError;
+use crate::worktree::WorktreeError;
 
 /// The process exit codes boocoder documents (README, `--help`) and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,6 +84,8 @@ pub enum Error {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Worktree(#[from] WorktreeError),
     /// Bad input that is not a config problem (a malformed argument value).
     #[error("{message}")]
     Usage {
@@ -105,6 +108,7 @@ impl Error {
         match self {
             Error::Config(_) | Error::Usage { .. } => Exit::Usage,
             Error::Store(e) => e.exit(),
+            Error::Worktree(e) => e.exit(),
             Error::Interrupted => Exit::Interrupted,
         }
     }
@@ -113,6 +117,7 @@ impl Error {
         match self {
             Error::Config(e) => e.hint(),
             Error::Store(e) => e.hint(),
+            Error::Worktree(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
             Error::Interrupted => None,
         }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod session_key;
 pub mod store;
 pub mod util;
+pub mod worktree;
 
 pub use config::Config;
 pub use error::{Error, Exit, Result};

@@ -8,3 +8,4 @@ mod opencode;
 mod smoke_opencode;
 mod store;
 mod support;
+mod worktree;
