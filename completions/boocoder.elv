@@ -34,6 +34,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand config 'Show the effective configuration and where it comes from'
             cand db 'Inspect and migrate the state database'
             cand server 'The opencode server: start one that later commands reattach to, status, stop'
+            cand worktree 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -233,6 +234,134 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;server;help;help'= {
         }
+        &'boocoder;worktree'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand ensure 'Create (or return the existing) worktree of a session'
+            cand diff 'Diff a session''s worktree against its base commit'
+            cand list 'List the recorded worktrees with their state'
+            cand remove 'Remove a session''s worktree, its git registration, branch and record'
+            cand prune 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;worktree;ensure'= {
+            cand --repo 'A directory of the git repository'
+            cand --base 'Base branch, tag or commit [default: HEAD of the repository]'
+            cand --branch 'Branch to create [default: boocoder/<session>]'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;worktree;diff'= {
+            cand --base 'Compare with this branch, tag or commit instead of the recorded base'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --stat 'A diffstat instead of the patch'
+            cand --name-only 'Only the changed paths'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;worktree;list'= {
+            cand --repo 'Only the worktrees of this repository'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;worktree;remove'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --force 'Remove even with uncommitted or untracked work (it is lost)'
+            cand --keep-branch 'Keep the branch boocoder/<session>'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;worktree;prune'= {
+            cand --older-than 'Also remove clean worktrees older than this (30m, 12h, 7d, 2w)'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --dry-run 'List what would be done, change nothing'
+            cand --force 'With --older-than: remove old worktrees even with uncommitted work'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;worktree;help'= {
+            cand ensure 'Create (or return the existing) worktree of a session'
+            cand diff 'Diff a session''s worktree against its base commit'
+            cand list 'List the recorded worktrees with their state'
+            cand remove 'Remove a session''s worktree, its git registration, branch and record'
+            cand prune 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;worktree;help;ensure'= {
+        }
+        &'boocoder;worktree;help;diff'= {
+        }
+        &'boocoder;worktree;help;list'= {
+        }
+        &'boocoder;worktree;help;remove'= {
+        }
+        &'boocoder;worktree;help;prune'= {
+        }
+        &'boocoder;worktree;help;help'= {
+        }
         &'boocoder;generate'= {
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
             cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
@@ -297,6 +426,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand config 'Show the effective configuration and where it comes from'
             cand db 'Inspect and migrate the state database'
             cand server 'The opencode server: start one that later commands reattach to, status, stop'
+            cand worktree 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -326,6 +456,23 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;help;server;status'= {
         }
         &'boocoder;help;server;stop'= {
+        }
+        &'boocoder;help;worktree'= {
+            cand ensure 'Create (or return the existing) worktree of a session'
+            cand diff 'Diff a session''s worktree against its base commit'
+            cand list 'List the recorded worktrees with their state'
+            cand remove 'Remove a session''s worktree, its git registration, branch and record'
+            cand prune 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
+        }
+        &'boocoder;help;worktree;ensure'= {
+        }
+        &'boocoder;help;worktree;diff'= {
+        }
+        &'boocoder;help;worktree;list'= {
+        }
+        &'boocoder;help;worktree;remove'= {
+        }
+        &'boocoder;help;worktree;prune'= {
         }
         &'boocoder;help;generate'= {
             cand completions 'Shell completions: one shell to stdout, or every shell into --dir'

@@ -3,6 +3,7 @@
 use crate::config::ConfigError;
 use crate::opencode::OpencodeError;
 use crate::store::StoreError;
+use crate::worktree::WorktreeError;
 
 /// The process exit codes boocoder documents (README, `--help`) and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,6 +87,8 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error(transparent)]
     Opencode(#[from] OpencodeError),
+    #[error(transparent)]
+    Worktree(#[from] WorktreeError),
     /// Bad input that is not a config problem (a malformed argument value).
     #[error("{message}")]
     Usage {
@@ -109,6 +112,7 @@ impl Error {
             Error::Config(_) | Error::Usage { .. } => Exit::Usage,
             Error::Store(e) => e.exit(),
             Error::Opencode(e) => e.exit(),
+            Error::Worktree(e) => e.exit(),
             Error::Interrupted => Exit::Interrupted,
         }
     }
@@ -118,6 +122,7 @@ impl Error {
             Error::Config(e) => e.hint(),
             Error::Store(e) => e.hint(),
             Error::Opencode(e) => e.hint(),
+            Error::Worktree(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
             Error::Interrupted => None,
         }

@@ -9,9 +9,12 @@ pub mod config;
 pub mod error;
 pub mod llama_swap;
 pub mod opencode;
+pub mod session_key;
 pub mod store;
 pub mod util;
+pub mod worktree;
 
 pub use config::Config;
 pub use error::{Error, Exit, Result};
+pub use session_key::SessionKey;
 pub use store::Store;

@@ -6,6 +6,7 @@ mod db;
 mod generate;
 mod output;
 mod server;
+mod worktree;
 
 use std::path::PathBuf;
 
@@ -99,6 +100,9 @@ pub enum Command {
     /// The opencode server: start one that later commands reattach to, status, stop
     #[command(subcommand)]
     Server(server::ServerCommand),
+    /// Session-keyed git worktrees: ensure, diff, list, remove, prune
+    #[command(subcommand)]
+    Worktree(worktree::WorktreeCommand),
     /// Generate shell completions and man pages
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -179,6 +183,7 @@ async fn run(cli: Cli, out: &Output) -> Result<Exit> {
         Command::Config(c) => config::run(&ctx, c).await,
         Command::Db(c) => db::run(&ctx, c).await,
         Command::Server(c) => server::run(&ctx, c).await,
+        Command::Worktree(c) => worktree::run(&ctx, c).await,
         Command::Generate(_) => unreachable!("handled above"),
     };
     if let Some(store) = ctx.store.get() {

@@ -9,3 +9,4 @@ mod server;
 mod smoke_opencode;
 mod store;
 mod support;
+mod worktree;

@@ -1,0 +1,72 @@
+//! `boocoder worktree ensure`
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use boocoder::worktree::EnsureOptions;
+use boocoder::{Exit, SessionKey};
+use clap::Args;
+
+use super::{short, worktrees};
+use crate::cmd::Context;
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Creates <worktree root>/<repo-id>/<session> (default root: <data dir>/worktrees) on a \
+new branch boocoder/<session> made from --base (default: the repository's HEAD, \
+detached or not), and records the session, repository, path, branch and base commit. \
+When the session already has a worktree, returns it and touches nothing. Concurrent \
+calls with the same session agree on one worktree. Submodules are not initialised in \
+the worktree (a note says which).
+
+stdout: the worktree's path (text), or the record (json/ndjson).
+
+Exit codes: 2 for an invalid session key, a repository path that does not exist, an \
+unknown --base; 3 when --repo is not a git repository or git fails.")]
+pub struct EnsureArgs {
+    /// Session key: letters, digits, `.`, `_`, `-`; no leading `.` or `-`; 1-64 characters
+    #[arg(value_parser = SessionKey::parse)]
+    pub session: SessionKey,
+    /// A directory of the git repository
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+    /// Base branch, tag or commit [default: HEAD of the repository]
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// Branch to create [default: boocoder/<session>]
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+}
+
+pub async fn run(ctx: &Context, args: &EnsureArgs) -> Result<Exit> {
+    let opts = EnsureOptions {
+        repo: std::path::absolute(&args.repo)?,
+        base: args.base.clone(),
+        branch: args.branch.clone(),
+    };
+    let ensured = worktrees(ctx).await?.ensure(&args.session, &opts).await?;
+    if !ctx.out.is_text() {
+        ctx.out.record("worktree", &ensured)?;
+        return Ok(Exit::Ok);
+    }
+    let w = &ensured.worktree;
+    ctx.out.info(&format!(
+        "{} worktree of session {} on branch {} (base {})",
+        if ensured.created {
+            "created"
+        } else {
+            "existing"
+        },
+        w.session,
+        w.branch,
+        short(&w.base_commit)
+    ));
+    if !ensured.uninitialised_submodules.is_empty() {
+        ctx.out.info(&format!(
+            "note: submodules not initialised in the worktree: {}",
+            ensured.uninitialised_submodules.join(", ")
+        ));
+    }
+    ctx.out.stdout(&format!("{}\n", w.path))?;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,1128 @@
+//! Session-keyed git worktrees on git2 (no `git` process): ensure, diff,
+//! list, remove, prune, and the pending changes a diff becomes.
+//!
+//! A session's worktree lives at `<worktree root>/<repo-id>/<session>` on a
+//! branch `boocoder/<session>` made from a base commit that is recorded in
+//! `session_worktrees`, so a diff always has the same reference point and a
+//! user can see how far the original branch has moved since (base drift).
+//!
+//! git2 is blocking: every git step runs in `spawn_blocking`; the async
+//! methods of [`Worktrees`] combine them with the store.
+
+use std::collections::BTreeSet;
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use git2::{
+    BranchType, Delta, DiffFindOptions, DiffOptions, ErrorCode, ObjectType, Oid, Patch, Repository,
+    StatusOptions, WorktreeAddOptions, WorktreePruneOptions,
+};
+use serde::Serialize;
+
+use crate::session_key::{SessionKey, SessionKeyError};
+use crate::store::{PendingChange, Store, WorktreeRow};
+use crate::util::now_ms;
+use crate::{Error, Exit, Result};
+
+/// The prefix of the branch a session's worktree is created on.
+pub const BRANCH_PREFIX: &str = "boocoder/";
+
+/// How many uncommitted files a "refused: dirty" message names.
+const DIRTY_FILES_SHOWN: usize = 20;
+
+/// A worktree failure; every variant knows its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum WorktreeError {
+    #[error(transparent)]
+    InvalidKey(#[from] SessionKeyError),
+    #[error("repository path {} does not exist", path.display())]
+    RepoMissing { path: PathBuf },
+    #[error("{} is not a git repository", path.display())]
+    NotARepo {
+        path: PathBuf,
+        #[source]
+        source: git2::Error,
+    },
+    #[error("{} is a bare repository: a worktree needs a repository with a checkout", path.display())]
+    Bare { path: PathBuf },
+    #[error("cannot resolve `{reference}` in {}: {}", repo.display(), source.message())]
+    BadRef {
+        reference: String,
+        repo: PathBuf,
+        #[source]
+        source: git2::Error,
+    },
+    #[error("invalid branch name `{0}`")]
+    BadBranch(String),
+    #[error("no worktree for session `{0}`")]
+    NotFound(String),
+    #[error("the worktree of session `{session}` is gone from disk ({})", path.display())]
+    Gone { session: String, path: PathBuf },
+    #[error("session `{session}` already has a worktree for {existing}, not {requested}")]
+    OtherRepo {
+        session: String,
+        existing: String,
+        requested: String,
+    },
+    #[error("the worktree root {} is inside the repository {}", root.display(), repo.display())]
+    RootInsideRepo { root: PathBuf, repo: PathBuf },
+    #[error("{} already exists and is not a worktree of {}", path.display(), repo.display())]
+    PathTaken { path: PathBuf, repo: PathBuf },
+    #[error(
+        "refused: the worktree of session `{session}` has uncommitted or untracked work: {}",
+        list_files(files)
+    )]
+    Dirty { session: String, files: Vec<String> },
+    #[error("git: {what}: {}", source.message())]
+    Git {
+        what: String,
+        #[source]
+        source: git2::Error,
+    },
+    #[error("cannot {what} {}: {source}", path.display())]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn list_files(files: &[String]) -> String {
+    let mut s = files
+        .iter()
+        .take(DIRTY_FILES_SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if files.len() > DIRTY_FILES_SHOWN {
+        s.push_str(&format!(" and {} more", files.len() - DIRTY_FILES_SHOWN));
+    }
+    s
+}
+
+impl WorktreeError {
+    pub fn exit(&self) -> Exit {
+        use WorktreeError::*;
+        match self {
+            InvalidKey(_)
+            | RepoMissing { .. }
+            | BadRef { .. }
+            | BadBranch(_)
+            | OtherRepo { .. }
+            | RootInsideRepo { .. } => Exit::Usage,
+            NotFound(_) | Gone { .. } | Dirty { .. } => Exit::No,
+            NotARepo { .. } | Bare { .. } | PathTaken { .. } | Git { .. } | Io { .. } => {
+                Exit::Runtime
+            }
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        use WorktreeError::*;
+        Some(match self {
+            InvalidKey(_) => "for example `fix-login`, `issue.42` or `run_7`".into(),
+            RepoMissing { .. } => "pass --repo with the path of an existing git checkout".into(),
+            NotARepo { .. } => "point --repo at a git checkout (or run `git init` there)".into(),
+            BadRef { .. } => "give a branch, tag or commit id the repository has".into(),
+            BadBranch(_) => "see `git check-ref-format --branch`".into(),
+            NotFound(_) => "`boocoder worktree list` shows the sessions that have one".into(),
+            Gone { .. } => "`boocoder worktree prune` forgets worktrees whose directory is gone; \
+`boocoder worktree ensure` recreates it"
+                .into(),
+            OtherRepo { .. } => {
+                "use another session key, or remove the existing worktree first".into()
+            }
+            RootInsideRepo { .. } => {
+                "set `worktree_root` in the config file to a directory outside the checkout".into()
+            }
+            PathTaken { .. } => "move that directory away, or set `worktree_root`".into(),
+            Dirty { .. } => "commit or discard the changes, or pass --force to delete them".into(),
+            Bare { .. } | Git { .. } | Io { .. } => return None,
+        })
+    }
+}
+
+fn git(what: impl Into<String>) -> impl FnOnce(git2::Error) -> WorktreeError {
+    let what = what.into();
+    move |source| WorktreeError::Git { what, source }
+}
+
+fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> WorktreeError {
+    let path = path.to_path_buf();
+    move |source| WorktreeError::Io { what, path, source }
+}
+
+/// What `ensure` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct EnsureOptions {
+    /// A directory of the repository (any directory inside its checkout).
+    pub repo: PathBuf,
+    /// The base: a branch, tag or commit (default: the repository's HEAD).
+    pub base: Option<String>,
+    /// The branch to create (default `boocoder/<session>`).
+    pub branch: Option<String>,
+}
+
+/// A session's worktree as `ensure` left it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ensured {
+    #[serde(flatten)]
+    pub worktree: WorktreeRow,
+    /// Whether this call created the worktree (false: it existed).
+    pub created: bool,
+    /// Submodules of the repository that are not initialised in the worktree.
+    pub uninitialised_submodules: Vec<String>,
+}
+
+/// How a file changed against the base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeStatus {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+    Copied,
+    Typechange,
+}
+
+impl ChangeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeStatus::Added => "added",
+            ChangeStatus::Modified => "modified",
+            ChangeStatus::Deleted => "deleted",
+            ChangeStatus::Renamed => "renamed",
+            ChangeStatus::Copied => "copied",
+            ChangeStatus::Typechange => "typechange",
+        }
+    }
+}
+
+/// One changed file of a worktree diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffFile {
+    pub path: String,
+    pub old_path: Option<String>,
+    pub status: ChangeStatus,
+    pub insertions: usize,
+    pub deletions: usize,
+    pub binary: bool,
+    /// The unified patch of this file, when asked for.
+    #[serde(skip)]
+    pub patch: Option<String>,
+}
+
+/// A worktree's files (committed on its branch, staged, unstaged and
+/// untracked, .gitignore respected) against a base commit.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorktreeDiff {
+    pub session: String,
+    /// The commit compared against.
+    pub base: String,
+    /// How many commits the repository's original branch has gained since
+    /// the recorded base (None: the base was not a branch, or it is gone).
+    pub base_drift: Option<usize>,
+    pub files: Vec<DiffFile>,
+    pub insertions: usize,
+    pub deletions: usize,
+}
+
+/// What `diff` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct DiffRequest {
+    /// Compare against this ref instead of the recorded base commit.
+    pub base: Option<String>,
+    /// Include each file's unified patch text.
+    pub patches: bool,
+}
+
+/// One worktree as `list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorktreeStatus {
+    #[serde(flatten)]
+    pub worktree: WorktreeRow,
+    /// Whether the directory is on disk.
+    pub exists: bool,
+    /// Uncommitted or untracked work (None when the directory is gone or unreadable).
+    pub dirty: Option<bool>,
+    pub base_drift: Option<usize>,
+    pub age_seconds: i64,
+}
+
+/// What `remove` was asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RemoveOptions {
+    /// Remove even with uncommitted or untracked work.
+    pub force: bool,
+    /// Keep the worktree's branch.
+    pub keep_branch: bool,
+}
+
+/// What `remove` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Removed {
+    pub session: String,
+    pub path: String,
+    pub branch: String,
+    pub directory_removed: bool,
+    pub registration_pruned: bool,
+    /// The commit the deleted branch pointed at (None: the branch was kept).
+    pub branch_deleted: Option<String>,
+    /// Things worth knowing that did not stop the removal.
+    pub notes: Vec<String>,
+}
+
+/// What `prune` was asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PruneOptions {
+    /// Also remove clean worktrees created longer ago than this.
+    pub older_than: Option<Duration>,
+    /// List what would be done without doing it.
+    pub dry_run: bool,
+    /// Remove old worktrees even with uncommitted work.
+    pub force: bool,
+}
+
+/// One thing `prune` did (or would do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PruneAction {
+    /// The directory is gone: the row (and git's registration) are forgotten.
+    ForgetMissing,
+    /// A git registration under the worktree root whose directory is gone.
+    PruneRegistration,
+    /// An old, clean worktree removed (`--older-than`).
+    RemoveOld,
+    /// An old worktree kept because it has uncommitted work.
+    SkipDirty,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pruned {
+    pub action: PruneAction,
+    pub session: Option<String>,
+    pub repo: String,
+    pub path: String,
+    /// Whether it was done (false in a dry run, and for `skip_dirty`).
+    pub done: bool,
+    pub detail: Option<String>,
+}
+
+/// The worktrees of one store under one root.
+pub struct Worktrees<'a> {
+    store: &'a Store,
+    root: PathBuf,
+}
+
+impl<'a> Worktrees<'a> {
+    /// `root` is the configured worktree root (`Config::worktree_root`).
+    pub fn new(store: &'a Store, root: impl Into<PathBuf>) -> Worktrees<'a> {
+        Worktrees {
+            store,
+            root: root.into(),
+        }
+    }
+
+    /// Create the session's worktree, or return the existing one untouched.
+    /// Safe to call from several processes at once: they agree on one.
+    pub async fn ensure(&self, key: &SessionKey, opts: &EnsureOptions) -> Result<Ensured> {
+        let repo_dir = opts.repo.clone();
+        let repo = blocking(move || main_workdir(&repo_dir)).await?;
+        let repo_str = repo.to_string_lossy().into_owned();
+        if let Some(row) = self.existing(key, &repo_str).await? {
+            let path = PathBuf::from(&row.path);
+            if path.exists() {
+                let uninitialised = blocking(move || uninitialised_submodules(&path)).await?;
+                return Ok(Ensured {
+                    worktree: row,
+                    created: false,
+                    uninitialised_submodules: uninitialised,
+                });
+            }
+        }
+
+        let root = self.prepared_root()?;
+        if root.starts_with(&repo) {
+            return Err(WorktreeError::RootInsideRepo { root, repo }.into());
+        }
+        let _lock = lock_session(&root, key).await?;
+        // Another process may have finished while this one waited.
+        let existing = self.existing(key, &repo_str).await?;
+        if let Some(row) = &existing
+            && Path::new(&row.path).exists()
+        {
+            let path = PathBuf::from(&row.path);
+            let uninitialised = blocking(move || uninitialised_submodules(&path)).await?;
+            return Ok(Ensured {
+                worktree: row.clone(),
+                created: false,
+                uninitialised_submodules: uninitialised,
+            });
+        }
+        let plan = match &existing {
+            // The row outlived its directory: recreate it where it was.
+            Some(row) => Plan {
+                repo: repo.clone(),
+                path: PathBuf::from(&row.path),
+                name: key.to_string(),
+                base: Some(row.base_commit.clone()),
+                branch: row.branch.clone(),
+            },
+            None => Plan {
+                path: root.join(repo_id(&repo)).join(key.as_str()),
+                repo: repo.clone(),
+                name: key.to_string(),
+                base: opts.base.clone(),
+                branch: opts
+                    .branch
+                    .clone()
+                    .unwrap_or_else(|| format!("{BRANCH_PREFIX}{key}")),
+            },
+        };
+        let created = blocking(move || create_worktree(&plan)).await?;
+        let row = match existing {
+            Some(row) => row,
+            None => {
+                self.store
+                    .insert_worktree(&WorktreeRow {
+                        session: key.to_string(),
+                        repo: repo_str,
+                        path: created.path.to_string_lossy().into_owned(),
+                        branch: created.branch,
+                        base_commit: created.base_commit,
+                        base_ref: created.base_ref,
+                        created_at: now_ms(),
+                    })
+                    .await?
+            }
+        };
+        Ok(Ensured {
+            worktree: row,
+            created: true,
+            uninitialised_submodules: created.uninitialised_submodules,
+        })
+    }
+
+    async fn existing(&self, key: &SessionKey, repo: &str) -> Result<Option<WorktreeRow>> {
+        match self.store.get_worktree(key.as_str()).await? {
+            Some(row) if row.repo != repo => Err(WorktreeError::OtherRepo {
+                session: key.to_string(),
+                existing: row.repo,
+                requested: repo.to_string(),
+            }
+            .into()),
+            row => Ok(row),
+        }
+    }
+
+    fn prepared_root(&self) -> Result<PathBuf> {
+        std::fs::create_dir_all(&self.root).map_err(io("create", &self.root))?;
+        Ok(self
+            .root
+            .canonicalize()
+            .map_err(io("resolve", &self.root))?)
+    }
+
+    /// The session's recorded worktree.
+    pub async fn get(&self, key: &SessionKey) -> Result<WorktreeRow> {
+        self.store
+            .get_worktree(key.as_str())
+            .await?
+            .ok_or_else(|| WorktreeError::NotFound(key.to_string()).into())
+    }
+
+    /// The worktree's files against the recorded base (or `req.base`).
+    pub async fn diff(&self, key: &SessionKey, req: &DiffRequest) -> Result<WorktreeDiff> {
+        let row = self.get(key).await?;
+        let req = req.clone();
+        blocking(move || worktree_diff(&row, &req)).await
+    }
+
+    /// Diff the worktree against its base and make that the session's
+    /// pending changes, stamped with `agent`, in one transaction.
+    pub async fn record_pending_changes(
+        &self,
+        key: &SessionKey,
+        agent: &str,
+    ) -> Result<Vec<PendingChange>> {
+        let diff = self
+            .diff(
+                key,
+                &DiffRequest {
+                    base: None,
+                    patches: true,
+                },
+            )
+            .await?;
+        let changes = pending_changes(&diff);
+        self.store
+            .replace_pending_changes(key.as_str(), agent, &changes, now_ms())
+            .await?;
+        Ok(changes)
+    }
+
+    /// Every recorded worktree (or those of one repository) with its state.
+    pub async fn list(&self, repo: Option<&Path>) -> Result<Vec<WorktreeStatus>> {
+        let repo = match repo {
+            Some(dir) => {
+                let dir = dir.to_path_buf();
+                Some(
+                    blocking(move || main_workdir(&dir))
+                        .await?
+                        .to_string_lossy()
+                        .into_owned(),
+                )
+            }
+            None => None,
+        };
+        let rows = self.store.list_worktrees(repo.as_deref()).await?;
+        let now = now_ms();
+        blocking(move || {
+            Ok(rows
+                .into_iter()
+                .map(|row| {
+                    let path = Path::new(&row.path);
+                    let exists = path.exists();
+                    let dirty = exists
+                        .then(|| uncommitted_files(path).ok().map(|f| !f.is_empty()))
+                        .flatten();
+                    WorktreeStatus {
+                        base_drift: base_drift(&row),
+                        age_seconds: (now - row.created_at).max(0) / 1000,
+                        exists,
+                        dirty,
+                        worktree: row,
+                    }
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// Remove the session's worktree directory, git's registration of it,
+    /// its branch (unless kept) and its row. Refuses when the worktree has
+    /// uncommitted or untracked work, unless forced.
+    pub async fn remove(&self, key: &SessionKey, opts: RemoveOptions) -> Result<Removed> {
+        let row = self.get(key).await?;
+        let root = self.prepared_root()?;
+        let _lock = lock_session(&root, key).await?;
+        let branch_policy = if opts.keep_branch {
+            BranchPolicy::Keep
+        } else {
+            BranchPolicy::Delete
+        };
+        let r = row.clone();
+        let removed = blocking(move || remove_worktree(&r, opts.force, branch_policy)).await?;
+        self.store.delete_worktree(key.as_str()).await?;
+        Ok(removed)
+    }
+
+    /// Forget worktrees whose directory is gone, prune stale git
+    /// registrations under the root and, with `older_than`, remove clean
+    /// worktrees older than that. Branches are deleted only when they hold
+    /// nothing beyond the base.
+    pub async fn prune(&self, opts: PruneOptions) -> Result<Vec<Pruned>> {
+        let rows = self.store.list_worktrees(None).await?;
+        let now = now_ms();
+        let mut done = Vec::new();
+        for row in &rows {
+            let path = PathBuf::from(&row.path);
+            let age = Duration::from_millis((now - row.created_at).max(0) as u64);
+            let action = if !path.exists() {
+                PruneAction::ForgetMissing
+            } else if opts.older_than.is_some_and(|limit| age > limit) {
+                let p = path.clone();
+                let files = blocking(move || uncommitted_files(&p)).await?;
+                if !files.is_empty() && !opts.force {
+                    done.push(Pruned {
+                        action: PruneAction::SkipDirty,
+                        session: Some(row.session.clone()),
+                        repo: row.repo.clone(),
+                        path: row.path.clone(),
+                        done: false,
+                        detail: Some(format!(
+                            "uncommitted or untracked work: {}",
+                            list_files(&files)
+                        )),
+                    });
+                    continue;
+                }
+                PruneAction::RemoveOld
+            } else {
+                continue;
+            };
+            let mut detail = None;
+            if !opts.dry_run {
+                let r = row.clone();
+                let removed =
+                    blocking(move || remove_worktree(&r, true, BranchPolicy::DeleteIfUnchanged))
+                        .await?;
+                self.store.delete_worktree(&row.session).await?;
+                detail = (!removed.notes.is_empty()).then(|| removed.notes.join("; "));
+            }
+            done.push(Pruned {
+                action,
+                session: Some(row.session.clone()),
+                repo: row.repo.clone(),
+                path: row.path.clone(),
+                done: !opts.dry_run,
+                detail,
+            });
+        }
+
+        let repos: BTreeSet<String> = rows.iter().map(|r| r.repo.clone()).collect();
+        let handled: BTreeSet<String> = done.iter().map(|p| p.path.clone()).collect();
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let dry_run = opts.dry_run;
+        let stale = blocking(move || {
+            let mut out = Vec::new();
+            for repo in repos {
+                out.extend(prune_stale_registrations(
+                    Path::new(&repo),
+                    &root,
+                    &handled,
+                    dry_run,
+                )?);
+            }
+            Ok(out)
+        })
+        .await?;
+        done.extend(stale);
+        Ok(done)
+    }
+}
+
+/// Turn a worktree diff into the rows of a session's pending changes.
+pub fn pending_changes(diff: &WorktreeDiff) -> Vec<PendingChange> {
+    diff.files
+        .iter()
+        .map(|f| PendingChange {
+            path: f.path.clone(),
+            old_path: f.old_path.clone(),
+            status: f.status.as_str().to_string(),
+            insertions: f.insertions as i64,
+            deletions: f.deletions as i64,
+            binary: f.binary,
+            patch: f.patch.clone(),
+        })
+        .collect()
+}
+
+/// Parse an age like `30s`, `15m`, `12h`, `7d` or `2w` (a bare number is seconds).
+pub fn parse_age(s: &str) -> std::result::Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("`{s}` is not an age like 30m, 12h, 7d or 2w"))?;
+    let secs = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => {
+            return Err(format!(
+                "unknown unit `{unit}` in `{s}`: use s, m, h, d or w"
+            ));
+        }
+    };
+    Ok(Duration::from_secs(n.saturating_mul(secs)))
+}
+
+/// Run a git step off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> std::result::Result<T, WorktreeError> + Send + 'static,
+) -> Result<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => Ok(r?),
+        Err(e) => match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(_) => Err(Error::Interrupted),
+        },
+    }
+}
+
+/// Hold `<root>/.locks/<session>.lock` while creating or removing, so two
+/// processes never run `worktree add` on the same path.
+async fn lock_session(root: &Path, key: &SessionKey) -> Result<File> {
+    let dir = root.join(".locks");
+    std::fs::create_dir_all(&dir).map_err(io("create", &dir))?;
+    let path = dir.join(format!("{key}.lock"));
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io("open", &path))?;
+    blocking(move || {
+        file.lock().map_err(io("lock", &path))?;
+        Ok(file)
+    })
+    .await
+}
+
+/// A short stable id for a repository: its directory name and the first 12
+/// hex digits of the SHA-1 of its canonical path.
+pub fn repo_id(workdir: &Path) -> String {
+    let name: String = workdir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "repo".into())
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let hash = Oid::hash_object(ObjectType::Blob, workdir.to_string_lossy().as_bytes())
+        .map(|o| o.to_string())
+        .unwrap_or_default();
+    format!(
+        "{}-{}",
+        name.trim_start_matches('.'),
+        &hash[..12.min(hash.len())]
+    )
+}
+
+/// The canonical checkout directory of the repository containing `dir`
+/// (for a linked worktree: its main repository's).
+fn main_workdir(dir: &Path) -> std::result::Result<PathBuf, WorktreeError> {
+    if !dir.exists() {
+        return Err(WorktreeError::RepoMissing {
+            path: dir.to_path_buf(),
+        });
+    }
+    let repo = Repository::discover(dir).map_err(|source| match source.code() {
+        ErrorCode::NotFound => WorktreeError::NotARepo {
+            path: dir.to_path_buf(),
+            source,
+        },
+        _ => WorktreeError::Git {
+            what: format!("open {}", dir.display()),
+            source,
+        },
+    })?;
+    let repo = if repo.is_worktree() {
+        Repository::open(repo.commondir()).map_err(git("open the main repository"))?
+    } else {
+        repo
+    };
+    let workdir = repo.workdir().ok_or_else(|| WorktreeError::Bare {
+        path: dir.to_path_buf(),
+    })?;
+    workdir.canonicalize().map_err(io("resolve", workdir))
+}
+
+struct Plan {
+    repo: PathBuf,
+    path: PathBuf,
+    name: String,
+    base: Option<String>,
+    branch: String,
+}
+
+struct Created {
+    path: PathBuf,
+    branch: String,
+    base_commit: String,
+    base_ref: Option<String>,
+    uninitialised_submodules: Vec<String>,
+}
+
+/// The commit `base` names (default HEAD) and, when it is a branch, the
+/// branch's full ref name (to measure drift later).
+fn resolve_base(
+    repo: &Repository,
+    workdir: &Path,
+    base: Option<&str>,
+) -> std::result::Result<(Oid, Option<String>), WorktreeError> {
+    let spec = base.unwrap_or("HEAD");
+    let bad = |source| WorktreeError::BadRef {
+        reference: spec.to_string(),
+        repo: workdir.to_path_buf(),
+        source,
+    };
+    let commit = repo
+        .revparse_single(spec)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(bad)?;
+    let base_ref = repo
+        .resolve_reference_from_short_name(spec)
+        .and_then(|r| r.resolve())
+        .ok()
+        .filter(|r| r.is_branch() || r.is_remote())
+        .and_then(|r| r.name().map(String::from));
+    Ok((commit.id(), base_ref))
+}
+
+fn create_worktree(plan: &Plan) -> std::result::Result<Created, WorktreeError> {
+    let repo = Repository::open(&plan.repo).map_err(git("open the repository"))?;
+    let (base, base_ref) = resolve_base(&repo, &plan.repo, plan.base.as_deref())?;
+    if !git2::Branch::name_is_valid(&plan.branch).unwrap_or(false) {
+        return Err(WorktreeError::BadBranch(plan.branch.clone()));
+    }
+    let mut base_commit = base;
+    if plan.path.exists() {
+        // Left by an earlier run that stopped before recording it: adopt it
+        // when it is a worktree of this repository on the expected branch.
+        let adoptable = Repository::open(&plan.path).ok().is_some_and(|wt| {
+            same_dir(wt.commondir(), repo.commondir())
+                && wt
+                    .head()
+                    .ok()
+                    .and_then(|h| h.shorthand().map(|s| s == plan.branch))
+                    .unwrap_or(false)
+        });
+        if !adoptable {
+            return Err(WorktreeError::PathTaken {
+                path: plan.path.clone(),
+                repo: plan.repo.clone(),
+            });
+        }
+    } else {
+        if let Some(parent) = plan.path.parent() {
+            std::fs::create_dir_all(parent).map_err(io("create", parent))?;
+        }
+        let branch = match repo.find_branch(&plan.branch, BranchType::Local) {
+            // A kept branch: continue it; its base is where it left the requested base.
+            Ok(b) => {
+                if let Some(tip) = b.get().target() {
+                    base_commit = repo.merge_base(tip, base).unwrap_or(base);
+                }
+                b
+            }
+            Err(e) if e.code() == ErrorCode::NotFound => {
+                let commit = repo.find_commit(base).map_err(git("read the base"))?;
+                repo.branch(&plan.branch, &commit, false)
+                    .map_err(git(format!("create branch {}", plan.branch)))?
+            }
+            Err(e) => return Err(git(format!("read branch {}", plan.branch))(e)),
+        };
+        let name = free_worktree_name(&repo, &plan.name, &plan.path);
+        let reference = branch.into_reference();
+        let mut opts = WorktreeAddOptions::new();
+        opts.reference(Some(&reference));
+        repo.worktree(&name, &plan.path, Some(&opts))
+            .map_err(git(format!("add worktree {}", plan.path.display())))?;
+    }
+    Ok(Created {
+        uninitialised_submodules: uninitialised_submodules(&plan.path)?,
+        path: plan.path.clone(),
+        branch: plan.branch.clone(),
+        base_commit: base_commit.to_string(),
+        base_ref,
+    })
+}
+
+/// git's name for a new worktree (`.git/worktrees/<name>`): the session key,
+/// after pruning a stale registration of that name; a suffixed one when a
+/// live registration holds it.
+fn free_worktree_name(repo: &Repository, key: &str, path: &Path) -> String {
+    match repo.find_worktree(key) {
+        Err(_) => key.to_string(),
+        Ok(wt) => {
+            if wt.validate().is_err() && wt.prune(None).is_ok() {
+                return key.to_string();
+            }
+            let hash = Oid::hash_object(ObjectType::Blob, path.to_string_lossy().as_bytes())
+                .map(|o| o.to_string())
+                .unwrap_or_default();
+            format!("{key}-{}", &hash[..8.min(hash.len())])
+        }
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+fn uninitialised_submodules(path: &Path) -> std::result::Result<Vec<String>, WorktreeError> {
+    let repo = Repository::open(path).map_err(git("open the worktree"))?;
+    let subs = repo.submodules().map_err(git("read submodules"))?;
+    Ok(subs
+        .iter()
+        .filter(|s| s.open().is_err())
+        .map(|s| s.name().unwrap_or_else(|| s.path().to_str().unwrap_or("?")))
+        .map(String::from)
+        .collect())
+}
+
+/// Files with uncommitted or untracked work (ignored files excluded).
+fn uncommitted_files(path: &Path) -> std::result::Result<Vec<String>, WorktreeError> {
+    let repo = Repository::open(path).map_err(git(format!("open {}", path.display())))?;
+    let mut opts = StatusOptions::new();
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(false)
+        .include_ignored(false)
+        .exclude_submodules(true);
+    let statuses = repo
+        .statuses(Some(&mut opts))
+        .map_err(git("read the status"))?;
+    Ok(statuses
+        .iter()
+        .filter(|s| !s.status().is_empty() && !s.status().is_ignored())
+        .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+        .collect())
+}
+
+/// Commits the base's branch has gained since the recorded base commit.
+fn base_drift(row: &WorktreeRow) -> Option<usize> {
+    let name = row.base_ref.as_deref()?;
+    let repo = Repository::open(&row.repo).ok()?;
+    let tip = repo.find_reference(name).ok()?.target()?;
+    let base = Oid::from_str(&row.base_commit).ok()?;
+    repo.graph_ahead_behind(tip, base)
+        .ok()
+        .map(|(ahead, _)| ahead)
+}
+
+fn worktree_diff(
+    row: &WorktreeRow,
+    req: &DiffRequest,
+) -> std::result::Result<WorktreeDiff, WorktreeError> {
+    let path = Path::new(&row.path);
+    if !path.exists() {
+        return Err(WorktreeError::Gone {
+            session: row.session.clone(),
+            path: path.to_path_buf(),
+        });
+    }
+    let repo = Repository::open(path).map_err(git(format!("open {}", path.display())))?;
+    let base = match &req.base {
+        Some(spec) => resolve_base(&repo, path, Some(spec))?.0,
+        None => Oid::from_str(&row.base_commit).map_err(git("read the recorded base"))?,
+    };
+    let tree = repo
+        .find_commit(base)
+        .and_then(|c| c.tree())
+        .map_err(git(format!("read base commit {base}")))?;
+    let mut opts = DiffOptions::new();
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .show_untracked_content(true)
+        .include_typechange(true);
+    let mut diff = repo
+        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
+        .map_err(git("diff the worktree"))?;
+    diff.find_similar(Some(
+        DiffFindOptions::new().renames(true).for_untracked(true),
+    ))
+    .map_err(git("detect renames"))?;
+
+    let mut files = Vec::with_capacity(diff.deltas().len());
+    for i in 0..diff.deltas().len() {
+        let mut patch = Patch::from_diff(&diff, i).map_err(git("build a patch"))?;
+        let Some(delta) = diff.get_delta(i) else {
+            continue;
+        };
+        let status = match delta.status() {
+            Delta::Added | Delta::Untracked => ChangeStatus::Added,
+            Delta::Modified | Delta::Conflicted => ChangeStatus::Modified,
+            Delta::Deleted => ChangeStatus::Deleted,
+            Delta::Renamed => ChangeStatus::Renamed,
+            Delta::Copied => ChangeStatus::Copied,
+            Delta::Typechange => ChangeStatus::Typechange,
+            Delta::Unmodified | Delta::Ignored | Delta::Unreadable => continue,
+        };
+        let file_path = |f: git2::DiffFile<'_>| {
+            f.path_bytes()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .unwrap_or_default()
+        };
+        let new_path = file_path(delta.new_file());
+        let old_path = file_path(delta.old_file());
+        let (path, old_path) = match status {
+            ChangeStatus::Deleted => (old_path, None),
+            ChangeStatus::Renamed | ChangeStatus::Copied => (new_path, Some(old_path)),
+            _ => (new_path, None),
+        };
+        let binary = patch
+            .as_ref()
+            .map(|p| p.delta().flags().is_binary())
+            .unwrap_or(true);
+        let (insertions, deletions) = match &patch {
+            Some(p) if !binary => {
+                let (_, ins, del) = p.line_stats().map_err(git("count lines"))?;
+                (ins, del)
+            }
+            _ => (0, 0),
+        };
+        let text = if !req.patches {
+            None
+        } else {
+            match patch.as_mut() {
+                Some(p) => {
+                    let buf = p.to_buf().map_err(git("render a patch"))?;
+                    Some(String::from_utf8_lossy(&buf).into_owned())
+                }
+                None => {
+                    let old = old_path.as_deref().unwrap_or(&path);
+                    Some(format!(
+                        "diff --git a/{old} b/{path}\nBinary files a/{old} and b/{path} differ\n"
+                    ))
+                }
+            }
+        };
+        files.push(DiffFile {
+            path,
+            old_path,
+            status,
+            insertions,
+            deletions,
+            binary,
+            patch: text,
+        });
+    }
+    Ok(WorktreeDiff {
+        session: row.session.clone(),
+        base: base.to_string(),
+        base_drift: base_drift(row),
+        insertions: files.iter().map(|f| f.insertions).sum(),
+        deletions: files.iter().map(|f| f.deletions).sum(),
+        files,
+    })
+}
+
+/// What happens to a removed worktree's branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BranchPolicy {
+    Keep,
+    Delete,
+    /// Delete only when it points at the base (it holds no work).
+    DeleteIfUnchanged,
+}
+
+fn remove_worktree(
+    row: &WorktreeRow,
+    force: bool,
+    branch_policy: BranchPolicy,
+) -> std::result::Result<Removed, WorktreeError> {
+    let path = PathBuf::from(&row.path);
+    let mut removed = Removed {
+        session: row.session.clone(),
+        path: row.path.clone(),
+        branch: row.branch.clone(),
+        directory_removed: false,
+        registration_pruned: false,
+        branch_deleted: None,
+        notes: Vec::new(),
+    };
+    if path.exists() {
+        if !force {
+            let files = uncommitted_files(&path)?;
+            if !files.is_empty() {
+                return Err(WorktreeError::Dirty {
+                    session: row.session.clone(),
+                    files,
+                });
+            }
+        }
+        std::fs::remove_dir_all(&path).map_err(io("remove", &path))?;
+        removed.directory_removed = true;
+    }
+    let repo = match Repository::open(&row.repo) {
+        Ok(repo) => repo,
+        Err(e) => {
+            removed.notes.push(format!(
+                "repository {} cannot be opened ({}): its registration and branch were left",
+                row.repo,
+                e.message()
+            ));
+            return Ok(removed);
+        }
+    };
+    if let Ok(names) = repo.worktrees() {
+        for name in names.iter().flatten() {
+            let Ok(wt) = repo.find_worktree(name) else {
+                continue;
+            };
+            if wt.path() == path {
+                wt.prune(Some(
+                    WorktreePruneOptions::new()
+                        .valid(true)
+                        .working_tree(false)
+                        .locked(false),
+                ))
+                .map_err(git(format!("prune git's registration `{name}`")))?;
+                removed.registration_pruned = true;
+            }
+        }
+    }
+    if branch_policy == BranchPolicy::Keep {
+        return Ok(removed);
+    }
+    match repo.find_branch(&row.branch, BranchType::Local) {
+        Ok(mut branch) => {
+            let tip = branch.get().target();
+            let unchanged = tip.is_some_and(|t| t.to_string() == row.base_commit);
+            if branch_policy == BranchPolicy::DeleteIfUnchanged && !unchanged {
+                removed.notes.push(format!(
+                    "branch {} kept: it has commits beyond the base",
+                    row.branch
+                ));
+            } else if let Err(e) = branch.delete() {
+                removed
+                    .notes
+                    .push(format!("branch {} kept: {}", row.branch, e.message()));
+            } else {
+                removed.branch_deleted = tip.map(|t| t.to_string());
+            }
+        }
+        Err(_) => removed
+            .notes
+            .push(format!("branch {} was already gone", row.branch)),
+    }
+    Ok(removed)
+}
+
+/// Prune `repo`'s worktree registrations under `root` whose directory is
+/// gone (skipping paths in `handled`).
+fn prune_stale_registrations(
+    repo_dir: &Path,
+    root: &Path,
+    handled: &BTreeSet<String>,
+    dry_run: bool,
+) -> std::result::Result<Vec<Pruned>, WorktreeError> {
+    let Ok(repo) = Repository::open(repo_dir) else {
+        return Ok(Vec::new());
+    };
+    let names = repo.worktrees().map_err(git("list worktrees"))?;
+    let mut out = Vec::new();
+    for name in names.iter().flatten() {
+        let Ok(wt) = repo.find_worktree(name) else {
+            continue;
+        };
+        let path = wt.path().to_path_buf();
+        let path_str = path.to_string_lossy().into_owned();
+        if !path.starts_with(root) || path.exists() || handled.contains(&path_str) {
+            continue;
+        }
+        if !dry_run {
+            wt.prune(None)
+                .map_err(git(format!("prune git's registration `{name}`")))?;
+        }
+        out.push(Pruned {
+            action: PruneAction::PruneRegistration,
+            session: None,
+            repo: repo_dir.to_string_lossy().into_owned(),
+            path: path_str,
+            done: !dry_run,
+            detail: Some(format!("git worktree `{name}`")),
+        });
+    }
+    Ok(out)
+}
