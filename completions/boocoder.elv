@@ -33,6 +33,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --version 'Print version'
             cand config 'Show the effective configuration and where it comes from'
             cand db 'Inspect and migrate the state database'
+            cand session 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
+            cand prompt 'One-shot: an ephemeral session, one turn, the reply on stdout'
             cand server 'The opencode server: start one that later commands reattach to, status, stop'
             cand worktree 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
             cand generate 'Generate shell completions and man pages'
@@ -155,6 +157,183 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;db;help;status'= {
         }
         &'boocoder;db;help;help'= {
+        }
+        &'boocoder;session'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand new 'Record a session and make its worktree'
+            cand list 'The sessions, with their last turn'
+            cand show 'One session: worktree, agent session, last turn'
+            cand rm 'Remove a session and its clean worktree (dirty: refused without --force)'
+            cand changes 'The pending changes of a session''s last turn'
+            cand prompt 'Run one turn: send a prompt, stream the reply'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;session;new'= {
+            cand --repo 'The repository the session works on'
+            cand --agent 'The agent that runs its turns'
+            cand --model 'The session''s model (default: the configured default_model)'
+            cand --base 'Base branch, tag or commit of the worktree [default: HEAD]'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --no-worktree 'Work in the repository itself instead of a worktree'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;session;list'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;session;show'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;session;rm'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --force 'Remove even when the worktree holds uncommitted work (it is lost)'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;session;changes'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --patch 'Also print each file''s patch (text mode)'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;session;prompt'= {
+            cand -s 'A session to prompt (repeatable)'
+            cand --session 'A session to prompt (repeatable)'
+            cand --model 'The model for this turn'
+            cand --agent-mode 'The agent''s mode (opencode: build, plan, ...)'
+            cand --timeout 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)'
+            cand --permissions 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --no-stream 'Print the reply once at the end instead of streaming it'
+            cand --show-reasoning 'Show the model''s reasoning on stderr (dimmed)'
+            cand --wait 'Wait for a busy session''s turn to end instead of failing'
+            cand --keep-server 'Leave a server this command starts running for later commands'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;session;help'= {
+            cand new 'Record a session and make its worktree'
+            cand list 'The sessions, with their last turn'
+            cand show 'One session: worktree, agent session, last turn'
+            cand rm 'Remove a session and its clean worktree (dirty: refused without --force)'
+            cand changes 'The pending changes of a session''s last turn'
+            cand prompt 'Run one turn: send a prompt, stream the reply'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;session;help;new'= {
+        }
+        &'boocoder;session;help;list'= {
+        }
+        &'boocoder;session;help;show'= {
+        }
+        &'boocoder;session;help;rm'= {
+        }
+        &'boocoder;session;help;changes'= {
+        }
+        &'boocoder;session;help;prompt'= {
+        }
+        &'boocoder;session;help;help'= {
+        }
+        &'boocoder;prompt'= {
+            cand --repo 'The repository to work on'
+            cand --base 'Base of the worktree [default: HEAD]'
+            cand --model 'The model [default: the configured default_model]'
+            cand --agent-mode 'The agent''s mode (opencode: build, plan, ...)'
+            cand --timeout 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)'
+            cand --permissions 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --worktree 'Work in a throwaway worktree instead of the repository itself'
+            cand --no-stream 'Print the reply once at the end instead of streaming it'
+            cand --show-reasoning 'Show the model''s reasoning on stderr (dimmed)'
+            cand --keep-server 'Leave a server this command starts running for later commands'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'boocoder;server'= {
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
@@ -425,6 +604,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;help'= {
             cand config 'Show the effective configuration and where it comes from'
             cand db 'Inspect and migrate the state database'
+            cand session 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
+            cand prompt 'One-shot: an ephemeral session, one turn, the reply on stdout'
             cand server 'The opencode server: start one that later commands reattach to, status, stop'
             cand worktree 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
             cand generate 'Generate shell completions and man pages'
@@ -445,6 +626,28 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;help;db;migrate'= {
         }
         &'boocoder;help;db;status'= {
+        }
+        &'boocoder;help;session'= {
+            cand new 'Record a session and make its worktree'
+            cand list 'The sessions, with their last turn'
+            cand show 'One session: worktree, agent session, last turn'
+            cand rm 'Remove a session and its clean worktree (dirty: refused without --force)'
+            cand changes 'The pending changes of a session''s last turn'
+            cand prompt 'Run one turn: send a prompt, stream the reply'
+        }
+        &'boocoder;help;session;new'= {
+        }
+        &'boocoder;help;session;list'= {
+        }
+        &'boocoder;help;session;show'= {
+        }
+        &'boocoder;help;session;rm'= {
+        }
+        &'boocoder;help;session;changes'= {
+        }
+        &'boocoder;help;session;prompt'= {
+        }
+        &'boocoder;help;prompt'= {
         }
         &'boocoder;help;server'= {
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'

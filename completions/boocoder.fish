@@ -39,6 +39,8 @@ complete -c boocoder -n "__fish_boocoder_needs_command" -s h -l help -d 'Print h
 complete -c boocoder -n "__fish_boocoder_needs_command" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "config" -d 'Show the effective configuration and where it comes from'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "db" -d 'Inspect and migrate the state database'
+complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
+complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "prompt" -d 'One-shot: an ephemeral session, one turn, the reply on stdout'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
@@ -133,6 +135,154 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_su
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply pending migrations (every command also does this on first use)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the backend, the URL (password masked) and applied / pending migrations'
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "new" -d 'Record a session and make its worktree'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "list" -d 'The sessions, with their last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "show" -d 'One session: worktree, agent session, last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "rm" -d 'Remove a session and its clean worktree (dirty: refused without --force)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "changes" -d 'The pending changes of a session\'s last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "prompt" -d 'Run one turn: send a prompt, stream the reply'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l repo -d 'The repository the session works on' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l agent -d 'The agent that runs its turns' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l model -d 'The session\'s model (default: the configured default_model)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l base -d 'Base branch, tag or commit of the worktree [default: HEAD]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l no-worktree -d 'Work in the repository itself instead of a worktree'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l force -d 'Remove even when the worktree holds uncommitted work (it is lost)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -l patch -d 'Also print each file\'s patch (text mode)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s s -l session -d 'A session to prompt (repeatable)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l model -d 'The model for this turn' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l agent-mode -d 'The agent\'s mode (opencode: build, plan, ...)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l permissions -d 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]' -r -f -a "ask\t''
+allow\t''
+deny\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l no-stream -d 'Print the reply once at the end instead of streaming it'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l show-reasoning -d 'Show the model\'s reasoning on stderr (dimmed)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l wait -d 'Wait for a busy session\'s turn to end instead of failing'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l keep-server -d 'Leave a server this command starts running for later commands'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "new" -d 'Record a session and make its worktree'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "list" -d 'The sessions, with their last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "show" -d 'One session: worktree, agent session, last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a session and its clean worktree (dirty: refused without --force)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "changes" -d 'The pending changes of a session\'s last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "prompt" -d 'Run one turn: send a prompt, stream the reply'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l repo -d 'The repository to work on' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l base -d 'Base of the worktree [default: HEAD]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l model -d 'The model [default: the configured default_model]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l agent-mode -d 'The agent\'s mode (opencode: build, plan, ...)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l permissions -d 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]' -r -f -a "ask\t''
+allow\t''
+deny\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l worktree -d 'Work in a throwaway worktree instead of the repository itself'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l no-stream -d 'Print the reply once at the end instead of streaming it'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l show-reasoning -d 'Show the model\'s reasoning on stderr (dimmed)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l keep-server -d 'Leave a server this command starts running for later commands'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -341,16 +491,24 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions: one shell to stdout, or every shell into --dir'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Man pages, one per command, into DIR'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db server worktree generate help" -f -a "config" -d 'Show the effective configuration and where it comes from'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db server worktree generate help" -f -a "db" -d 'Inspect and migrate the state database'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db server worktree generate help" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db server worktree generate help" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db server worktree generate help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db server worktree generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "config" -d 'Show the effective configuration and where it comes from'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "db" -d 'Inspect and migrate the state database'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "prompt" -d 'One-shot: an ephemeral session, one turn, the reply on stdout'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file (and, with --format json, every directory)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations (every command also does this on first use)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the backend, the URL (password masked) and applied / pending migrations'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "new" -d 'Record a session and make its worktree'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "list" -d 'The sessions, with their last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "show" -d 'One session: worktree, agent session, last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "rm" -d 'Remove a session and its clean worktree (dirty: refused without --force)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "changes" -d 'The pending changes of a session\'s last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "prompt" -d 'Run one turn: send a prompt, stream the reply'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'

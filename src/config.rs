@@ -204,6 +204,7 @@ struct FileConfig {
     llama_swap_url: Option<String>,
     opencode_bin: Option<String>,
     watchdog_seconds: Option<u64>,
+    lease_seconds: Option<u64>,
     snapshot_ttl_seconds: Option<u64>,
     probe_ttl_seconds: Option<u64>,
     probe_timeout_seconds: Option<u64>,
@@ -231,6 +232,11 @@ pub struct Config {
     pub opencode_bin: Option<PathBuf>,
     #[serde(rename = "watchdog_seconds", with = "secs")]
     pub watchdog: Duration,
+    /// How long a session's turn lease lasts without renewal (renewed every
+    /// third of it while the turn runs): how soon a killed owner's session
+    /// can be taken over.
+    #[serde(rename = "lease_seconds", with = "secs")]
+    pub lease_ttl: Duration,
     #[serde(rename = "snapshot_ttl_seconds", with = "secs")]
     pub snapshot_ttl: Duration,
     #[serde(rename = "probe_ttl_seconds", with = "secs")]
@@ -246,6 +252,7 @@ pub struct Config {
 }
 
 pub const DEFAULT_WATCHDOG: Duration = Duration::from_secs(180);
+pub const DEFAULT_LEASE_TTL: Duration = Duration::from_secs(30);
 pub const DEFAULT_SNAPSHOT_TTL: Duration = Duration::from_secs(300);
 pub const DEFAULT_PROBE_TTL: Duration = Duration::from_secs(3600);
 pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(20);
@@ -464,6 +471,7 @@ impl Config {
             }
         };
         let watchdog = seconds("watchdog_seconds", file.watchdog_seconds, DEFAULT_WATCHDOG);
+        let lease_ttl = seconds("lease_seconds", file.lease_seconds, DEFAULT_LEASE_TTL);
         let snapshot_ttl = seconds(
             "snapshot_ttl_seconds",
             file.snapshot_ttl_seconds,
@@ -501,6 +509,7 @@ impl Config {
             llama_swap_url,
             opencode_bin,
             watchdog,
+            lease_ttl,
             snapshot_ttl,
             probe_ttl,
             probe_timeout,
@@ -528,6 +537,7 @@ impl Config {
         };
         for (key, d) in [
             ("watchdog_seconds", self.watchdog),
+            ("lease_seconds", self.lease_ttl),
             ("probe_timeout_seconds", self.probe_timeout),
             ("server.health_timeout_seconds", self.server.health_timeout),
             ("server.stream_timeout_seconds", self.server.stream_timeout),

@@ -2,6 +2,7 @@
 
 use crate::config::ConfigError;
 use crate::opencode::OpencodeError;
+use crate::session::SessionError;
 use crate::store::StoreError;
 use crate::worktree::WorktreeError;
 
@@ -89,6 +90,8 @@ pub enum Error {
     Opencode(#[from] OpencodeError),
     #[error(transparent)]
     Worktree(#[from] WorktreeError),
+    #[error(transparent)]
+    Session(#[from] SessionError),
     /// Bad input that is not a config problem (a malformed argument value).
     #[error("{message}")]
     Usage {
@@ -113,6 +116,7 @@ impl Error {
             Error::Store(e) => e.exit(),
             Error::Opencode(e) => e.exit(),
             Error::Worktree(e) => e.exit(),
+            Error::Session(e) => e.exit(),
             Error::Interrupted => Exit::Interrupted,
         }
     }
@@ -123,6 +127,7 @@ impl Error {
             Error::Store(e) => e.hint(),
             Error::Opencode(e) => e.hint(),
             Error::Worktree(e) => e.hint(),
+            Error::Session(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
             Error::Interrupted => None,
         }

@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod llama_swap;
 pub mod opencode;
+pub mod session;
 pub mod session_key;
 pub mod store;
 pub mod util;

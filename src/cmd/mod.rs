@@ -5,7 +5,9 @@ mod config;
 mod db;
 mod generate;
 mod output;
+mod prompt;
 mod server;
+mod session;
 mod worktree;
 
 use std::path::PathBuf;
@@ -97,6 +99,11 @@ pub enum Command {
     /// Inspect and migrate the state database
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn
+    #[command(subcommand)]
+    Session(session::SessionCommand),
+    /// One-shot: an ephemeral session, one turn, the reply on stdout
+    Prompt(prompt::PromptArgs),
     /// The opencode server: start one that later commands reattach to, status, stop
     #[command(subcommand)]
     Server(server::ServerCommand),
@@ -118,6 +125,9 @@ pub struct Context {
     pub config: Config,
     pub out: Output,
     store: tokio::sync::OnceCell<Store>,
+    /// Cancelled on Ctrl-C: long commands clean up (abort the turn, release
+    /// the lease) and return.
+    pub cancel: tokio_util::sync::CancellationToken,
 }
 
 impl Context {
@@ -150,10 +160,22 @@ pub fn main() -> Exit {
             return Exit::Runtime;
         }
     };
+    let cancel = tokio_util::sync::CancellationToken::new();
     let result = runtime.block_on(async {
+        let command = run(cli, &out, cancel.clone());
+        tokio::pin!(command);
         tokio::select! {
-            r = run(cli, &out) => r,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted.into()),
+            r = &mut command => r,
+            _ = tokio::signal::ctrl_c() => {
+                cancel.cancel();
+                // A moment to clean up (abort the turn, release the lease);
+                // a second Ctrl-C ends it at once.
+                tokio::select! {
+                    _ = tokio::time::timeout(std::time::Duration::from_secs(5), &mut command) => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+                Err(Error::Interrupted.into())
+            }
         }
     });
     // Do not wait for blocking tasks (a lock wait, a child's pipe) at exit.
@@ -164,7 +186,7 @@ pub fn main() -> Exit {
     }
 }
 
-async fn run(cli: Cli, out: &Output) -> Result<Exit> {
+async fn run(cli: Cli, out: &Output, cancel: tokio_util::sync::CancellationToken) -> Result<Exit> {
     if let Command::Generate(args) = &cli.command {
         // Needs no config: generating completions must work anywhere.
         return generate::run(args, Cli::command());
@@ -178,11 +200,14 @@ async fn run(cli: Cli, out: &Output) -> Result<Exit> {
         config,
         out: out.clone(),
         store: tokio::sync::OnceCell::new(),
+        cancel,
     };
     let exit = match &cli.command {
         Command::Config(c) => config::run(&ctx, c).await,
         Command::Db(c) => db::run(&ctx, c).await,
         Command::Server(c) => server::run(&ctx, c).await,
+        Command::Session(c) => session::run(&ctx, c).await,
+        Command::Prompt(a) => prompt::run(&ctx, a).await,
         Command::Worktree(c) => worktree::run(&ctx, c).await,
         Command::Generate(_) => unreachable!("handled above"),
     };

@@ -111,13 +111,7 @@ pub fn fingerprint(opts: &ServerOptions) -> String {
         opts.default_model.clone().unwrap_or_default(),
         opts.disable_models_fetch.to_string(),
     ];
-    // FNV-1a: stable across builds, unlike std's hasher.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in parts.join("\u{1f}").bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    crate::util::fnv1a_hex(&parts.join("\u{1f}"))
 }
 
 /// What the state file records about a kept server.
@@ -158,23 +152,6 @@ pub struct Server {
 impl Server {
     pub fn client(&self) -> Client {
         Client::new(&self.record.url, &self.record.password)
-    }
-
-    /// Leave a short-lived server running as the recorded one (`--keep-server`).
-    pub fn keep(&mut self, state_dir: &Path) -> Result<(), OpencodeError> {
-        if self.origin == Origin::ShortLived {
-            let _lock = StateLock::acquire_blocking(state_dir)?;
-            if let Some(old) = read_state(state_dir)? {
-                // Someone recorded a server meanwhile: keep theirs, ours goes.
-                if pid_alive(old.pid) {
-                    return Ok(());
-                }
-            }
-            write_state(state_dir, &self.record)?;
-            self.child = None;
-            self.origin = Origin::Started;
-        }
-        Ok(())
     }
 }
 
@@ -501,6 +478,9 @@ async fn spawn_on(
     if opts.disable_models_fetch {
         cmd.env("OPENCODE_DISABLE_MODELS_FETCH", "1");
     }
+    if origin == Origin::ShortLived {
+        stop_with_parent(&mut cmd);
+    }
     cmd.envs(opts.env.iter().map(|(k, v)| (k, v)));
     if let Some(content) = opts.config_content() {
         cmd.env("OPENCODE_CONFIG_CONTENT", content);
@@ -568,6 +548,31 @@ async fn spawn_on(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// A short-lived server must not outlive boocoder, even one killed with
+/// SIGKILL (no Drop runs then): on Linux the kernel sends it TERM when the
+/// thread that started it ends (a runtime worker: it lives as long as the
+/// process).
+#[cfg(target_os = "linux")]
+fn stop_with_parent(cmd: &mut Command) {
+    // SAFETY: between fork and exec only async-signal-safe calls are made
+    // (prctl, getppid); no allocation, no locks.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent may already be gone (re-parented to init).
+            if libc::getppid() == 1 {
+                return Err(std::io::Error::other("parent exited"));
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stop_with_parent(_cmd: &mut Command) {}
 
 #[cfg(test)]
 mod tests {

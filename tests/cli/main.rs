@@ -6,6 +6,7 @@ mod cli;
 mod model_server;
 mod opencode;
 mod server;
+mod session;
 mod smoke_opencode;
 mod store;
 mod support;

@@ -156,6 +156,8 @@ impl Script {
 #[derive(Default)]
 struct Shared {
     queue: VecDeque<Script>,
+    /// Scripts for agent requests whose messages contain a marker.
+    keyed: Vec<(String, Script)>,
     requests: Vec<Value>,
     agent_requests: usize,
 }
@@ -234,6 +236,14 @@ impl ModelServer {
         self.lock().queue.push_back(script);
     }
 
+    /// Queues a scripted reply for the next agent request whose messages
+    /// contain `marker` (before the plain queue is consulted): for concurrent
+    /// sessions, keyed by their prompt or by the working directory opencode
+    /// names in its system prompt.
+    pub fn push_for(&self, marker: &str, script: Script) {
+        self.lock().keyed.push((marker.to_string(), script));
+    }
+
     /// Every chat request body received, in order.
     pub fn requests(&self) -> Vec<Value> {
         self.lock().requests.clone()
@@ -297,10 +307,18 @@ async fn chat_completions(State(state): State<AppState>, body: Bytes) -> Respons
         shared.requests.push(request);
         if is_agent {
             shared.agent_requests += 1;
-            shared
-                .queue
-                .pop_front()
-                .unwrap_or_else(|| Script::new().text(DEFAULT_REPLY))
+            let prompt = shared.requests.last().expect("just pushed")["messages"].to_string();
+            match shared
+                .keyed
+                .iter()
+                .position(|(m, _)| prompt.contains(m.as_str()))
+            {
+                Some(i) => shared.keyed.remove(i).1,
+                None => shared
+                    .queue
+                    .pop_front()
+                    .unwrap_or_else(|| Script::new().text(DEFAULT_REPLY)),
+            }
         } else {
             Script::new().text(TITLE_REPLY)
         }

@@ -1,0 +1,52 @@
+//! `boocoder session list`
+
+use anyhow::Result;
+use boocoder::Exit;
+use boocoder::session::Sessions;
+use clap::Args;
+
+use crate::cmd::Context;
+
+#[derive(Debug, Args)]
+#[command(after_help = "json: an array of sessions (see `session show`); ndjson: one per line.")]
+pub struct ListArgs {}
+
+pub async fn run(ctx: &Context, _args: &ListArgs) -> Result<Exit> {
+    let store = ctx.store().await?;
+    let sessions = Sessions::new(store, &ctx.config).list().await?;
+    match ctx.out.format {
+        crate::cmd::Format::Json => {
+            let all: Vec<_> = sessions.iter().map(super::session_json).collect();
+            ctx.out.record("sessions", &all)?;
+        }
+        crate::cmd::Format::Ndjson => {
+            for s in &sessions {
+                ctx.out.record("session", &super::session_json(s))?;
+            }
+        }
+        crate::cmd::Format::Text => {
+            if sessions.is_empty() {
+                ctx.out
+                    .info("no sessions (`boocoder session new NAME --repo DIR` makes one)");
+                return Ok(Exit::Ok);
+            }
+            let mut text = format!(
+                "{:<24} {:<9} {:<24} {:<12} WORKS IN\n",
+                "NAME", "AGENT", "MODEL", "LAST TURN"
+            );
+            for s in &sessions {
+                let dir = boocoder::session::work_dir(&s.session, s.worktree.as_ref());
+                text.push_str(&format!(
+                    "{:<24} {:<9} {:<24} {:<12} {}\n",
+                    s.session.name,
+                    s.session.agent,
+                    s.session.model.as_deref().unwrap_or("(default)"),
+                    s.last_turn.as_ref().map_or("-", |t| t.status.as_str()),
+                    dir.display()
+                ));
+            }
+            ctx.out.stdout(&text)?;
+        }
+    }
+    Ok(Exit::Ok)
+}

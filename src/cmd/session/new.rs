@@ -1,0 +1,73 @@
+//! `boocoder session new`
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use boocoder::session::{NewSession, Sessions};
+use boocoder::{Exit, SessionKey};
+use clap::Args;
+
+use crate::cmd::Context;
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Records the session and makes its worktree: <worktree root>/<repo-id>/<name> on a new \
+branch boocoder/<name> from --base (default: the repository's HEAD), base commit recorded. \
+With --no-worktree the agent works in the repository itself.
+
+json: {\"name\",\"repo\",\"agent\",\"model\",\"worktree\":{\"path\",\"branch\",\"base_commit\"}|null, ...}
+
+Exit codes: 1 when the name is taken; 2 for an invalid name, a missing repository, an \
+unknown agent or base; 3 when --repo is not a git repository.")]
+pub struct NewArgs {
+    /// Session name: letters, digits, `.`, `_`, `-`; no leading `.` or `-`; 1-64 characters
+    #[arg(value_parser = SessionKey::parse)]
+    pub name: SessionKey,
+    /// The repository the session works on
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+    /// The agent that runs its turns
+    #[arg(long, default_value = "opencode")]
+    pub agent: String,
+    /// The session's model (default: the configured default_model)
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<String>,
+    /// Base branch, tag or commit of the worktree [default: HEAD]
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// Work in the repository itself instead of a worktree
+    #[arg(long)]
+    pub no_worktree: bool,
+}
+
+pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
+    let store = ctx.store().await?;
+    let info = Sessions::new(store, &ctx.config)
+        .create(&NewSession {
+            name: args.name.clone(),
+            repo: std::path::absolute(&args.repo)?,
+            agent: args.agent.clone(),
+            model: args.model.clone(),
+            base: args.base.clone(),
+            worktree: !args.no_worktree,
+        })
+        .await?;
+    if !ctx.out.is_text() {
+        ctx.out.record("session", &super::session_json(&info))?;
+        return Ok(Exit::Ok);
+    }
+    match &info.worktree {
+        Some(w) => ctx.out.stdout(&format!(
+            "session {} works in {} (branch {}, base {})\n",
+            info.session.name,
+            w.path,
+            w.branch,
+            &w.base_commit[..w.base_commit.len().min(10)]
+        ))?,
+        None => ctx.out.stdout(&format!(
+            "session {} works in {}\n",
+            info.session.name, info.session.repo
+        ))?,
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,546 @@
+//! `boocoder session prompt`: one turn on one or several sessions.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Result;
+use boocoder::opencode::{AgentEvent, EventHub, PermissionReply, ensure_server};
+use boocoder::session::{
+    PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,
+};
+use boocoder::{Exit, SessionKey};
+use clap::{Args, ValueEnum};
+use serde_json::{Value, json};
+
+use crate::cmd::{Context, Format};
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Text: the argument, or `-` to read it from stdin. Several sessions at once: \
+`session prompt a b c -- TEXT` or `--session a --session b TEXT`; their turns run \
+concurrently on one server and one event stream.
+
+Output: text mode streams the reply to stdout (prefixed by session when there are \
+several), tool activity and notices to stderr (reasoning too, dimmed, with \
+--show-reasoning). --format ndjson prints one object per event ({\"type\":\"text\",\
+\"delta\"}, {\"type\":\"reasoning\",\"delta\"}, {\"type\":\"tool\",\"tool\",\"status\",\
+\"title\"}, {\"type\":\"permission\",...}, {\"type\":\"notice\",...}), each with \"session\", \
+then one final {\"type\":\"done\",\"session\",\"agent_session_id\",\"server_url\",\"model\",\
+\"duration_ms\",\"tokens\",\"changes\":{\"files\",\"insertions\",\"deletions\"}} or \
+{\"type\":\"error\",\"kind\",\"message\"} per session. --format json prints the final \
+records only, with the full text.
+
+A turn takes the session's lease: a second prompt on a busy session fails at once \
+(exit 1) unless --wait. The server is the one `boocoder server start` left running, \
+else a short-lived one stopped at the end (--keep-server leaves it running).
+
+Exit codes: 0 done; 1 the turn failed (the agent reported an error) or the session is \
+busy or unknown; 2 bad input; 3 stalled (no event within the watchdog and still busy: \
+aborted), the server was lost, or the model is unknown; 130 interrupted (the turn is \
+aborted and recorded as interrupted).")]
+pub struct PromptArgs {
+    /// SESSION [TEXT | -], or the text when the sessions come from --session
+    #[arg(value_name = "ARGS")]
+    pub args: Vec<String>,
+    /// After `--`: the text, with every positional argument before it a session
+    #[arg(last = true, value_name = "TEXT")]
+    pub rest: Vec<String>,
+    /// A session to prompt (repeatable)
+    #[arg(long = "session", short = 's', value_name = "NAME", value_parser = SessionKey::parse)]
+    pub sessions: Vec<SessionKey>,
+    /// The model for this turn
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<String>,
+    /// The agent's mode (opencode: build, plan, ...)
+    #[arg(long, value_name = "MODE")]
+    pub agent_mode: Option<String>,
+    /// Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Print the reply once at the end instead of streaming it
+    #[arg(long)]
+    pub no_stream: bool,
+    /// Show the model's reasoning on stderr (dimmed)
+    #[arg(long)]
+    pub show_reasoning: bool,
+    /// What to answer when the agent asks for a permission [default: ask on a terminal, else deny]
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub permissions: Option<Permissions>,
+    /// Wait for a busy session's turn to end instead of failing
+    #[arg(long)]
+    pub wait: bool,
+    /// Leave a server this command starts running for later commands
+    #[arg(long)]
+    pub keep_server: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Permissions {
+    Ask,
+    Allow,
+    Deny,
+}
+
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = boocoder::worktree::parse_age(s)?;
+    if d.is_zero() {
+        return Err("the timeout must be at least 1 second".into());
+    }
+    Ok(d)
+}
+
+/// What a turn invocation needs beyond the sessions and the text.
+pub struct TurnOptions {
+    pub model: Option<String>,
+    pub agent_mode: Option<String>,
+    pub timeout: Option<Duration>,
+    pub no_stream: bool,
+    pub show_reasoning: bool,
+    pub permissions: Option<Permissions>,
+    pub wait: bool,
+    pub keep_server: bool,
+    /// The prompt came from stdin: permissions cannot be asked there.
+    pub text_from_stdin: bool,
+}
+
+pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
+    let (names, text) = split_args(args)?;
+    let from_stdin = text == "-";
+    let text = if from_stdin { read_stdin()? } else { text };
+    let opts = TurnOptions {
+        model: args.model.clone(),
+        agent_mode: args.agent_mode.clone(),
+        timeout: args.timeout,
+        no_stream: args.no_stream,
+        show_reasoning: args.show_reasoning,
+        permissions: args.permissions,
+        wait: args.wait,
+        keep_server: args.keep_server,
+        text_from_stdin: from_stdin,
+    };
+    let (exit, _) = run_turns(ctx, &names, &text, &opts).await?;
+    Ok(exit)
+}
+
+fn usage(message: &str) -> anyhow::Error {
+    boocoder::Error::Usage {
+        message: message.into(),
+        hint: Some(
+            "boocoder session prompt NAME \"TEXT\" (or `-` for stdin); several: NAME... -- TEXT"
+                .into(),
+        ),
+    }
+    .into()
+}
+
+/// Sessions and text from the three accepted shapes.
+fn split_args(args: &PromptArgs) -> Result<(Vec<SessionKey>, String)> {
+    let parse = |s: &String| {
+        SessionKey::parse(s).map_err(|e| {
+            anyhow::Error::from(boocoder::Error::from(
+                boocoder::worktree::WorktreeError::from(e),
+            ))
+        })
+    };
+    let (names, text) = if !args.rest.is_empty() {
+        let mut names: Vec<SessionKey> = args.args.iter().map(parse).collect::<Result<_>>()?;
+        names.extend(args.sessions.iter().cloned());
+        (names, args.rest.join(" "))
+    } else if !args.sessions.is_empty() {
+        (args.sessions.clone(), args.args.join(" "))
+    } else {
+        let Some((first, rest)) = args.args.split_first() else {
+            return Err(usage("name a session and give the prompt text"));
+        };
+        (vec![parse(first)?], rest.join(" "))
+    };
+    if names.is_empty() {
+        return Err(usage("name at least one session"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = names.iter().find(|n| !seen.insert(n.as_str().to_string())) {
+        return Err(usage(&format!("session {dup} is named twice")));
+    }
+    if text.trim().is_empty() {
+        return Err(boocoder::Error::from(SessionError::EmptyPrompt).into());
+    }
+    Ok((names, text))
+}
+
+fn read_stdin() -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    Ok(s)
+}
+
+/// Run one turn on each session concurrently (one server, one stream),
+/// render as the output format says; returns the exit code and outcomes.
+pub async fn run_turns(
+    ctx: &Context,
+    names: &[SessionKey],
+    text: &str,
+    opts: &TurnOptions,
+) -> Result<(Exit, Vec<TurnOutcome>)> {
+    let store = ctx.store().await?;
+    // Fail fast on unknown sessions, before any server starts.
+    for n in names {
+        if store.get_session(n.as_str()).await?.is_none() {
+            return Err(boocoder::Error::from(SessionError::NotFound(n.to_string())).into());
+        }
+    }
+    let server_opts = crate::cmd::server::server_options(ctx).await;
+    let keep = opts.keep_server || ctx.config.server.keep;
+    let server = ensure_server(&server_opts, keep).await?;
+    tracing::info!(url = %server.record.url, origin = ?server.origin, "opencode server");
+    let hub = EventHub::connect(server.client(), ctx.config.server.stream_timeout).await?;
+    let runner = TurnRunner {
+        store,
+        config: &ctx.config,
+        server: &server,
+        hub: &hub,
+        llama_swap_models: &server_opts.llama_swap_models,
+        cancel: ctx.cancel.clone(),
+    };
+    let policy = permission_policy(opts);
+    let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts));
+    let turns = names.iter().map(|name| {
+        let req = TurnRequest {
+            session: name.clone(),
+            text: text.to_string(),
+            model: opts.model.clone(),
+            agent_mode: opts.agent_mode.clone(),
+            watchdog: opts.timeout.unwrap_or(ctx.config.watchdog),
+            permissions: policy.clone(),
+            wait: opts.wait,
+        };
+        let render = render.clone();
+        let runner = &runner;
+        async move {
+            let session = req.session.to_string();
+            let sink = move |e: TurnEvent| render.event(&session, e);
+            runner.run(&req, &sink).await
+        }
+    });
+    let results = futures_util::future::join_all(turns).await;
+    drop(hub);
+    let mut exit = Exit::Ok;
+    let mut outcomes = Vec::new();
+    for (name, r) in names.iter().zip(results) {
+        match r {
+            Ok(o) => {
+                render.finish(&o)?;
+                exit = worse(exit, outcome_exit(&o));
+                outcomes.push(o);
+            }
+            Err(e) => {
+                let err = anyhow::Error::from(e);
+                if names.len() == 1 {
+                    return Err(err);
+                }
+                let (code, _) = crate::cmd::output::classify(&err);
+                render.failed(name.as_str(), &err, code)?;
+                exit = worse(exit, code);
+            }
+        }
+    }
+    if ctx.cancel.is_cancelled() {
+        exit = Exit::Interrupted;
+    }
+    drop(server);
+    Ok((exit, outcomes))
+}
+
+fn outcome_exit(o: &TurnOutcome) -> Exit {
+    match o.status {
+        TurnStatus::Done => Exit::Ok,
+        TurnStatus::Failed if o.setup_error => Exit::Runtime,
+        TurnStatus::Failed => Exit::No,
+        TurnStatus::Stalled | TurnStatus::ServerLost => Exit::Runtime,
+        TurnStatus::Interrupted => Exit::Interrupted,
+    }
+}
+
+fn worse(a: Exit, b: Exit) -> Exit {
+    let rank = |e: Exit| match e {
+        Exit::Ok => 0,
+        Exit::No => 1,
+        Exit::Usage => 2,
+        Exit::Runtime => 3,
+        Exit::Auth => 4,
+        Exit::Interrupted => 5,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+fn permission_policy(opts: &TurnOptions) -> PermissionPolicy {
+    let interactive =
+        !opts.text_from_stdin && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    match opts.permissions {
+        Some(Permissions::Allow) => PermissionPolicy::Allow,
+        Some(Permissions::Deny) => PermissionPolicy::Deny,
+        Some(Permissions::Ask) if interactive => PermissionPolicy::Ask(Arc::new(ask)),
+        None if interactive => PermissionPolicy::Ask(Arc::new(ask)),
+        _ => PermissionPolicy::Deny,
+    }
+}
+
+/// Ask on the terminal (stderr + stdin).
+fn ask(session: &str, e: &AgentEvent) -> PermissionReply {
+    let AgentEvent::Permission {
+        permission,
+        patterns,
+        ..
+    } = e
+    else {
+        return PermissionReply::Reject;
+    };
+    eprint!(
+        "[{session}] the agent asks for `{permission}` on {}: allow? [y]es once / [a]lways / [N]o: ",
+        patterns.join(", ")
+    );
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    if std::io::stdin().read_line(&mut line).is_err() {
+        return PermissionReply::Reject;
+    }
+    match line.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => PermissionReply::Once,
+        "a" | "always" => PermissionReply::Always,
+        _ => PermissionReply::Reject,
+    }
+}
+
+/// Renders turn events as they come, for one or several sessions.
+struct Renderer {
+    format: Format,
+    quiet: bool,
+    multi: bool,
+    no_stream: bool,
+    show_reasoning: bool,
+    dim: bool,
+    /// Partial lines per session (text mode with several sessions).
+    lines: Mutex<HashMap<String, String>>,
+    /// Whether the last text written to stdout ended a line (single session).
+    open_line: Mutex<bool>,
+}
+
+impl Renderer {
+    fn new(ctx: &Context, multi: bool, opts: &TurnOptions) -> Renderer {
+        Renderer {
+            format: ctx.out.format,
+            quiet: ctx.out.quiet,
+            multi,
+            no_stream: opts.no_stream,
+            show_reasoning: opts.show_reasoning,
+            dim: ctx.out.color_stderr,
+            lines: Mutex::new(HashMap::new()),
+            open_line: Mutex::new(false),
+        }
+    }
+
+    fn out(&self, s: &str) {
+        let mut o = std::io::stdout().lock();
+        let _ = o.write_all(s.as_bytes()).and_then(|_| o.flush());
+    }
+
+    fn err(&self, session: &str, s: &str) {
+        if self.quiet {
+            return;
+        }
+        let prefix = if self.multi {
+            format!("[{session}] ")
+        } else {
+            String::new()
+        };
+        eprintln!("{prefix}{s}");
+    }
+
+    fn event(&self, session: &str, e: TurnEvent) {
+        if self.format == Format::Ndjson {
+            let mut v = serde_json::to_value(&e).unwrap_or(Value::Null);
+            if let TurnEvent::Notice { .. } = e {
+                v["type"] = json!("notice");
+            }
+            if let Some(obj) = v.as_object_mut() {
+                obj.remove("part_id");
+                obj.insert("session".into(), json!(session));
+            }
+            // Idle and step ends are internal to the turn.
+            if !matches!(v["type"].as_str(), Some("idle" | "step_finish" | "status")) {
+                self.out(&format!("{v}\n"));
+            }
+            return;
+        }
+        if self.format == Format::Json {
+            // Only the final document goes to stdout; notices are talk.
+            if let TurnEvent::Notice { notice } = e {
+                self.err(session, &format!("note: {notice}"));
+            }
+            return;
+        }
+        match e {
+            TurnEvent::Agent(AgentEvent::Text { delta, .. }) => {
+                if self.no_stream {
+                    return;
+                }
+                if self.multi {
+                    let mut lines = self.lines.lock().expect("lines");
+                    let buf = lines.entry(session.to_string()).or_default();
+                    buf.push_str(&delta);
+                    while let Some(i) = buf.find('\n') {
+                        let line: String = buf.drain(..=i).collect();
+                        self.out(&format!("[{session}] {line}"));
+                    }
+                } else {
+                    *self.open_line.lock().expect("line") = !delta.ends_with('\n');
+                    self.out(&delta);
+                }
+            }
+            TurnEvent::Agent(AgentEvent::Reasoning { delta, .. })
+                if self.show_reasoning && !self.quiet =>
+            {
+                let (a, b) = if self.dim {
+                    ("\x1b[2m", "\x1b[0m")
+                } else {
+                    ("", "")
+                };
+                eprint!("{a}{delta}{b}");
+            }
+            TurnEvent::Agent(AgentEvent::Tool {
+                tool,
+                status,
+                title,
+                input,
+                error,
+                ..
+            }) => {
+                if status == "pending" {
+                    return;
+                }
+                let what = title.or(input).unwrap_or_default();
+                let err = error.map(|e| format!(": {e}")).unwrap_or_default();
+                self.err(session, &format!("· {tool} {what} [{status}]{err}"));
+            }
+            TurnEvent::Agent(AgentEvent::Status { status, message }) if status == "retry" => {
+                self.err(
+                    session,
+                    &format!("· retrying: {}", message.unwrap_or_default()),
+                );
+            }
+            TurnEvent::Agent(AgentEvent::Error { name, message }) => {
+                self.err(session, &format!("agent error: {name}: {message}"));
+            }
+            TurnEvent::Agent(AgentEvent::Permission {
+                permission,
+                patterns,
+                ..
+            }) => {
+                self.err(
+                    session,
+                    &format!("permission asked: {permission} {}", patterns.join(", ")),
+                );
+            }
+            TurnEvent::Notice { notice } => self.err(session, &format!("note: {notice}")),
+            _ => {}
+        }
+    }
+
+    fn done_record(o: &TurnOutcome) -> Value {
+        json!({
+            "type": "done",
+            "session": o.session,
+            "agent_session_id": o.agent_session_id,
+            "server_url": o.server_url,
+            "model": o.model,
+            "duration_ms": o.duration_ms,
+            "tokens": o.tokens,
+            "changes": o.changes,
+        })
+    }
+
+    fn finish(&self, o: &TurnOutcome) -> Result<()> {
+        let record = match o.status {
+            TurnStatus::Done => Self::done_record(o),
+            status => json!({
+                "type": "error",
+                "session": o.session,
+                "kind": status.as_str(),
+                "message": o.error.clone().unwrap_or_else(|| status.as_str().to_string()),
+                "agent_session_id": o.agent_session_id,
+                "duration_ms": o.duration_ms,
+            }),
+        };
+        match self.format {
+            Format::Ndjson => self.out(&format!("{record}\n")),
+            Format::Json => {
+                let mut r = record;
+                r["text"] = json!(o.text);
+                if o.status != TurnStatus::Done {
+                    r["changes"] = json!(o.changes);
+                }
+                self.out(&format!("{}\n", serde_json::to_string_pretty(&r)?));
+            }
+            Format::Text => {
+                if self.no_stream {
+                    if self.multi {
+                        for line in o.text.lines() {
+                            self.out(&format!("[{}] {line}\n", o.session));
+                        }
+                    } else {
+                        self.out(&o.text);
+                        if !o.text.ends_with('\n') {
+                            self.out("\n");
+                        }
+                    }
+                } else if self.multi {
+                    let rest = self
+                        .lines
+                        .lock()
+                        .expect("lines")
+                        .remove(&o.session)
+                        .unwrap_or_default();
+                    if !rest.is_empty() {
+                        self.out(&format!("[{}] {rest}\n", o.session));
+                    }
+                } else if std::mem::take(&mut *self.open_line.lock().expect("line")) {
+                    self.out("\n");
+                }
+                let changes = o
+                    .changes
+                    .map(|c| {
+                        format!(
+                            ", {} files changed (+{} -{})",
+                            c.files, c.insertions, c.deletions
+                        )
+                    })
+                    .unwrap_or_default();
+                let summary = format!(
+                    "{} in {:.1} s, {} tokens out{changes}",
+                    o.status.as_str(),
+                    o.duration_ms as f64 / 1000.0,
+                    o.tokens.output
+                );
+                match (&o.status, &o.error) {
+                    (TurnStatus::Done, _) => self.err(&o.session, &summary),
+                    (_, Some(e)) => self.err(&o.session, &format!("{summary}: {e}")),
+                    _ => self.err(&o.session, &summary),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn failed(&self, session: &str, err: &anyhow::Error, code: Exit) -> Result<()> {
+        let message = format!("{err:#}");
+        match self.format {
+            Format::Text => self.err(session, &format!("error: {message}")),
+            _ => self.out(&format!(
+                "{}\n",
+                json!({"type": "error", "session": session, "kind": code.kind(), "message": message})
+            )),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,76 @@
+//! `boocoder session show`
+
+use anyhow::Result;
+use boocoder::session::Sessions;
+use boocoder::{Exit, SessionKey};
+use clap::Args;
+
+use crate::cmd::Context;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "json adds agent_session_id, server_url, agent_session_reason (why the \
+current agent session was made, when it replaced one) and last_turn {status, started_at, \
+duration_ms, model, error}. Exit 1 when there is no such session."
+)]
+pub struct ShowArgs {
+    #[arg(value_parser = SessionKey::parse)]
+    pub name: SessionKey,
+}
+
+pub async fn run(ctx: &Context, args: &ShowArgs) -> Result<Exit> {
+    let store = ctx.store().await?;
+    let info = Sessions::new(store, &ctx.config)
+        .get(args.name.as_str())
+        .await?;
+    let v = super::session_json(&info);
+    if !ctx.out.is_text() {
+        ctx.out.record("session", &v)?;
+        return Ok(Exit::Ok);
+    }
+    let s = |k: &str| match &v[k] {
+        serde_json::Value::Null => "-".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut text = format!(
+        "name: {}\nrepo: {}\nagent: {}\nmodel: {}\n",
+        s("name"),
+        s("repo"),
+        s("agent"),
+        if v["model"].is_null() {
+            "(default)".into()
+        } else {
+            s("model")
+        }
+    );
+    match &info.worktree {
+        Some(w) if info.session.use_worktree => text.push_str(&format!(
+            "worktree: {} (branch {}, base {})\n",
+            w.path, w.branch, w.base_commit
+        )),
+        _ => text.push_str("worktree: none (works in the repository)\n"),
+    }
+    text.push_str(&format!("agent session: {}\n", s("agent_session_id")));
+    if !v["agent_session_reason"].is_null() {
+        text.push_str(&format!("  made because: {}\n", s("agent_session_reason")));
+    }
+    text.push_str(&format!("server: {}\n", s("server_url")));
+    match &info.last_turn {
+        Some(t) => text.push_str(&format!(
+            "last turn: {} at {}{}{}\n",
+            t.status,
+            boocoder::util::format_utc(t.started_at),
+            t.ended_at
+                .map(|e| format!(", {} ms", e - t.started_at))
+                .unwrap_or_default(),
+            t.error
+                .as_deref()
+                .map(|e| format!(", error: {e}"))
+                .unwrap_or_default()
+        )),
+        None => text.push_str("last turn: none\n"),
+    }
+    ctx.out.stdout(&text)?;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,742 @@
+//! One turn of a session: lease, server, worktree, agent session, prompt,
+//! stream, settle, pending changes, record.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::{SUPPORTED_AGENTS, SessionError, Sessions, work_dir};
+use crate::config::Config;
+use crate::opencode::{
+    AgentEvent, Client, EventHub, PermissionReply, Server, StreamItem, Subscription, TokenUsage,
+    llama_swap_model_id,
+};
+use crate::session_key::SessionKey;
+use crate::store::{AgentSessionRow, LeaseAttempt, SessionRow, Store, Tokens};
+use crate::util::{fnv1a_hex, format_utc, now_ms};
+use crate::worktree::EnsureOptions;
+
+/// Errors and aborts can bring two idles ~70 ms apart: settle this long.
+const SETTLE: Duration = Duration::from_millis(400);
+/// A turn shows it started (busy, or any event) within this long.
+const START_CHECK: Duration = Duration::from_secs(10);
+/// How often `--wait` retries a busy lease.
+const LEASE_POLL: Duration = Duration::from_millis(250);
+
+/// Asks a person about a permission (session name, the request); blocks.
+pub type AskPermission = Arc<dyn Fn(&str, &AgentEvent) -> PermissionReply + Send + Sync>;
+
+/// What to do when the agent asks for a permission.
+#[derive(Clone)]
+pub enum PermissionPolicy {
+    Allow,
+    Deny,
+    /// Ask a person (the callback blocks until answered).
+    Ask(AskPermission),
+}
+
+impl std::fmt::Debug for PermissionPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PermissionPolicy::Allow => "allow",
+            PermissionPolicy::Deny => "deny",
+            PermissionPolicy::Ask(_) => "ask",
+        })
+    }
+}
+
+/// One turn to run.
+#[derive(Debug, Clone)]
+pub struct TurnRequest {
+    pub session: SessionKey,
+    pub text: String,
+    /// This turn's model (else the session's, else the configured default).
+    pub model: Option<String>,
+    /// An opencode agent mode (`build`, `plan`, ...).
+    pub agent_mode: Option<String>,
+    /// No event for this long: reconcile, then abort if still busy.
+    pub watchdog: Duration,
+    pub permissions: PermissionPolicy,
+    /// Queue behind a busy session instead of failing.
+    pub wait: bool,
+}
+
+/// How a turn ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnStatus {
+    Done,
+    /// The agent reported an error.
+    Failed,
+    /// No progress within the watchdog; aborted.
+    Stalled,
+    /// The server went away mid-turn.
+    ServerLost,
+    Interrupted,
+}
+
+impl TurnStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TurnStatus::Done => "done",
+            TurnStatus::Failed => "failed",
+            TurnStatus::Stalled => "stalled",
+            TurnStatus::ServerLost => "server_lost",
+            TurnStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// What the caller sees while a turn runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum TurnEvent {
+    Agent(AgentEvent),
+    /// Something worth telling a person (a new agent session and why, a
+    /// reconnect, a permission decision).
+    Notice {
+        notice: String,
+    },
+}
+
+/// Files, insertions and deletions of the pending changes after a turn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ChangesSummary {
+    pub files: usize,
+    pub insertions: i64,
+    pub deletions: i64,
+}
+
+/// How a turn ended, with what it produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct TurnOutcome {
+    pub session: String,
+    pub agent_session_id: String,
+    pub server_url: String,
+    pub model: Option<String>,
+    pub status: TurnStatus,
+    pub duration_ms: i64,
+    pub tokens: TokenUsage,
+    /// None when the session works without a worktree.
+    pub changes: Option<ChangesSummary>,
+    pub text: String,
+    pub error: Option<String>,
+    /// Why a new agent session was made for this turn (None: reused, or first).
+    pub new_agent_session: Option<String>,
+    /// The agent's error names a missing model or provider (a runtime error,
+    /// not a failed turn).
+    pub setup_error: bool,
+}
+
+/// `host:pid`, how leases name their owner.
+pub fn lease_owner() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes into buf.
+    let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    let host = if r == 0 {
+        let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        "localhost".into()
+    };
+    format!("{host}:{}", std::process::id())
+}
+
+/// A held lease, renewed in the background until released.
+struct Lease {
+    store: Store,
+    session: String,
+    owner: String,
+    renewer: tokio::task::JoinHandle<()>,
+}
+
+impl Lease {
+    async fn release(self) {
+        self.renewer.abort();
+        if let Err(e) = self.store.release_lease(&self.session, &self.owner).await {
+            tracing::warn!("cannot release the lease of {}: {e}", self.session);
+        }
+    }
+}
+
+/// Runs turns on one server and one event stream (concurrently, too).
+pub struct TurnRunner<'a> {
+    pub store: &'a Store,
+    pub config: &'a Config,
+    pub server: &'a Server,
+    pub hub: &'a EventHub,
+    pub llama_swap_models: &'a [String],
+    pub cancel: CancellationToken,
+}
+
+/// Where the stream loop ended.
+struct StreamEnd {
+    status: TurnStatus,
+    error: Option<String>,
+}
+
+/// Per-turn accumulation.
+#[derive(Default)]
+struct Progress {
+    text: String,
+    /// part id -> text already delivered (so reconciling never repeats it).
+    printed: HashMap<String, String>,
+    tokens: TokenUsage,
+    error: Option<String>,
+    error_name: Option<String>,
+    started: bool,
+}
+
+impl TurnRunner<'_> {
+    /// Run one turn. `sink` gets events as they happen. Ok for every turn
+    /// that ran (whatever its status); Err when it could not run.
+    pub async fn run(
+        &self,
+        req: &TurnRequest,
+        sink: &(dyn Fn(TurnEvent) + Send + Sync),
+    ) -> crate::Result<TurnOutcome> {
+        if req.text.trim().is_empty() {
+            return Err(SessionError::EmptyPrompt.into());
+        }
+        let key = req.session.as_str();
+        let session = self
+            .store
+            .get_session(key)
+            .await?
+            .ok_or_else(|| SessionError::NotFound(key.into()))?;
+        if !SUPPORTED_AGENTS.contains(&session.agent.as_str()) {
+            return Err(SessionError::UnsupportedAgent(session.agent.clone()).into());
+        }
+        let owner = lease_owner();
+        let lease = self.take_lease(key, &owner, req.wait).await?;
+        let result = self.run_leased(req, &session, sink).await;
+        lease.release().await;
+        result
+    }
+
+    async fn take_lease(&self, key: &str, owner: &str, wait: bool) -> crate::Result<Lease> {
+        loop {
+            let now = now_ms();
+            let expires = now + self.config.lease_ttl.as_millis() as i64;
+            match self.store.acquire_lease(key, owner, now, expires).await? {
+                LeaseAttempt::Acquired(_) => break,
+                LeaseAttempt::Busy(held) if !wait => {
+                    return Err(SessionError::Busy {
+                        name: key.into(),
+                        owner: held.owner,
+                        started: format_utc(held.acquired_at),
+                    }
+                    .into());
+                }
+                LeaseAttempt::Busy(_) => {
+                    tokio::select! {
+                        _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
+                        _ = tokio::time::sleep(LEASE_POLL) => {}
+                    }
+                }
+            }
+        }
+        // A turn left `running` by an owner whose lease expired crashed.
+        if let Some(last) = self.store.last_turn(key).await?
+            && last.status == "running"
+        {
+            self.store
+                .finish_turn(
+                    last.id,
+                    "crashed",
+                    now_ms(),
+                    &last.tokens,
+                    Some("the process running this turn ended before it finished"),
+                )
+                .await?;
+        }
+        let store = self.store.clone();
+        let ttl = self.config.lease_ttl;
+        let (session, me) = (key.to_string(), owner.to_string());
+        let renewer = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(ttl / 3).await;
+                let expires = now_ms() + ttl.as_millis() as i64;
+                match store.renew_lease(&session, &me, expires).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!("the lease of {session} was taken over"),
+                    Err(e) => tracing::warn!("cannot renew the lease of {session}: {e}"),
+                }
+            }
+        });
+        Ok(Lease {
+            store: self.store.clone(),
+            session: key.into(),
+            owner: owner.into(),
+            renewer,
+        })
+    }
+
+    async fn run_leased(
+        &self,
+        req: &TurnRequest,
+        session: &SessionRow,
+        sink: &(dyn Fn(TurnEvent) + Send + Sync),
+    ) -> crate::Result<TurnOutcome> {
+        let key = &req.session;
+        let started_ms = now_ms();
+        let sessions = Sessions::new(self.store, self.config);
+        let worktree = if session.use_worktree {
+            let ensured = sessions
+                .worktrees()
+                .ensure(
+                    key,
+                    &EnsureOptions {
+                        repo: PathBuf::from(&session.repo),
+                        base: None,
+                        branch: None,
+                    },
+                )
+                .await?;
+            Some(ensured.worktree)
+        } else {
+            None
+        };
+        let dir = work_dir(session, worktree.as_ref());
+        let dir = dir.canonicalize().unwrap_or(dir);
+        let dir_str = dir.to_string_lossy().into_owned();
+
+        let model = req
+            .model
+            .clone()
+            .or_else(|| session.model.clone())
+            .or_else(|| self.config.default_model.clone())
+            .filter(|m| !m.trim().is_empty());
+        let model_id = model
+            .as_deref()
+            .map(|m| llama_swap_model_id(m, self.llama_swap_models));
+        let fingerprint = fnv1a_hex(&format!(
+            "{}\u{1f}{:?}\u{1f}{}",
+            session.agent,
+            model_id,
+            serde_json::to_string(&self.config.providers.get(&session.agent)).unwrap_or_default()
+        ));
+
+        let client = self.server.client();
+        let (agent_session_id, reason) = self
+            .agent_session(session, &client, &dir, &dir_str, &fingerprint)
+            .await?;
+        if let Some(r) = &reason {
+            sink(TurnEvent::Notice {
+                notice: format!("new agent session {agent_session_id}: {r}"),
+            });
+        }
+        let turn_id = self
+            .store
+            .start_turn(
+                key.as_str(),
+                Some(&agent_session_id),
+                model.as_deref(),
+                started_ms,
+            )
+            .await?;
+
+        // Subscribe before prompting: there is no replay.
+        let mut sub = self.hub.subscribe(&dir_str, &agent_session_id);
+        let mut progress = Progress::default();
+        let prompted = client
+            .prompt_async(
+                &agent_session_id,
+                &dir,
+                &req.text,
+                model_id.as_ref().map(|(p, m)| (p.as_str(), m.as_str())),
+                req.agent_mode.as_deref(),
+            )
+            .await;
+        let end = match prompted {
+            Ok(()) => {
+                self.stream(
+                    req,
+                    &client,
+                    &mut sub,
+                    &agent_session_id,
+                    &dir,
+                    started_ms,
+                    &mut progress,
+                    sink,
+                )
+                .await
+            }
+            Err(e) => StreamEnd {
+                status: TurnStatus::Failed,
+                error: Some(e.to_string()),
+            },
+        };
+        drop(sub);
+
+        let changes = match &worktree {
+            Some(_) => match sessions
+                .worktrees()
+                .record_pending_changes(key, &session.agent)
+                .await
+            {
+                Ok(c) => Some(ChangesSummary {
+                    files: c.len(),
+                    insertions: c.iter().map(|c| c.insertions).sum(),
+                    deletions: c.iter().map(|c| c.deletions).sum(),
+                }),
+                Err(e) => {
+                    sink(TurnEvent::Notice {
+                        notice: format!("pending changes not recorded: {e}"),
+                    });
+                    None
+                }
+            },
+            None => None,
+        };
+        let ended = now_ms();
+        let t = &progress.tokens;
+        self.store
+            .finish_turn(
+                turn_id,
+                end.status.as_str(),
+                ended,
+                &Tokens {
+                    input: Some(t.input),
+                    output: Some(t.output),
+                    reasoning: Some(t.reasoning),
+                    cache_read: Some(t.cache_read),
+                    cache_write: Some(t.cache_write),
+                },
+                end.error.as_deref(),
+            )
+            .await?;
+        let setup_error = progress
+            .error_name
+            .as_deref()
+            .is_some_and(|n| n.contains("NotFound") || n.contains("ProviderInit"));
+        Ok(TurnOutcome {
+            session: key.to_string(),
+            agent_session_id,
+            server_url: self.server.record.url.clone(),
+            model,
+            status: end.status,
+            duration_ms: ended - started_ms,
+            tokens: progress.tokens,
+            changes,
+            text: progress.text,
+            error: end.error,
+            new_agent_session: reason,
+            setup_error,
+        })
+    }
+
+    /// Reuse the stored agent session, or make a new one (and say why).
+    async fn agent_session(
+        &self,
+        session: &SessionRow,
+        client: &Client,
+        dir: &Path,
+        dir_str: &str,
+        fingerprint: &str,
+    ) -> crate::Result<(String, Option<String>)> {
+        let stored = self
+            .store
+            .get_agent_session(&session.name, &session.agent)
+            .await?;
+        let last_crashed = self
+            .store
+            .list_turns(&session.name)
+            .await?
+            .iter()
+            .rev()
+            .find(|t| t.status != "running")
+            .is_some_and(|t| t.status == "crashed");
+        let reason = match &stored {
+            None => Some(None),
+            Some(_) if last_crashed => Some(Some("the last turn crashed")),
+            Some(a) if a.config_hash != fingerprint => Some(Some(
+                "the configuration changed (agent, model or provider settings)",
+            )),
+            Some(a) if a.directory.as_deref() != Some(dir_str) => {
+                Some(Some("the working directory changed"))
+            }
+            Some(a) => match client.get_session(&a.agent_session_id, dir).await? {
+                Some(_) => None,
+                None => Some(Some("the agent session is gone from the server")),
+            },
+        };
+        let now = now_ms();
+        match reason {
+            None => {
+                let mut a = stored.expect("reused means stored");
+                a.server_url = Some(self.server.record.url.clone());
+                a.status = "active".into();
+                a.updated_at = now;
+                self.store.upsert_agent_session(&a).await?;
+                Ok((a.agent_session_id, None))
+            }
+            Some(why) => {
+                let id = client.create_session(dir).await?;
+                self.store
+                    .upsert_agent_session(&AgentSessionRow {
+                        session: session.name.clone(),
+                        agent: session.agent.clone(),
+                        agent_session_id: id.clone(),
+                        server_url: Some(self.server.record.url.clone()),
+                        directory: Some(dir_str.to_string()),
+                        config_hash: fingerprint.to_string(),
+                        status: "active".into(),
+                        reason: why.map(String::from),
+                        created_at: now,
+                        updated_at: now,
+                    })
+                    .await?;
+                Ok((id, why.map(String::from)))
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn stream(
+        &self,
+        req: &TurnRequest,
+        client: &Client,
+        sub: &mut Subscription,
+        asid: &str,
+        dir: &Path,
+        started_ms: i64,
+        p: &mut Progress,
+        sink: &(dyn Fn(TurnEvent) + Send + Sync),
+    ) -> StreamEnd {
+        let stream_timeout = self.config.server.stream_timeout;
+        let start_check = Instant::now() + START_CHECK;
+        let mut last_event = Instant::now();
+        let mut idle_at: Option<Instant> = None;
+        let mut lost_since: Option<(Instant, String)> = None;
+        loop {
+            let mut wake = last_event + req.watchdog;
+            if let Some(t) = idle_at {
+                wake = wake.min(t + SETTLE);
+            }
+            if !p.started {
+                wake = wake.min(start_check);
+            }
+            if let Some((t, _)) = &lost_since {
+                wake = wake.min(*t + stream_timeout);
+            }
+            tokio::select! {
+                _ = self.cancel.cancelled() => {
+                    let _ = client.abort(asid, dir).await;
+                    return StreamEnd { status: TurnStatus::Interrupted, error: Some("interrupted".into()) };
+                }
+                item = sub.next() => match item {
+                    None => return StreamEnd {
+                        status: TurnStatus::ServerLost,
+                        error: Some("the event stream ended".into()),
+                    },
+                    Some(StreamItem::Event(e)) => {
+                        last_event = Instant::now();
+                        match &e {
+                            AgentEvent::Idle => {
+                                idle_at.get_or_insert_with(Instant::now);
+                            }
+                            AgentEvent::Status { .. } => {
+                                p.started = true;
+                                idle_at = None;
+                            }
+                            _ => p.started = true,
+                        }
+                        self.handle(e, client, dir, p, req, sink).await;
+                    }
+                    Some(StreamItem::Lost { error }) => {
+                        if lost_since.is_none() {
+                            sink(TurnEvent::Notice { notice: format!("event stream lost ({error}); reconnecting") });
+                        }
+                        lost_since.get_or_insert((Instant::now(), error));
+                    }
+                    Some(StreamItem::Reconnected) => {
+                        lost_since = None;
+                        last_event = Instant::now();
+                        sink(TurnEvent::Notice { notice: "event stream back; reconciling".into() });
+                        if let Some(end) = self.reconcile_finished(client, asid, dir, started_ms, p, sink).await {
+                            return end;
+                        }
+                    }
+                },
+                _ = tokio::time::sleep_until(wake) => {
+                    let now = Instant::now();
+                    if idle_at.is_some_and(|t| now >= t + SETTLE) {
+                        return self.finished(p);
+                    }
+                    if let Some((since, error)) = &lost_since && now >= *since + stream_timeout {
+                        if client.health(Duration::from_secs(2)).await.is_err() {
+                            return StreamEnd {
+                                status: TurnStatus::ServerLost,
+                                error: Some(SessionError::ServerLost(error.clone()).to_string()),
+                            };
+                        }
+                        lost_since = Some((now, error.clone()));
+                    }
+                    if !p.started && now >= start_check {
+                        match client.session_status(dir).await {
+                            Ok(busy) if busy.contains_key(asid) => p.started = true,
+                            _ => {
+                                if let Some(end) = self.reconcile_finished(client, asid, dir, started_ms, p, sink).await {
+                                    return end;
+                                }
+                                let _ = client.abort(asid, dir).await;
+                                return StreamEnd {
+                                    status: TurnStatus::Failed,
+                                    error: Some(SessionError::NotStarted(
+                                        "no event and not busy 10 s after the prompt".into(),
+                                    ).to_string()),
+                                };
+                            }
+                        }
+                    }
+                    if now >= last_event + req.watchdog {
+                        if let Some(end) = self.reconcile_finished(client, asid, dir, started_ms, p, sink).await {
+                            return end;
+                        }
+                        let _ = client.abort(asid, dir).await;
+                        return StreamEnd {
+                            status: TurnStatus::Stalled,
+                            error: Some(SessionError::Stalled { seconds: req.watchdog.as_secs() }.to_string()),
+                        };
+                    }
+                }
+            }
+        }
+    }
+
+    fn finished(&self, p: &Progress) -> StreamEnd {
+        match &p.error {
+            Some(e) => StreamEnd {
+                status: TurnStatus::Failed,
+                error: Some(e.clone()),
+            },
+            None => StreamEnd {
+                status: TurnStatus::Done,
+                error: None,
+            },
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn handle(
+        &self,
+        e: AgentEvent,
+        client: &Client,
+        dir: &Path,
+        p: &mut Progress,
+        req: &TurnRequest,
+        sink: &(dyn Fn(TurnEvent) + Send + Sync),
+    ) {
+        match &e {
+            AgentEvent::Text { part_id, delta } => {
+                p.printed
+                    .entry(part_id.clone())
+                    .or_default()
+                    .push_str(delta);
+                p.text.push_str(delta);
+            }
+            AgentEvent::StepFinish { tokens, .. } => p.tokens.add(tokens),
+            AgentEvent::Error { name, message } => {
+                p.error = Some(format!("{name}: {message}"));
+                p.error_name = Some(name.clone());
+            }
+            AgentEvent::Permission { id, permission, .. } => {
+                let reply = match &req.permissions {
+                    PermissionPolicy::Allow => PermissionReply::Once,
+                    PermissionPolicy::Deny => PermissionReply::Reject,
+                    PermissionPolicy::Ask(ask) => {
+                        let ask = ask.clone();
+                        let (session, ev) = (req.session.to_string(), e.clone());
+                        tokio::task::spawn_blocking(move || ask(&session, &ev))
+                            .await
+                            .unwrap_or(PermissionReply::Reject)
+                    }
+                };
+                sink(TurnEvent::Agent(e.clone()));
+                let word = match reply {
+                    PermissionReply::Once => "allowed once",
+                    PermissionReply::Always => "allowed always",
+                    PermissionReply::Reject => "denied",
+                };
+                sink(TurnEvent::Notice {
+                    notice: format!("permission {permission} {word}"),
+                });
+                if let Err(err) = client.reply_permission(id, dir, reply).await {
+                    sink(TurnEvent::Notice {
+                        notice: format!("cannot answer permission {id}: {err}"),
+                    });
+                }
+                return;
+            }
+            _ => {}
+        }
+        sink(TurnEvent::Agent(e));
+    }
+
+    /// After a stall or a lost stream: did the turn end meanwhile? If so,
+    /// deliver the text not yet delivered and say how it ended.
+    async fn reconcile_finished(
+        &self,
+        client: &Client,
+        asid: &str,
+        dir: &Path,
+        started_ms: i64,
+        p: &mut Progress,
+        sink: &(dyn Fn(TurnEvent) + Send + Sync),
+    ) -> Option<StreamEnd> {
+        if let Ok(busy) = client.session_status(dir).await
+            && busy.contains_key(asid)
+        {
+            return None;
+        }
+        let messages = client.messages(asid, dir, 20).await.ok()?;
+        let ours: Vec<&Value> = messages
+            .iter()
+            .filter(|m| m["info"]["role"] == "assistant")
+            .filter(|m| m["info"]["time"]["created"].as_i64().unwrap_or(0) >= started_ms - 2_000)
+            .collect();
+        let last = ours.last()?;
+        let info = &last["info"];
+        let completed = info["time"]["completed"].as_i64().is_some()
+            && info["finish"].as_str() != Some("tool-calls");
+        if !completed {
+            return None;
+        }
+        for m in &ours {
+            for part in m["parts"].as_array().into_iter().flatten() {
+                if part["type"] != "text" {
+                    continue;
+                }
+                let (Some(id), Some(text)) = (part["id"].as_str(), part["text"].as_str()) else {
+                    continue;
+                };
+                let done = p.printed.entry(id.to_string()).or_default();
+                if let Some(rest) = text.strip_prefix(done.as_str())
+                    && !rest.is_empty()
+                {
+                    let rest = rest.to_string();
+                    done.push_str(&rest);
+                    p.text.push_str(&rest);
+                    sink(TurnEvent::Agent(AgentEvent::Text {
+                        part_id: id.to_string(),
+                        delta: rest,
+                    }));
+                }
+            }
+        }
+        if let Some(err) = info.get("error").filter(|e| !e.is_null()) {
+            let name = err["name"].as_str().unwrap_or("Error");
+            let msg = err["data"]["message"].as_str().unwrap_or_default();
+            p.error = Some(format!("{name}: {msg}"));
+            p.error_name = Some(name.to_string());
+        }
+        Some(self.finished(p))
+    }
+}
