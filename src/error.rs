@@ -1,6 +1,7 @@
 //! Exit codes and the library's error type, in one place.
 
 use crate::config::ConfigError;
+use crate::providers::ProviderError;
 use crate::store::StoreError;
 
 /// The process exit codes boocoder documents (README, `--help`) and tests.
@@ -83,6 +84,8 @@ pub enum Error {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
     /// Bad input that is not a config problem (a malformed argument value).
     #[error("{message}")]
     Usage {
@@ -105,6 +108,7 @@ impl Error {
         match self {
             Error::Config(_) | Error::Usage { .. } => Exit::Usage,
             Error::Store(e) => e.exit(),
+            Error::Provider(e) => e.exit(),
             Error::Interrupted => Exit::Interrupted,
         }
     }
@@ -113,6 +117,7 @@ impl Error {
         match self {
             Error::Config(e) => e.hint(),
             Error::Store(e) => e.hint(),
+            Error::Provider(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
             Error::Interrupted => None,
         }

@@ -7,6 +7,8 @@
 
 pub mod config;
 pub mod error;
+pub mod probe;
+pub mod providers;
 pub mod store;
 pub mod util;
 
