@@ -1,15 +1,19 @@
 //! The command layer: clap definitions, one module per subcommand (groups as
 //! folders), the [`Context`] handed to every command, and error rendering.
 
+mod agents;
 mod config;
 mod db;
 mod generate;
 mod output;
+mod probe;
+mod snapshot;
 
 use std::path::PathBuf;
 
 use anyhow::Result;
 use boocoder::config::{Config, Env, Overrides};
+use boocoder::store::{Migrate, Store};
 use boocoder::{Error, Exit};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
@@ -94,6 +98,10 @@ pub enum Command {
     /// Inspect and migrate the state database
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Probe which agents are installed and which models they offer
+    Probe(probe::ProbeArgs),
+    /// The provider snapshot: cached, fast, for scripts and cron
+    Snapshot(snapshot::SnapshotArgs),
     /// Generate shell completions and man pages
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -103,10 +111,22 @@ fn exit_codes_help() -> String {
     Exit::help_table()
 }
 
-/// What every command gets: the merged config and the output.
+/// What every command gets: the merged config, the output, and the store
+/// (opened and migrated on first use).
 pub struct Context {
     pub config: Config,
     pub out: Output,
+    store: tokio::sync::OnceCell<Store>,
+}
+
+impl Context {
+    /// The store, opened and migrated on first use.
+    pub async fn store(&self) -> Result<&Store> {
+        Ok(self
+            .store
+            .get_or_try_init(|| Store::open(&self.config.database_url, Migrate::Auto))
+            .await?)
+    }
 }
 
 /// Parse, run, render errors; returns the exit code.
@@ -156,10 +176,13 @@ async fn run(cli: Cli, out: &Output) -> Result<Exit> {
     let ctx = Context {
         config,
         out: out.clone(),
+        store: tokio::sync::OnceCell::new(),
     };
     match &cli.command {
         Command::Config(c) => config::run(&ctx, c).await,
         Command::Db(c) => db::run(&ctx, c).await,
+        Command::Probe(a) => probe::run(&ctx, a).await,
+        Command::Snapshot(a) => snapshot::run(&ctx, a).await,
         Command::Generate(_) => unreachable!("handled above"),
     }
 }
