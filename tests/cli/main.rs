@@ -3,8 +3,11 @@
 //! model server).
 
 mod cli;
+mod fake_acp;
 mod model_server;
 mod opencode;
+mod probe;
 mod smoke_opencode;
+mod snapshot;
 mod store;
 mod support;
