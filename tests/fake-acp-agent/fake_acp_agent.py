@@ -25,7 +25,6 @@ its child's pid to $FAKE_ACP_LOG.child.
 
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -54,6 +53,8 @@ def send(msg):
 
 
 def hang():
+    import subprocess  # only here: keeps the common start fast
+
     child = subprocess.Popen(["sleep", "1000"])
     path = os.environ.get("FAKE_ACP_LOG")
     if path:
