@@ -61,8 +61,8 @@ pub enum AcpError {
         step: &'static str,
         timeout: Duration,
     },
-    #[error("the agent exited during {step}")]
-    Exited { step: &'static str },
+    #[error("the agent exited during {step}{}", stderr_tail(stderr))]
+    Exited { step: &'static str, stderr: String },
     #[error("{step} failed: {message} (code {code})")]
     Rpc {
         step: &'static str,
@@ -85,6 +85,41 @@ impl AcpError {
             AcpError::Rpc { .. } | AcpError::Protocol { .. } => "protocol",
         }
     }
+}
+
+/// `: <last line the agent wrote to stderr>`, or nothing.
+fn stderr_tail(stderr: &str) -> String {
+    match stderr.lines().map(str::trim).rfind(|l| !l.is_empty()) {
+        Some(l) => format!(": {}", l.chars().take(200).collect::<String>()),
+        None => String::new(),
+    }
+}
+
+/// How much of the agent's stderr is kept for error messages.
+const STDERR_KEEP: usize = 4096;
+
+/// Read `stderr` to its end, keeping the last [`STDERR_KEEP`] bytes.
+fn collect_stderr(
+    stderr: Option<tokio::process::ChildStderr>,
+) -> std::sync::Arc<std::sync::Mutex<Vec<u8>>> {
+    use tokio::io::AsyncReadExt;
+    let kept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    if let Some(mut stderr) = stderr {
+        let kept = kept.clone();
+        tokio::spawn(async move {
+            let mut buf = [0u8; 1024];
+            while let Ok(n) = stderr.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                let mut k = kept.lock().expect("stderr buffer");
+                k.extend_from_slice(&buf[..n]);
+                let excess = k.len().saturating_sub(STDERR_KEEP);
+                k.drain(..excess);
+            }
+        });
+    }
+    kept
 }
 
 /// Kills a process group when dropped.
@@ -123,7 +158,7 @@ pub async fn probe(
         .current_dir(cwd)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
     let mut child = cmd.spawn().map_err(|source| AcpError::Spawn {
@@ -132,9 +167,17 @@ pub async fn probe(
     })?;
     // Declared after `child`, so dropped before it: the group dies first.
     let _group = child.id().map(ProcessGroup::new);
+    let stderr = collect_stderr(child.stderr.take());
     let mut conn = Connection::new(&mut child);
-    let result = run(&mut conn, cwd, timeout).await;
+    let mut result = run(&mut conn, cwd, timeout).await;
     drop(conn);
+    if let Err(AcpError::Exited { stderr: s, .. } | AcpError::NotAcp { detail: s }) = &mut result {
+        // Let the agent's last words arrive (it has exited or closed stdout).
+        let _ = tokio::time::timeout(Duration::from_millis(100), child.wait()).await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let text = String::from_utf8_lossy(&stderr.lock().expect("stderr buffer")).into_owned();
+        s.push_str(&stderr_tail(&text));
+    }
     result
 }
 
@@ -341,7 +384,10 @@ impl Connection {
         let id = self.next_id;
         let gone = |spoke: bool, detail: String| {
             if spoke {
-                AcpError::Exited { step: method }
+                AcpError::Exited {
+                    step: method,
+                    stderr: String::new(),
+                }
             } else {
                 AcpError::NotAcp { detail }
             }

@@ -225,6 +225,11 @@ fn a_crashing_agent_is_an_error_not_a_failed_run() {
     let c = entry(&v, "providers", "codex");
     assert_eq!(c["status"], "error", "{v}");
     assert_eq!(c["error"]["kind"], "crashed");
+    let message = c["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("session/new") && message.contains("fatal: scripted crash"),
+        "the agent's last stderr line is in the message: {message}"
+    );
 }
 
 #[test]

@@ -13,7 +13,7 @@ program (its file name, so one script serves several symlinked agents), or
   delay           seconds before answering session/new
   init_delay      seconds before answering initialize
   auth_error      answer session/new with -32000
-  crash           "initialize" | "session/new": exit 3 at that step
+  crash           "initialize" | "session/new": a line on stderr, exit 3 at that step
   hang            "initialize" | "session/new": spawn a child, then never answer
   not_acp         print a banner and exit, like a terminal program
   version         what --version prints
@@ -82,6 +82,7 @@ def main():
         if method is None:
             continue
         if script.get("crash") == method:
+            sys.stderr.write(f"{NAME}: fatal: scripted crash in {method}\n")
             sys.exit(3)
         if script.get("hang") == method:
             hang()
