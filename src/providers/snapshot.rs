@@ -313,7 +313,11 @@ impl Shared {
             .as_ref()
             .and_then(|s| s.install_path.as_deref())
             .map(PathBuf::from)
-            .filter(|p| availability::is_executable(p))
+            // Only while it is still the configured program.
+            .filter(|stored| {
+                stored.file_name() == p.launch.first().and_then(|b| Path::new(b).file_name())
+                    && availability::is_executable(stored)
+            })
             .or_else(|| {
                 p.launch
                     .first()

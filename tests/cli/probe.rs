@@ -416,3 +416,31 @@ fn ctrl_c_kills_the_agent_group() {
     });
     assert!(gone, "the agent's child {} survived Ctrl-C", children[0]);
 }
+
+#[test]
+fn a_stored_install_path_counts_as_installed_while_it_exists() {
+    let env = TestEnv::new();
+    let fake = FakeAgents::new(&env);
+    let path = fake.install("gemini");
+    fake.script(gemini_script());
+    fake.run(&env, &["probe", "gemini"]).expect(0);
+
+    // Off PATH, but the stored path still exists: installed, stored models.
+    let off_path =
+        |args: &[&str]| env.run_with(fake.cmd(&env).env("PATH", "/usr/bin:/bin").args(args));
+    let v = off_path(&["probe", "gemini", "--json"]).expect(0).json();
+    let g = entry(&v, "providers", "gemini");
+    assert_eq!(g["installed"], true, "{v}");
+    assert_eq!(g["installPath"], path.display().to_string());
+    assert_eq!(model_ids(g), ["g-pro", "g-ultra", "g-flash"]);
+
+    // Gone from disk too: not installed.
+    std::fs::remove_file(&path).unwrap();
+    let v = off_path(&["probe", "gemini", "--json"]).expect(0).json();
+    let g = entry(&v, "providers", "gemini");
+    assert_eq!(
+        (g["installed"].clone(), g["status"].clone()),
+        (json!(false), json!("unavailable"))
+    );
+    assert_eq!(fake.starts("gemini"), 1);
+}
