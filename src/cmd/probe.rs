@@ -15,7 +15,8 @@ Tier 1 finds the launch binary (a stored install path, else PATH) and its \
 models, modes and slash commands. Tier 2 runs with --force, when the stored \
 probe is older than probe_ttl_seconds, or when no models are stored; \
 otherwise the stored models are used and nothing is started. What is learned \
-is stored (an empty list never replaces a stored one).
+is stored (an empty list never replaces a stored one). The cached snapshot \
+is left as it is: `boocoder snapshot --force` rebuilds it.
 
 Exit 0 when the probe ran, even if some agents are missing or failed \
 (see each entry's status); 2 for an unknown NAME.")]
