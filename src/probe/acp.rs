@@ -52,7 +52,7 @@ pub enum AcpError {
         #[source]
         source: std::io::Error,
     },
-    #[error("authentication required: {message}")]
+    #[error("the agent wants a sign-in first ({message})")]
     AuthRequired { message: String },
     #[error("the agent does not speak ACP: {detail}")]
     NotAcp { detail: String },
