@@ -395,3 +395,26 @@ fn real_opencode_acp_snapshot() {
         "available_commands_update was read: {oc}"
     );
 }
+
+#[test]
+fn snapshot_and_probe_on_postgres() {
+    let env = TestEnv::new();
+    let schema = crate::support::PgSchema::new();
+    let fake = FakeAgents::new(&env);
+    fake.install("gemini");
+    fake.script(json!({"gemini": one_model("g1")}));
+    let db = ["--db", schema.url.as_str()];
+    let run = |args: &[&str]| fake.run(&env, &[&db[..], args].concat());
+    let v = run(&["snapshot", "--json"]).expect(0).json();
+    assert_eq!(v["fromCache"], false);
+    assert_eq!(model_ids(entry(&v, "entries", "gemini")), ["g1"]);
+    let v = run(&["snapshot", "--json"]).expect(0).json();
+    assert_eq!(v["fromCache"], true);
+    let v = run(&["probe", "gemini", "--json"]).expect(0).json();
+    assert_eq!(entry(&v, "providers", "gemini")["probed"], false);
+    let v = run(&["snapshot", "peek", "gemini", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(model_ids(&v), ["g1"]);
+    assert_eq!(fake.starts("gemini"), 1);
+}
