@@ -26,7 +26,11 @@ fn opencode_bin() -> PathBuf {
     }
     let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/opencode/node_modules");
     let native = modules.join("opencode-linux-x64/bin/opencode");
-    if native.exists() { native } else { modules.join(".bin/opencode") }
+    if native.exists() {
+        native
+    } else {
+        modules.join(".bin/opencode")
+    }
 }
 
 struct World {
@@ -95,11 +99,15 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn time(runs: usize, mut f: impl FnMut()) -> Duration {
     f(); // warm-up
-    median((0..runs).map(|_| {
-        let t = Instant::now();
-        f();
-        t.elapsed()
-    }).collect())
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect(),
+    )
 }
 
 fn ms(d: Duration) -> String {
@@ -136,17 +144,52 @@ async fn raw_turn(http: &reqwest::Client, url: &str, password: &str, session: &s
 }
 
 fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(8);
+    // `cargo test --all-targets` and nextest list benches: there are no tests here.
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        return;
+    }
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
     let root = tempfile::tempdir().unwrap();
     for d in ["home/tmp", "config", "repo"] {
         std::fs::create_dir_all(root.path().join(d)).unwrap();
     }
-    std::fs::write(root.path().join("config/config.toml"), format!("default_model = \"{MODEL}\"\n")).unwrap();
+    std::fs::write(
+        root.path().join("config/config.toml"),
+        format!("default_model = \"{MODEL}\"\n"),
+    )
+    .unwrap();
     let repo = root.path().join("repo").canonicalize().unwrap();
-    for args in [&["init", "-q"][..], &["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-q", "--allow-empty", "-m", "i"]] {
-        assert!(Command::new("git").args(args).current_dir(&repo).status().unwrap().success());
+    for args in [
+        &["init", "-q"][..],
+        &[
+            "-c",
+            "user.name=b",
+            "-c",
+            "user.email=b@b",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "i",
+        ],
+    ] {
+        assert!(
+            Command::new("git")
+                .args(args)
+                .current_dir(&repo)
+                .status()
+                .unwrap()
+                .success()
+        );
     }
-    let world = World { root, models: ModelServer::start(&[MODEL]), repo: repo.clone() };
+    let world = World {
+        root,
+        models: ModelServer::start(&[MODEL]),
+        repo: repo.clone(),
+    };
     let reply = || Script::new().text("Short reply.");
     let repo_s = repo.to_str().unwrap();
 
@@ -154,8 +197,12 @@ fn main() {
     run(world.boocoder(&["server", "start"]));
     let state: Value = serde_json::from_slice(
         &std::fs::read(world.root.path().join("state/server.json")).unwrap(),
-    ).unwrap();
-    let (url, password) = (state["url"].as_str().unwrap().to_string(), state["password"].as_str().unwrap().to_string());
+    )
+    .unwrap();
+    let (url, password) = (
+        state["url"].as_str().unwrap().to_string(),
+        state["password"].as_str().unwrap().to_string(),
+    );
     run(world.boocoder(&["session", "new", "b1", "--repo", repo_s, "--no-worktree"]));
     let session_prompt = time(runs, || {
         world.models.push(reply());
@@ -170,7 +217,12 @@ fn main() {
             .query(&[("directory", repo_s)])
             .basic_auth("opencode", Some(&password))
             .json(&json!({}))
-            .send().await.unwrap().json().await.unwrap();
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         v["id"].as_str().unwrap().to_string()
     });
     let raw = time(runs, || {
@@ -180,8 +232,18 @@ fn main() {
 
     let attach = time(runs, || {
         world.models.push(reply());
-        run(world.opencode(&["run", "--attach", &url, "-p", &password, "--dir", repo_s,
-                             "-m", &format!("llama-swap/{MODEL}"), "hi"]));
+        run(world.opencode(&[
+            "run",
+            "--attach",
+            &url,
+            "-p",
+            &password,
+            "--dir",
+            repo_s,
+            "-m",
+            &format!("llama-swap/{MODEL}"),
+            "hi",
+        ]));
     });
 
     // --- 8 sessions at once vs one (same kept server) ---
@@ -214,7 +276,8 @@ fn main() {
             "options": {"baseURL": format!("{}/v1", world.models.url())},
             "models": {MODEL: {"name": MODEL}}}},
         "model": format!("llama-swap/{MODEL}"),
-    }).to_string();
+    })
+    .to_string();
     let cold = time(runs.min(5), || {
         world.models.push(reply());
         let mut c = world.opencode(&["run", "--dir", repo_s, "hi"]);
@@ -224,7 +287,10 @@ fn main() {
 
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
     println!("turn benchmark ({runs} runs each, medians)");
-    println!("  boocoder session prompt (reattached)  {:>8}", ms(session_prompt));
+    println!(
+        "  boocoder session prompt (reattached)  {:>8}",
+        ms(session_prompt)
+    );
     println!("  raw HTTP prompt_async + events        {:>8}", ms(raw));
     println!("  opencode run --attach                 {:>8}", ms(attach));
     println!("  boocoder prompt (short-lived server)  {:>8}", ms(oneshot));
@@ -232,8 +298,20 @@ fn main() {
     println!("  1 session prompt                      {:>8}", ms(one));
     println!("  8 sessions prompted at once           {:>8}", ms(eight));
     println!("ratios (target)");
-    println!("  session prompt / raw HTTP        {:.2}x  (<= 1.15)", ratio(session_prompt, raw));
-    println!("  session prompt / run --attach    {:.2}x  (<= 0.35)", ratio(session_prompt, attach));
-    println!("  one-shot prompt / cold run       {:.2}x  (<= 0.85)", ratio(oneshot, cold));
-    println!("  8 sessions / 1 session           {:.2}x  (<= 1.5)", ratio(eight, one));
+    println!(
+        "  session prompt / raw HTTP        {:.2}x  (<= 1.15)",
+        ratio(session_prompt, raw)
+    );
+    println!(
+        "  session prompt / run --attach    {:.2}x  (<= 0.35)",
+        ratio(session_prompt, attach)
+    );
+    println!(
+        "  one-shot prompt / cold run       {:.2}x  (<= 0.85)",
+        ratio(oneshot, cold)
+    );
+    println!(
+        "  8 sessions / 1 session           {:.2}x  (<= 1.5)",
+        ratio(eight, one)
+    );
 }

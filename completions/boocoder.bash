@@ -28,6 +28,9 @@ _boocoder() {
             boocoder,help)
                 cmd="boocoder__subcmd__help"
                 ;;
+            boocoder,probe)
+                cmd="boocoder__subcmd__probe"
+                ;;
             boocoder,prompt)
                 cmd="boocoder__subcmd__prompt"
                 ;;
@@ -36,6 +39,9 @@ _boocoder() {
                 ;;
             boocoder,session)
                 cmd="boocoder__subcmd__session"
+                ;;
+            boocoder,snapshot)
+                cmd="boocoder__subcmd__snapshot"
                 ;;
             boocoder,worktree)
                 cmd="boocoder__subcmd__worktree"
@@ -106,6 +112,9 @@ _boocoder() {
             boocoder__subcmd__help,help)
                 cmd="boocoder__subcmd__help__subcmd__help"
                 ;;
+            boocoder__subcmd__help,probe)
+                cmd="boocoder__subcmd__help__subcmd__probe"
+                ;;
             boocoder__subcmd__help,prompt)
                 cmd="boocoder__subcmd__help__subcmd__prompt"
                 ;;
@@ -114,6 +123,9 @@ _boocoder() {
                 ;;
             boocoder__subcmd__help,session)
                 cmd="boocoder__subcmd__help__subcmd__session"
+                ;;
+            boocoder__subcmd__help,snapshot)
+                cmd="boocoder__subcmd__help__subcmd__snapshot"
                 ;;
             boocoder__subcmd__help,worktree)
                 cmd="boocoder__subcmd__help__subcmd__worktree"
@@ -162,6 +174,9 @@ _boocoder() {
                 ;;
             boocoder__subcmd__help__subcmd__session,show)
                 cmd="boocoder__subcmd__help__subcmd__session__subcmd__show"
+                ;;
+            boocoder__subcmd__help__subcmd__snapshot,peek)
+                cmd="boocoder__subcmd__help__subcmd__snapshot__subcmd__peek"
                 ;;
             boocoder__subcmd__help__subcmd__worktree,diff)
                 cmd="boocoder__subcmd__help__subcmd__worktree__subcmd__diff"
@@ -244,6 +259,18 @@ _boocoder() {
             boocoder__subcmd__session__subcmd__help,show)
                 cmd="boocoder__subcmd__session__subcmd__help__subcmd__show"
                 ;;
+            boocoder__subcmd__snapshot,help)
+                cmd="boocoder__subcmd__snapshot__subcmd__help"
+                ;;
+            boocoder__subcmd__snapshot,peek)
+                cmd="boocoder__subcmd__snapshot__subcmd__peek"
+                ;;
+            boocoder__subcmd__snapshot__subcmd__help,help)
+                cmd="boocoder__subcmd__snapshot__subcmd__help__subcmd__help"
+                ;;
+            boocoder__subcmd__snapshot__subcmd__help,peek)
+                cmd="boocoder__subcmd__snapshot__subcmd__help__subcmd__peek"
+                ;;
             boocoder__subcmd__worktree,diff)
                 cmd="boocoder__subcmd__worktree__subcmd__diff"
                 ;;
@@ -287,7 +314,7 @@ _boocoder() {
 
     case "${cmd}" in
         boocoder)
-            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version config db session prompt server worktree generate help"
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version config db session prompt server worktree probe snapshot generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -759,7 +786,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__help)
-            opts="config db session prompt server worktree generate help"
+            opts="config db session prompt server worktree probe snapshot generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -899,6 +926,20 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__probe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1080,6 +1121,34 @@ _boocoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        boocoder__subcmd__help__subcmd__snapshot)
+            opts="peek"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__snapshot__subcmd__peek)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         boocoder__subcmd__help__subcmd__worktree)
             opts="ensure diff list remove prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1157,6 +1226,40 @@ _boocoder() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__probe)
+            opts="-v -q -h -V --force --cwd --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cwd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1747,6 +1850,116 @@ _boocoder() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__snapshot)
+            opts="-v -q -h -V --force --cwd --db --config --format --json --verbose --quiet --color --help --version peek help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cwd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__snapshot__subcmd__help)
+            opts="peek help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__snapshot__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__snapshot__subcmd__help__subcmd__peek)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__snapshot__subcmd__peek)
+            opts="-v -q -h -V --cwd --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cwd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -37,6 +37,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand prompt 'One-shot: an ephemeral session, one turn, the reply on stdout'
             cand server 'The opencode server: start one that later commands reattach to, status, stop'
             cand worktree 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
+            cand probe 'Probe which agents are installed and which models they offer'
+            cand snapshot 'The provider snapshot: cached, fast, for scripts and cron'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -541,6 +543,66 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;worktree;help;help'= {
         }
+        &'boocoder;probe'= {
+            cand --cwd 'Directory the probe sessions are opened in [default: current directory]'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --force 'Start every installed ACP agent, whatever the TTL says'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;snapshot'= {
+            cand --cwd 'The directory the snapshot is for [default: current directory]'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --force 'Rebuild it: probe the agents, ignoring the cache and the probe TTL'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand peek 'One provider''s cached entry; never probes (exit 1 when there is none)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;snapshot;peek'= {
+            cand --cwd 'The directory the snapshot is for [default: current directory]'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;snapshot;help'= {
+            cand peek 'One provider''s cached entry; never probes (exit 1 when there is none)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;snapshot;help;peek'= {
+        }
+        &'boocoder;snapshot;help;help'= {
+        }
         &'boocoder;generate'= {
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
             cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
@@ -608,6 +670,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand prompt 'One-shot: an ephemeral session, one turn, the reply on stdout'
             cand server 'The opencode server: start one that later commands reattach to, status, stop'
             cand worktree 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
+            cand probe 'Probe which agents are installed and which models they offer'
+            cand snapshot 'The provider snapshot: cached, fast, for scripts and cron'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -676,6 +740,13 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;help;worktree;remove'= {
         }
         &'boocoder;help;worktree;prune'= {
+        }
+        &'boocoder;help;probe'= {
+        }
+        &'boocoder;help;snapshot'= {
+            cand peek 'One provider''s cached entry; never probes (exit 1 when there is none)'
+        }
+        &'boocoder;help;snapshot;peek'= {
         }
         &'boocoder;help;generate'= {
             cand completions 'Shell completions: one shell to stdout, or every shell into --dir'

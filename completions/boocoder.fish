@@ -43,6 +43,8 @@ complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "session" -d 'Sess
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "prompt" -d 'One-shot: an ephemeral session, one turn, the reply on stdout'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
+complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "probe" -d 'Probe which agents are installed and which models they offer'
+complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "snapshot" -d 'The provider snapshot: cached, fast, for scripts and cron'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
@@ -445,6 +447,54 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a session\'s worktree, its git registration, branch and record'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l cwd -d 'Directory the probe sessions are opened in [default: current directory]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l force -d 'Start every installed ACP agent, whatever the TTL says'
+complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -l cwd -d 'The directory the snapshot is for [default: current directory]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -l force -d 'Rebuild it: probe the agents, ignoring the cache and the probe TTL'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -f -a "peek" -d 'One provider\'s cached entry; never probes (exit 1 when there is none)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -l cwd -d 'The directory the snapshot is for [default: current directory]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "peek" -d 'One provider\'s cached entry; never probes (exit 1 when there is none)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -491,14 +541,16 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions: one shell to stdout, or every shell into --dir'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Man pages, one per command, into DIR'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "config" -d 'Show the effective configuration and where it comes from'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "db" -d 'Inspect and migrate the state database'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "prompt" -d 'One-shot: an ephemeral session, one turn, the reply on stdout'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "config" -d 'Show the effective configuration and where it comes from'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "db" -d 'Inspect and migrate the state database'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "prompt" -d 'One-shot: an ephemeral session, one turn, the reply on stdout'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "probe" -d 'Probe which agents are installed and which models they offer'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "snapshot" -d 'The provider snapshot: cached, fast, for scripts and cron'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file (and, with --format json, every directory)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations (every command also does this on first use)'
@@ -517,5 +569,6 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "list" -d 'List the recorded worktrees with their state'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "remove" -d 'Remove a session\'s worktree, its git registration, branch and record'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "prune" -d 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "peek" -d 'One provider\'s cached entry; never probes (exit 1 when there is none)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Shell completions: one shell to stdout, or every shell into --dir'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Man pages, one per command, into DIR'

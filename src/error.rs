@@ -2,6 +2,7 @@
 
 use crate::config::ConfigError;
 use crate::opencode::OpencodeError;
+use crate::providers::ProviderError;
 use crate::session::SessionError;
 use crate::store::StoreError;
 use crate::worktree::WorktreeError;
@@ -92,6 +93,8 @@ pub enum Error {
     Worktree(#[from] WorktreeError),
     #[error(transparent)]
     Session(#[from] SessionError),
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
     /// Bad input that is not a config problem (a malformed argument value).
     #[error("{message}")]
     Usage {
@@ -117,6 +120,7 @@ impl Error {
             Error::Opencode(e) => e.exit(),
             Error::Worktree(e) => e.exit(),
             Error::Session(e) => e.exit(),
+            Error::Provider(e) => e.exit(),
             Error::Interrupted => Exit::Interrupted,
         }
     }
@@ -128,6 +132,7 @@ impl Error {
             Error::Opencode(e) => e.hint(),
             Error::Worktree(e) => e.hint(),
             Error::Session(e) => e.hint(),
+            Error::Provider(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
             Error::Interrupted => None,
         }

@@ -9,6 +9,8 @@ pub mod config;
 pub mod error;
 pub mod llama_swap;
 pub mod opencode;
+pub mod probe;
+pub mod providers;
 pub mod session;
 pub mod session_key;
 pub mod store;

@@ -1,13 +1,16 @@
 //! The command layer: clap definitions, one module per subcommand (groups as
 //! folders), the [`Context`] handed to every command, and error rendering.
 
+mod agents;
 mod config;
 mod db;
 mod generate;
 mod output;
+mod probe;
 mod prompt;
 mod server;
 mod session;
+mod snapshot;
 mod worktree;
 
 use std::path::PathBuf;
@@ -110,6 +113,10 @@ pub enum Command {
     /// Session-keyed git worktrees: ensure, diff, list, remove, prune
     #[command(subcommand)]
     Worktree(worktree::WorktreeCommand),
+    /// Probe which agents are installed and which models they offer
+    Probe(probe::ProbeArgs),
+    /// The provider snapshot: cached, fast, for scripts and cron
+    Snapshot(snapshot::SnapshotArgs),
     /// Generate shell completions and man pages
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -125,9 +132,12 @@ pub struct Context {
     pub config: Config,
     pub out: Output,
     store: tokio::sync::OnceCell<Store>,
-    /// Cancelled on Ctrl-C: long commands clean up (abort the turn, release
-    /// the lease) and return.
+    /// Cancelled on Ctrl-C. A command that cleans up by itself (aborts the
+    /// turn, releases the lease) sets `graceful` and gets a few seconds to
+    /// return; any other command is dropped at once (its guards kill what it
+    /// started).
     pub cancel: tokio_util::sync::CancellationToken,
+    pub graceful: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Context {
@@ -161,18 +171,20 @@ pub fn main() -> Exit {
         }
     };
     let cancel = tokio_util::sync::CancellationToken::new();
+    let graceful = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let result = runtime.block_on(async {
-        let command = run(cli, &out, cancel.clone());
+        let command = run(cli, &out, cancel.clone(), graceful.clone());
         tokio::pin!(command);
         tokio::select! {
             r = &mut command => r,
             _ = tokio::signal::ctrl_c() => {
                 cancel.cancel();
-                // A moment to clean up (abort the turn, release the lease);
-                // a second Ctrl-C ends it at once.
-                tokio::select! {
-                    _ = tokio::time::timeout(std::time::Duration::from_secs(5), &mut command) => {}
-                    _ = tokio::signal::ctrl_c() => {}
+                if graceful.load(std::sync::atomic::Ordering::SeqCst) {
+                    // A moment to clean up; a second Ctrl-C ends it at once.
+                    tokio::select! {
+                        _ = tokio::time::timeout(std::time::Duration::from_secs(5), &mut command) => {}
+                        _ = tokio::signal::ctrl_c() => {}
+                    }
                 }
                 Err(Error::Interrupted.into())
             }
@@ -186,7 +198,12 @@ pub fn main() -> Exit {
     }
 }
 
-async fn run(cli: Cli, out: &Output, cancel: tokio_util::sync::CancellationToken) -> Result<Exit> {
+async fn run(
+    cli: Cli,
+    out: &Output,
+    cancel: tokio_util::sync::CancellationToken,
+    graceful: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Result<Exit> {
     if let Command::Generate(args) = &cli.command {
         // Needs no config: generating completions must work anywhere.
         return generate::run(args, Cli::command());
@@ -201,6 +218,7 @@ async fn run(cli: Cli, out: &Output, cancel: tokio_util::sync::CancellationToken
         out: out.clone(),
         store: tokio::sync::OnceCell::new(),
         cancel,
+        graceful,
     };
     let exit = match &cli.command {
         Command::Config(c) => config::run(&ctx, c).await,
@@ -209,6 +227,8 @@ async fn run(cli: Cli, out: &Output, cancel: tokio_util::sync::CancellationToken
         Command::Session(c) => session::run(&ctx, c).await,
         Command::Prompt(a) => prompt::run(&ctx, a).await,
         Command::Worktree(c) => worktree::run(&ctx, c).await,
+        Command::Probe(a) => probe::run(&ctx, a).await,
+        Command::Snapshot(a) => snapshot::run(&ctx, a).await,
         Command::Generate(_) => unreachable!("handled above"),
     };
     if let Some(store) = ctx.store.get() {

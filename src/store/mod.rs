@@ -4,6 +4,7 @@
 //! `migrations/sqlite` and `migrations/postgres` with the same numbering and
 //! are applied on open.
 
+mod probe_locks;
 mod tables;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use probe_locks::ProbeLock;
 pub use tables::*;
 
 use crate::config::mask_url_password;

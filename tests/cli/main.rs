@@ -3,11 +3,14 @@
 //! model server).
 
 mod cli;
+mod fake_acp;
 mod model_server;
 mod opencode;
+mod probe;
 mod server;
 mod session;
 mod smoke_opencode;
+mod snapshot;
 mod store;
 mod support;
 mod worktree;

@@ -390,6 +390,82 @@ store_test!(lease_contention_has_one_winner, |store, b| {
     assert_eq!(winners, 1);
 });
 
+store_test!(probe_locks_busy_expire_release, |store, _b| {
+    let l = store
+        .try_lock_probe("gemini", "host:1", 100, 200)
+        .await
+        .unwrap();
+    assert_eq!(
+        l,
+        Some(ProbeLock {
+            name: "gemini".into(),
+            owner: "host:1".into(),
+            expires_at: 200
+        })
+    );
+    // Held and unexpired: another owner is refused; the holder may extend.
+    assert!(
+        store
+            .try_lock_probe("gemini", "host:2", 150, 250)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .try_lock_probe("gemini", "host:1", 150, 300)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Another provider's lock is independent.
+    assert!(
+        store
+            .try_lock_probe("qwen", "host:2", 150, 250)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Expired: taken over.
+    let l = store
+        .try_lock_probe("gemini", "host:2", 300, 400)
+        .await
+        .unwrap();
+    assert_eq!(l.map(|l| l.owner), Some("host:2".to_string()));
+    assert!(!store.unlock_probe("gemini", "host:1").await.unwrap());
+    assert!(store.unlock_probe("gemini", "host:2").await.unwrap());
+    assert!(store.get_probe_lock("gemini").await.unwrap().is_none());
+    assert!(
+        store
+            .try_lock_probe("gemini", "host:3", 300, 400)
+            .await
+            .unwrap()
+            .is_some()
+    );
+});
+
+store_test!(probe_lock_contention_has_one_winner, |store, b| {
+    drop(store);
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let url = b.url();
+        tasks.push(tokio::spawn(async move {
+            let s = Store::open(&url, Migrate::Auto).await.unwrap();
+            let r = s
+                .try_lock_probe("opencode", &format!("owner{i}"), 1_000, 2_000)
+                .await
+                .unwrap();
+            s.close().await;
+            r.is_some()
+        }));
+    }
+    let mut winners = 0;
+    for t in tasks {
+        winners += t.await.unwrap() as usize;
+    }
+    assert_eq!(winners, 1);
+});
+
 store_test!(pending_changes_replace_is_atomic, |store, _b| {
     let set_a: Vec<_> = (0..3).map(|i| change(&format!("a{i}.rs"), 1)).collect();
     let set_b: Vec<_> = (0..5).map(|i| change(&format!("b{i}.rs"), 2)).collect();

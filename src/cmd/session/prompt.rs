@@ -204,6 +204,9 @@ pub async fn run_turns(
         cancel: ctx.cancel.clone(),
     };
     let policy = permission_policy(opts);
+    // From here a Ctrl-C aborts the turns and records them before exiting.
+    ctx.graceful
+        .store(true, std::sync::atomic::Ordering::SeqCst);
     let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts));
     let turns = names.iter().map(|name| {
         let req = TurnRequest {

@@ -1,0 +1,301 @@
+//! The provider registry: the built-in providers and the config's
+//! `[providers.<name>]` overrides and custom ACP providers.
+
+use std::collections::BTreeMap;
+
+use crate::config::{ProviderConfig, Transport};
+use crate::probe::{Mode, Model, SlashCommand};
+
+/// Where a provider's models come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelSource {
+    /// The llama-swap models themselves (the native provider).
+    LlamaSwap,
+    /// The ACP probe (stored between probes).
+    AcpProbe,
+    /// The ACP probe plus qwen's settings file.
+    AcpAndQwenSettings,
+    /// A list built into boocoder (claude); commands from files on disk.
+    Claude,
+}
+
+/// One provider: a built-in with its manifest, after config overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provider {
+    pub name: String,
+    pub label: String,
+    pub description: String,
+    pub transport: Transport,
+    /// The launch command (empty for the native provider).
+    pub launch: Vec<String>,
+    pub model_source: ModelSource,
+    /// Add the llama-swap models, prefixed `llama-swap/`.
+    pub merge_llama_swap: bool,
+    /// The modes the manifest lists (shown when no probe ran).
+    pub modes: Vec<Mode>,
+    pub default_mode: Option<String>,
+    /// Commands the manifest lists (probed or on-disk ones come on top).
+    pub commands: Vec<SlashCommand>,
+    pub enabled: bool,
+    /// Config `models`: replace the discovered list.
+    pub models: Option<Vec<Model>>,
+    /// Config `additional_models`: merged on top.
+    pub additional_models: Vec<Model>,
+    pub builtin: bool,
+}
+
+/// Names of the built-in providers, in snapshot order.
+pub const BUILTIN: [&str; 7] = [
+    "boocode", "opencode", "qwen", "gemini", "claude", "codex", "goose",
+];
+
+fn modes(list: &[(&str, &str)]) -> Vec<Mode> {
+    list.iter().map(|(id, name)| Mode::new(id, name)).collect()
+}
+
+/// The manifest of built-in provider `name`.
+pub fn builtin(name: &str) -> Option<Provider> {
+    let p = |label: &str,
+             description: &str,
+             transport: Transport,
+             launch: &[&str],
+             model_source: ModelSource,
+             merge_llama_swap: bool,
+             mode_list: &[(&str, &str)],
+             default_mode: Option<&str>| Provider {
+        name: name.to_string(),
+        label: label.into(),
+        description: description.into(),
+        transport,
+        launch: launch.iter().map(|s| s.to_string()).collect(),
+        model_source,
+        merge_llama_swap,
+        modes: modes(mode_list),
+        default_mode: default_mode.map(String::from),
+        commands: Vec::new(),
+        enabled: true,
+        models: None,
+        additional_models: Vec::new(),
+        builtin: true,
+    };
+    use ModelSource::*;
+    use Transport::*;
+    Some(match name {
+        "boocode" => p(
+            "boocode",
+            "boocoder's own agent on the llama-swap models",
+            Native,
+            &[],
+            LlamaSwap,
+            false,
+            &[],
+            None,
+        ),
+        "opencode" => p(
+            "opencode",
+            "opencode over ACP (opencode acp), with the llama-swap models",
+            Acp,
+            &["opencode", "acp"],
+            AcpProbe,
+            true,
+            &[("build", "Build"), ("plan", "Plan")],
+            Some("build"),
+        ),
+        "qwen" => p(
+            "Qwen Code",
+            "Qwen Code over ACP (qwen --acp), with the models of ~/.qwen/settings.json",
+            Acp,
+            &["qwen", "--acp"],
+            AcpAndQwenSettings,
+            false,
+            &[
+                ("default", "Default"),
+                ("plan", "Plan"),
+                ("auto-edit", "Auto edit"),
+                ("yolo", "YOLO"),
+            ],
+            Some("default"),
+        ),
+        "gemini" => p(
+            "Gemini CLI",
+            "Gemini CLI over ACP (gemini --acp)",
+            Acp,
+            &["gemini", "--acp"],
+            AcpProbe,
+            false,
+            &[
+                ("default", "Default"),
+                ("autoEdit", "Auto edit"),
+                ("yolo", "YOLO"),
+            ],
+            Some("default"),
+        ),
+        "claude" => p(
+            "Claude Code",
+            "Claude Code over ACP (claude-code-acp); commands from ~/.claude",
+            Acp,
+            &["claude-code-acp"],
+            Claude,
+            false,
+            &[
+                ("default", "Default"),
+                ("acceptEdits", "Accept edits"),
+                ("plan", "Plan"),
+                ("bypassPermissions", "Bypass permissions"),
+            ],
+            Some("default"),
+        ),
+        "codex" => p(
+            "Codex",
+            "OpenAI Codex over ACP (codex-acp)",
+            Acp,
+            &["codex-acp"],
+            AcpProbe,
+            false,
+            &[
+                ("read-only", "Read only"),
+                ("auto", "Auto"),
+                ("full-access", "Full access"),
+            ],
+            Some("auto"),
+        ),
+        "goose" => p(
+            "Goose",
+            "Goose over ACP (goose acp)",
+            Acp,
+            &["goose", "acp"],
+            AcpProbe,
+            false,
+            &[
+                ("auto", "Auto"),
+                ("approve", "Approve"),
+                ("smart_approve", "Smart approve"),
+                ("chat", "Chat"),
+            ],
+            Some("auto"),
+        ),
+        _ => return None,
+    })
+}
+
+fn to_model(m: &crate::config::ModelSpec) -> Model {
+    Model::labelled(
+        m.id.clone(),
+        m.label.clone().unwrap_or_else(|| m.id.clone()),
+    )
+}
+
+/// Apply one `[providers.<name>]` table to a provider.
+fn apply(p: &mut Provider, c: &ProviderConfig) {
+    if let Some(e) = c.enabled {
+        p.enabled = e;
+    }
+    if let Some(l) = &c.label {
+        p.label = l.clone();
+    }
+    if let Some(d) = &c.description {
+        p.description = d.clone();
+    }
+    if let Some(cmd) = &c.launch_command {
+        p.launch = cmd.0.clone();
+    }
+    if let Some(t) = c.transport {
+        p.transport = t;
+    }
+    if let Some(m) = &c.models {
+        p.models = Some(m.iter().map(to_model).collect());
+    }
+    if let Some(m) = &c.additional_models {
+        p.additional_models = m.iter().map(to_model).collect();
+    }
+}
+
+/// Every provider: the built-ins in their order with overrides applied, then
+/// the custom ACP providers (unknown names with `transport = "acp"` and a
+/// `launch_command`) by name. Config entries that are neither come back as
+/// warnings.
+pub fn providers(config: &BTreeMap<String, ProviderConfig>) -> (Vec<Provider>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut warnings = Vec::new();
+    for name in BUILTIN {
+        let mut p = builtin(name).expect("built-in provider");
+        if let Some(c) = config.get(name) {
+            apply(&mut p, c);
+        }
+        out.push(p);
+    }
+    for (name, c) in config {
+        if BUILTIN.contains(&name.as_str()) {
+            continue;
+        }
+        match (&c.transport, &c.launch_command) {
+            (Some(Transport::Acp), Some(cmd)) if !cmd.0.is_empty() => {
+                let mut p = Provider {
+                    name: name.clone(),
+                    label: name.clone(),
+                    description: format!("custom ACP agent ({})", cmd.0.join(" ")),
+                    transport: Transport::Acp,
+                    launch: Vec::new(),
+                    model_source: ModelSource::AcpProbe,
+                    merge_llama_swap: false,
+                    modes: Vec::new(),
+                    default_mode: None,
+                    commands: Vec::new(),
+                    enabled: true,
+                    models: None,
+                    additional_models: Vec::new(),
+                    builtin: false,
+                };
+                apply(&mut p, c);
+                out.push(p);
+            }
+            _ => warnings.push(format!(
+                "[providers.{name}] is not a built-in provider; a custom one needs transport = \"acp\" and launch_command"
+            )),
+        }
+    }
+    (out, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{CommandLine, ModelSpec};
+
+    #[test]
+    fn overrides_and_custom_providers() {
+        let mut config = BTreeMap::new();
+        config.insert(
+            "gemini".to_string(),
+            ProviderConfig {
+                enabled: Some(false),
+                label: Some("G".into()),
+                ..Default::default()
+            },
+        );
+        config.insert(
+            "mine".to_string(),
+            ProviderConfig {
+                transport: Some(Transport::Acp),
+                launch_command: Some(CommandLine(vec!["mine".into(), "--acp".into()])),
+                models: Some(vec![ModelSpec {
+                    id: "m1".into(),
+                    label: None,
+                }]),
+                ..Default::default()
+            },
+        );
+        config.insert("typo".to_string(), ProviderConfig::default());
+        let (ps, warnings) = providers(&config);
+        assert_eq!(ps.len(), BUILTIN.len() + 1);
+        let g = ps.iter().find(|p| p.name == "gemini").unwrap();
+        assert!(!g.enabled);
+        assert_eq!(g.label, "G");
+        let mine = ps.last().unwrap();
+        assert_eq!(mine.name, "mine");
+        assert_eq!(mine.launch, ["mine", "--acp"]);
+        assert_eq!(mine.models, Some(vec![Model::plain("m1")]));
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("typo"));
+    }
+}

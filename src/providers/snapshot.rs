@@ -1,0 +1,528 @@
+//! The tier rules, run concurrently per provider, with persistence and the
+//! per-directory snapshot cache.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::{OnceCell, Semaphore};
+
+use super::registry::{self, ModelSource, Provider};
+use super::{Entry, EntryError, ProviderError, Reporter, Status};
+use crate::config::{Config, Transport};
+use crate::probe::acp::{self, AcpError, AcpProbe};
+use crate::probe::{
+    Model, ProbeEnv, SlashCommand, availability, claude, llama_swap, merge_models, qwen,
+};
+use crate::store::{AvailableAgentRow, SnapshotCacheRow, Store};
+use crate::util::now_ms;
+
+/// What to build a snapshot (or probe) for.
+#[derive(Debug, Clone)]
+pub struct SnapshotRequest {
+    pub config: Config,
+    pub env: ProbeEnv,
+    /// The directory ACP sessions are created in (and the cache key).
+    pub cwd: PathBuf,
+    /// Probe every installed ACP agent, ignoring the TTLs and the cache.
+    pub force: bool,
+}
+
+/// A provider snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    pub cwd: String,
+    /// When it was built (ms since the Unix epoch).
+    pub built_at: i64,
+    /// Read from the cache: nothing was probed.
+    pub from_cache: bool,
+    pub entries: Vec<Entry>,
+    /// Things that did not fail the snapshot but deserve a look (llama-swap
+    /// down, an unusable config entry).
+    pub warnings: Vec<String>,
+}
+
+/// One provider after `boocoder probe`: its entry plus what tier 1 found and
+/// whether tier 2 spawned the agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProbeReport {
+    #[serde(flatten)]
+    pub entry: Entry,
+    pub install_path: Option<String>,
+    pub version: Option<String>,
+    /// Tier 2 ran: the agent was started by this run.
+    pub probed: bool,
+}
+
+/// The snapshot for `req.cwd`: the cached one while it is younger than the
+/// snapshot TTL (unless `force`), else built, stored and returned.
+pub async fn snapshot(
+    store: &Store,
+    req: &SnapshotRequest,
+    reporter: Arc<dyn Reporter>,
+) -> crate::Result<Snapshot> {
+    let cwd = canonical_cwd(&req.cwd)?;
+    let key = cwd.display().to_string();
+    if !req.force
+        && let Some(row) = store.get_snapshot(&key).await?
+        && now_ms() - row.built_at < ttl_ms(req.config.snapshot_ttl)
+        && let Ok(entries) = serde_json::from_value::<Vec<Entry>>(row.entries)
+    {
+        return Ok(Snapshot {
+            cwd: key,
+            built_at: row.built_at,
+            from_cache: true,
+            entries,
+            warnings: Vec::new(),
+        });
+    }
+    let (providers, warnings) = registry::providers(&req.config.providers);
+    let (reports, mut more) = build(store, req, &cwd, providers, reporter).await?;
+    let mut all_warnings = warnings;
+    all_warnings.append(&mut more);
+    let entries: Vec<Entry> = reports.into_iter().map(|r| r.entry).collect();
+    let built_at = now_ms();
+    store
+        .put_snapshot(&SnapshotCacheRow {
+            cwd: key.clone(),
+            built_at,
+            entries: serde_json::to_value(&entries).expect("entries serialize"),
+        })
+        .await?;
+    Ok(Snapshot {
+        cwd: key,
+        built_at,
+        from_cache: false,
+        entries,
+        warnings: all_warnings,
+    })
+}
+
+/// Tier 1 and (by the gating rules) tier 2 for `names` (every provider when
+/// empty), persisting what was learned. Returns the reports and warnings.
+pub async fn probe(
+    store: &Store,
+    req: &SnapshotRequest,
+    names: &[String],
+    reporter: Arc<dyn Reporter>,
+) -> crate::Result<(Vec<ProbeReport>, Vec<String>)> {
+    let cwd = canonical_cwd(&req.cwd)?;
+    let (mut providers, mut warnings) = registry::providers(&req.config.providers);
+    if !names.is_empty() {
+        let known: Vec<String> = providers.iter().map(|p| p.name.clone()).collect();
+        if let Some(bad) = names.iter().find(|n| !known.contains(n)) {
+            return Err(ProviderError::Unknown {
+                name: bad.clone(),
+                known,
+            }
+            .into());
+        }
+        providers.retain(|p| names.contains(&p.name));
+    }
+    let (reports, mut more) = build(store, req, &cwd, providers, reporter).await?;
+    warnings.append(&mut more);
+    Ok((reports, warnings))
+}
+
+/// The cached entry of provider `name` for `cwd`, however old; never probes.
+/// Returns the entry and when its snapshot was built.
+pub async fn peek(store: &Store, cwd: &Path, name: &str) -> crate::Result<Option<(Entry, i64)>> {
+    let cwd = canonical_cwd(cwd)?;
+    let Some(row) = store.get_snapshot(&cwd.display().to_string()).await? else {
+        return Ok(None);
+    };
+    let entries: Vec<Entry> = serde_json::from_value(row.entries).unwrap_or_default();
+    Ok(entries
+        .into_iter()
+        .find(|e| e.name == name)
+        .map(|e| (e, row.built_at)))
+}
+
+fn canonical_cwd(cwd: &Path) -> Result<PathBuf, ProviderError> {
+    let bad = |source| ProviderError::BadCwd {
+        path: cwd.to_path_buf(),
+        source,
+    };
+    let c = std::fs::canonicalize(cwd).map_err(bad)?;
+    if !c.is_dir() {
+        return Err(bad(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            "not a directory",
+        )));
+    }
+    Ok(c)
+}
+
+fn ttl_ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// State shared by the concurrent per-provider tasks.
+struct Shared {
+    store: Store,
+    config: Config,
+    env: ProbeEnv,
+    cwd: PathBuf,
+    force: bool,
+    http: reqwest::Client,
+    llama: OnceCell<Vec<String>>,
+    warnings: Mutex<Vec<String>>,
+    /// This run's name in `probe_locks`.
+    owner: String,
+}
+
+async fn build(
+    store: &Store,
+    req: &SnapshotRequest,
+    cwd: &Path,
+    providers: Vec<Provider>,
+    reporter: Arc<dyn Reporter>,
+) -> crate::Result<(Vec<ProbeReport>, Vec<String>)> {
+    let shared = Arc::new(Shared {
+        store: store.clone(),
+        config: req.config.clone(),
+        env: req.env.clone(),
+        cwd: cwd.to_path_buf(),
+        force: req.force,
+        http: reqwest::Client::new(),
+        llama: OnceCell::new(),
+        warnings: Mutex::new(Vec::new()),
+        owner: format!("{}:{}", std::process::id(), now_ms()),
+    });
+    let limit = Arc::new(Semaphore::new(req.config.probe_concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, p) in providers.into_iter().enumerate() {
+        let (shared, limit, reporter) = (shared.clone(), limit.clone(), reporter.clone());
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await.expect("semaphore open");
+            reporter.started(&p.name);
+            let r = shared.provider(&p).await;
+            if let Ok(r) = &r {
+                reporter.finished(&r.entry);
+            }
+            (i, r)
+        });
+    }
+    let mut reports = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        let (i, r) = done.expect("provider task panicked");
+        reports.push((i, r?));
+    }
+    reports.sort_by_key(|(i, _)| *i);
+    let warnings = std::mem::take(&mut *shared.warnings.lock().expect("warnings lock"));
+    Ok((reports.into_iter().map(|(_, r)| r).collect(), warnings))
+}
+
+/// How a tier-2 attempt went.
+enum Tier2 {
+    /// Another process probed while this one waited for the lock.
+    ProbedElsewhere(Option<AvailableAgentRow>),
+    Probed(Result<AcpProbe, AcpError>, Option<String>),
+}
+
+fn stored_list<T: serde::de::DeserializeOwned>(v: Option<&serde_json::Value>) -> Vec<T> {
+    v.and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
+}
+
+impl Shared {
+    fn warn(&self, w: String) {
+        self.warnings.lock().expect("warnings lock").push(w);
+    }
+
+    /// The llama-swap models, fetched once per run.
+    async fn llama_swap(&self) -> &[String] {
+        self.llama
+            .get_or_init(|| async {
+                let Some(url) = &self.config.llama_swap_url else {
+                    return Vec::new();
+                };
+                let (ids, warning) = llama_swap::models(&self.http, url, llama_swap::TIMEOUT).await;
+                if let Some(w) = warning {
+                    self.warn(w);
+                }
+                ids
+            })
+            .await
+    }
+
+    /// Discovered models -> qwen settings, llama-swap, config REPLACE, MERGE.
+    async fn finish_models(&self, p: &Provider, mut models: Vec<Model>) -> Vec<Model> {
+        if p.model_source == ModelSource::AcpAndQwenSettings
+            && let Some(home) = &self.env.home
+        {
+            merge_models(&mut models, qwen::settings_models(home));
+        }
+        if p.merge_llama_swap {
+            let ids = self.llama_swap().await;
+            merge_models(
+                &mut models,
+                ids.iter().map(|id| Model::plain(llama_swap::prefixed(id))),
+            );
+        }
+        if let Some(replace) = &p.models {
+            models = replace.clone();
+        }
+        merge_models(&mut models, p.additional_models.iter().cloned());
+        models
+    }
+
+    async fn provider(&self, p: &Provider) -> crate::Result<ProbeReport> {
+        let mut report = ProbeReport {
+            entry: Entry {
+                name: p.name.clone(),
+                label: p.label.clone(),
+                description: p.description.clone(),
+                transport: p.transport,
+                status: Status::Unavailable,
+                enabled: p.enabled,
+                installed: false,
+                models: Vec::new(),
+                modes: p.modes.clone(),
+                default_mode_id: p.default_mode.clone(),
+                commands: p.commands.clone(),
+                error: None,
+                fetched_at: None,
+            },
+            install_path: None,
+            version: None,
+            probed: false,
+        };
+        if !p.enabled {
+            return Ok(report);
+        }
+        let now = now_ms();
+        let e = &mut report.entry;
+        if p.transport == Transport::Native {
+            let ids = self.llama_swap().await.to_vec();
+            e.models = self
+                .finish_models(p, ids.into_iter().map(Model::plain).collect())
+                .await;
+            e.installed = true;
+            e.status = Status::Ready;
+            e.fetched_at = Some(now);
+            return Ok(report);
+        }
+
+        // Tier 1: a stored install path that still exists, or the binary on PATH.
+        let stored = self.store.get_available_agent(&p.name).await?;
+        let install_path = stored
+            .as_ref()
+            .and_then(|s| s.install_path.as_deref())
+            .map(PathBuf::from)
+            // Only while it is still the configured program.
+            .filter(|stored| {
+                stored.file_name() == p.launch.first().and_then(|b| Path::new(b).file_name())
+                    && availability::is_executable(stored)
+            })
+            .or_else(|| {
+                p.launch
+                    .first()
+                    .and_then(|b| availability::resolve(b, &self.env, &self.cwd))
+            });
+        let Some(install_path) = install_path else {
+            return Ok(report);
+        };
+        e.installed = true;
+        report.install_path = Some(install_path.display().to_string());
+        report.version = stored.as_ref().and_then(|s| s.version.clone());
+
+        let stored_models: Vec<Model> = stored_list(stored.as_ref().map(|s| &s.models));
+        let stored_commands: Vec<SlashCommand> = stored_list(stored.as_ref().map(|s| &s.commands));
+        let last = stored.as_ref().and_then(|s| s.last_probed_at);
+        let stale = last.is_none_or(|t| now - t > ttl_ms(self.config.probe_ttl));
+        let fell_back = stored.as_ref().and_then(|s| s.transport.as_deref()) == Some("pty");
+        // A binary found not to speak ACP has no models to probe for: only
+        // --force or the TTL send it another probe.
+        let refresh = self.force || stale || (stored_models.is_empty() && !fell_back);
+
+        if p.model_source == ModelSource::Claude {
+            let home = self.env.home.as_deref();
+            let commands = home.map(claude::commands).unwrap_or_default();
+            let models = claude::models();
+            if refresh {
+                let version = availability::version(&install_path, availability::VERSION_TIMEOUT)
+                    .await
+                    .or(report.version.clone());
+                report.version = version.clone();
+                self.store
+                    .upsert_available_agent(&AvailableAgentRow {
+                        name: p.name.clone(),
+                        install_path: report.install_path.clone(),
+                        supports_acp: stored.as_ref().and_then(|s| s.supports_acp),
+                        models: serde_json::to_value(&models).expect("models serialize"),
+                        commands: serde_json::to_value(&commands).expect("commands serialize"),
+                        label: Some(p.label.clone()),
+                        transport: Some("acp".into()),
+                        version,
+                        last_probed_at: Some(now),
+                        updated_at: now,
+                    })
+                    .await?;
+            }
+            let e = &mut report.entry;
+            merge_commands(&mut e.commands, commands);
+            e.models = self.finish_models(p, models).await;
+            e.status = Status::Ready;
+            e.fetched_at = Some(if refresh { now } else { last.unwrap_or(now) });
+            return Ok(report);
+        }
+
+        if p.transport != Transport::Acp || !refresh {
+            // No spawn: stored models, manifest modes, stored commands.
+            let e = &mut report.entry;
+            if fell_back {
+                e.transport = Transport::Pty;
+            }
+            merge_commands(&mut e.commands, stored_commands);
+            e.models = self.finish_models(p, stored_models).await;
+            e.status = Status::Ready;
+            e.fetched_at = last;
+            return Ok(report);
+        }
+
+        match self.tier2(p, &install_path).await? {
+            Tier2::ProbedElsewhere(row) => {
+                let e = &mut report.entry;
+                let row = row.as_ref();
+                if row.and_then(|r| r.transport.as_deref()) == Some("pty") {
+                    e.transport = Transport::Pty;
+                }
+                merge_commands(&mut e.commands, stored_list(row.map(|r| &r.commands)));
+                e.models = self
+                    .finish_models(p, stored_list(row.map(|r| &r.models)))
+                    .await;
+                e.status = Status::Ready;
+                e.fetched_at = row.and_then(|r| r.last_probed_at);
+                report.version = row.and_then(|r| r.version.clone());
+            }
+            Tier2::Probed(result, version) => {
+                report.probed = true;
+                let version = version.or(report.version.clone());
+                report.version = version.clone();
+                let mut row = AvailableAgentRow {
+                    name: p.name.clone(),
+                    install_path: report.install_path.clone(),
+                    supports_acp: stored.as_ref().and_then(|s| s.supports_acp),
+                    models: serde_json::to_value(&stored_models).expect("models serialize"),
+                    commands: serde_json::to_value(&stored_commands).expect("commands serialize"),
+                    label: Some(p.label.clone()),
+                    transport: stored.as_ref().and_then(|s| s.transport.clone()),
+                    version,
+                    last_probed_at: last,
+                    updated_at: now,
+                };
+                let e = &mut report.entry;
+                let (models, commands) = match result {
+                    Ok(found) => {
+                        // Never clobber a stored list with an empty one.
+                        let models = if found.models.is_empty() {
+                            stored_models
+                        } else {
+                            found.models
+                        };
+                        let commands = if found.commands.is_empty() {
+                            stored_commands
+                        } else {
+                            found.commands
+                        };
+                        row.models = serde_json::to_value(&models).expect("models serialize");
+                        row.commands = serde_json::to_value(&commands).expect("commands serialize");
+                        row.supports_acp = Some(true);
+                        row.transport = Some("acp".into());
+                        row.last_probed_at = Some(now);
+                        if !found.modes.is_empty() {
+                            e.modes = found.modes;
+                        }
+                        if found.current_mode.is_some() {
+                            e.default_mode_id = found.current_mode;
+                        }
+                        e.status = Status::Ready;
+                        e.fetched_at = Some(now);
+                        (models, commands)
+                    }
+                    Err(AcpError::NotAcp { .. }) => {
+                        row.supports_acp = Some(false);
+                        row.transport = Some("pty".into());
+                        row.last_probed_at = Some(now);
+                        e.transport = Transport::Pty;
+                        e.status = Status::Ready;
+                        e.fetched_at = Some(now);
+                        (stored_models, stored_commands)
+                    }
+                    Err(err) => {
+                        e.status = Status::Error;
+                        e.error = Some(EntryError {
+                            kind: err.kind().into(),
+                            message: err.to_string(),
+                        });
+                        e.fetched_at = last;
+                        (stored_models, stored_commands)
+                    }
+                };
+                self.store.upsert_available_agent(&row).await?;
+                merge_commands(&mut e.commands, commands);
+                e.models = self.finish_models(p, models).await;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Run the ACP probe under the provider's store lock, so concurrent
+    /// runs (other processes, other machines) probe one at a time; a run
+    /// that waited uses what the other one stored instead of probing again.
+    async fn tier2(&self, p: &Provider, program: &Path) -> crate::Result<Tier2> {
+        let started = now_ms();
+        let lease = ttl_ms(self.config.probe_timeout * 3 + Duration::from_secs(15));
+        let mut waited = false;
+        loop {
+            let now = now_ms();
+            if self
+                .store
+                .try_lock_probe(&p.name, &self.owner, now, now + lease)
+                .await?
+                .is_some()
+            {
+                break;
+            }
+            waited = true;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if waited {
+            let row = self.store.get_available_agent(&p.name).await;
+            let row = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = self.store.unlock_probe(&p.name, &self.owner).await;
+                    return Err(e.into());
+                }
+            };
+            if row
+                .as_ref()
+                .and_then(|r| r.last_probed_at)
+                .is_some_and(|t| t >= started)
+            {
+                self.store.unlock_probe(&p.name, &self.owner).await?;
+                return Ok(Tier2::ProbedElsewhere(row));
+            }
+        }
+        let args = p.launch.get(1..).unwrap_or_default();
+        let (result, version) = tokio::join!(
+            acp::probe(program, args, &self.cwd, self.config.probe_timeout),
+            availability::version(program, availability::VERSION_TIMEOUT),
+        );
+        self.store.unlock_probe(&p.name, &self.owner).await?;
+        Ok(Tier2::Probed(result, version))
+    }
+}
+
+fn merge_commands(commands: &mut Vec<SlashCommand>, more: Vec<SlashCommand>) {
+    for c in more {
+        if !commands.iter().any(|have| have.name == c.name) {
+            commands.push(c);
+        }
+    }
+}
