@@ -158,22 +158,32 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
-            terminate_group(self.record.pid, || matches!(child.try_wait(), Ok(Some(_))));
+            // Nothing of a short-lived server's is worth waiting for: its
+            // sessions are on disk once the turn settled, and opencode
+            // takes ~2 s to exit on TERM.
+            terminate_group(self.record.pid, SHORT_LIVED_GRACE, || {
+                matches!(child.try_wait(), Ok(Some(_)))
+            });
             let _ = child.wait();
             let _ = std::fs::remove_file(&self.record.log);
         }
     }
 }
 
-/// TERM the process group, wait up to 3 s for `gone`, then KILL it.
-fn terminate_group(pid: u32, mut gone: impl FnMut() -> bool) {
+/// How long a short-lived server gets between TERM and KILL.
+const SHORT_LIVED_GRACE: Duration = Duration::from_millis(300);
+/// How long a recorded server gets between TERM and KILL.
+const RECORDED_GRACE: Duration = Duration::from_secs(3);
+
+/// TERM the process group, wait up to `grace` for `gone`, then KILL it.
+fn terminate_group(pid: u32, grace: Duration, mut gone: impl FnMut() -> bool) {
     let group = -(pid as i32);
     // SAFETY: kill(2) with a negative pid signals a process group we started
     // in its own group; no memory is involved.
     unsafe { libc::kill(group, libc::SIGTERM) };
-    let deadline = Instant::now() + Duration::from_secs(3);
+    let deadline = Instant::now() + grace;
     while Instant::now() < deadline && !gone() {
-        std::thread::sleep(Duration::from_millis(25));
+        std::thread::sleep(Duration::from_millis(10));
     }
     // Whatever is left: the leader if it ignored TERM, or its children.
     // SAFETY: as above.
@@ -331,7 +341,7 @@ pub async fn server_status(state_dir: &Path) -> Result<ServerState, OpencodeErro
 /// ours (never signal a program that merely reused the pid).
 fn retire(rec: &ServerRecord) {
     if pid_alive(rec.pid) && is_recorded_server(rec) {
-        terminate_group(rec.pid, || !pid_alive(rec.pid));
+        terminate_group(rec.pid, RECORDED_GRACE, || !pid_alive(rec.pid));
     }
 }
 
@@ -345,7 +355,7 @@ pub async fn stop_server(state_dir: &Path) -> Result<Option<ServerRecord>, Openc
     let running = pid_alive(rec.pid) && is_recorded_server(&rec);
     if running {
         let pid = rec.pid;
-        tokio::task::spawn_blocking(move || terminate_group(pid, || !pid_alive(pid)))
+        tokio::task::spawn_blocking(move || terminate_group(pid, RECORDED_GRACE, || !pid_alive(pid)))
             .await
             .expect("stop task");
     }
@@ -545,7 +555,7 @@ async fn spawn_on(
                 log_tail: tail,
             });
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(40)).await;
     }
 }
 

@@ -22,8 +22,10 @@ use crate::store::{AgentSessionRow, LeaseAttempt, SessionRow, Store, Tokens};
 use crate::util::{fnv1a_hex, format_utc, now_ms};
 use crate::worktree::EnsureOptions;
 
-/// Errors and aborts can bring two idles ~70 ms apart: settle this long.
-const SETTLE: Duration = Duration::from_millis(400);
+/// Errors and aborts can bring two idles ~70 ms apart, and updates after
+/// the idle: after an error, settle this long. A clean turn ends at its idle
+/// (every text delta and step end comes before it).
+const SETTLE_AFTER_ERROR: Duration = Duration::from_millis(250);
 /// A turn shows it started (busy, or any event) within this long.
 const START_CHECK: Duration = Duration::from_secs(10);
 /// How often `--wait` retries a busy lease.
@@ -517,8 +519,12 @@ impl TurnRunner<'_> {
         let mut lost_since: Option<(Instant, String)> = None;
         loop {
             let mut wake = last_event + req.watchdog;
+            let settle = if p.error.is_some() { SETTLE_AFTER_ERROR } else { Duration::ZERO };
             if let Some(t) = idle_at {
-                wake = wake.min(t + SETTLE);
+                if settle.is_zero() {
+                    return self.finished(p);
+                }
+                wake = wake.min(t + settle);
             }
             if !p.started {
                 wake = wake.min(start_check);
@@ -567,7 +573,7 @@ impl TurnRunner<'_> {
                 },
                 _ = tokio::time::sleep_until(wake) => {
                     let now = Instant::now();
-                    if idle_at.is_some_and(|t| now >= t + SETTLE) {
+                    if idle_at.is_some_and(|t| now >= t + settle) {
                         return self.finished(p);
                     }
                     if let Some((since, error)) = &lost_since && now >= *since + stream_timeout {
