@@ -9,13 +9,13 @@
 //! git2 is blocking: every git step runs in `spawn_blocking`; the async
 //! methods of [`Worktrees`] combine them with the store.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use git2::{
-    BranchType, Delta, DiffFindOptions, DiffOptions, ErrorCode, ObjectType, Oid, Patch, Repository,
+    BranchType, Delta, DiffFindOptions, DiffOptions, ErrorCode, ObjectType, Oid, Repository,
     StatusOptions, WorktreeAddOptions, WorktreePruneOptions,
 };
 use serde::Serialize;
@@ -637,10 +637,22 @@ pub fn parse_age(s: &str) -> std::result::Result<Duration, String> {
     Ok(Duration::from_secs(n.saturating_mul(secs)))
 }
 
+/// libgit2 settings, applied once before the first git step of the process.
+fn init_git() {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        // Like git, do not re-hash every object read from the object
+        // database (libgit2 does by default, and a checkout of 20,000
+        // files spends much of its time there).
+        git2::opts::strict_hash_verification(false);
+    });
+}
+
 /// Run a git step off the async threads.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> std::result::Result<T, WorktreeError> + Send + 'static,
 ) -> Result<T> {
+    init_git();
     match tokio::task::spawn_blocking(f).await {
         Ok(r) => Ok(r?),
         Err(e) => match e.try_into_panic() {
@@ -890,6 +902,15 @@ fn base_drift(row: &WorktreeRow) -> Option<usize> {
         .map(|(ahead, _)| ahead)
 }
 
+/// Lines counted (and text kept) for one file of a diff.
+#[derive(Default)]
+struct FileStats {
+    insertions: usize,
+    deletions: usize,
+    binary: bool,
+    text: Vec<u8>,
+}
+
 fn worktree_diff(
     row: &WorktreeRow,
     req: &DiffRequest,
@@ -923,12 +944,36 @@ fn worktree_diff(
     ))
     .map_err(git("detect renames"))?;
 
-    let mut files = Vec::with_capacity(diff.deltas().len());
-    for i in 0..diff.deltas().len() {
-        let mut patch = Patch::from_diff(&diff, i).map_err(git("build a patch"))?;
-        let Some(delta) = diff.get_delta(i) else {
-            continue;
-        };
+    // One pass over the whole diff (one attribute session for every file,
+    // unlike a Patch per file): count lines and, when asked, keep the text.
+    let key = |d: &git2::DiffDelta<'_>| {
+        (
+            d.old_file().path_bytes().map(<[u8]>::to_vec),
+            d.new_file().path_bytes().map(<[u8]>::to_vec),
+        )
+    };
+    let mut stats: HashMap<_, FileStats> = HashMap::with_capacity(diff.deltas().len());
+    diff.print(git2::DiffFormat::Patch, |delta, _hunk, line| {
+        let current = stats.entry(key(&delta)).or_default();
+        match line.origin() {
+            '+' => current.insertions += 1,
+            '-' => current.deletions += 1,
+            'B' => current.binary = true,
+            _ => {}
+        }
+        if req.patches {
+            if matches!(line.origin(), '+' | '-' | ' ') {
+                current.text.push(line.origin() as u8);
+            }
+            current.text.extend_from_slice(line.content());
+        }
+        true
+    })
+    .map_err(git("render the diff"))?;
+
+    let mut files = Vec::with_capacity(stats.len());
+    for delta in diff.deltas() {
+        let stat = stats.remove(&key(&delta)).unwrap_or_default();
         let status = match delta.status() {
             Delta::Added | Delta::Untracked => ChangeStatus::Added,
             Delta::Modified | Delta::Conflicted => ChangeStatus::Modified,
@@ -950,41 +995,17 @@ fn worktree_diff(
             ChangeStatus::Renamed | ChangeStatus::Copied => (new_path, Some(old_path)),
             _ => (new_path, None),
         };
-        let binary = patch
-            .as_ref()
-            .map(|p| p.delta().flags().is_binary())
-            .unwrap_or(true);
-        let (insertions, deletions) = match &patch {
-            Some(p) if !binary => {
-                let (_, ins, del) = p.line_stats().map_err(git("count lines"))?;
-                (ins, del)
-            }
-            _ => (0, 0),
-        };
-        let text = if !req.patches {
-            None
-        } else {
-            match patch.as_mut() {
-                Some(p) => {
-                    let buf = p.to_buf().map_err(git("render a patch"))?;
-                    Some(String::from_utf8_lossy(&buf).into_owned())
-                }
-                None => {
-                    let old = old_path.as_deref().unwrap_or(&path);
-                    Some(format!(
-                        "diff --git a/{old} b/{path}\nBinary files a/{old} and b/{path} differ\n"
-                    ))
-                }
-            }
-        };
+        let binary = stat.binary || delta.flags().is_binary();
         files.push(DiffFile {
             path,
             old_path,
             status,
-            insertions,
-            deletions,
+            insertions: if binary { 0 } else { stat.insertions },
+            deletions: if binary { 0 } else { stat.deletions },
             binary,
-            patch: text,
+            patch: req
+                .patches
+                .then(|| String::from_utf8_lossy(&stat.text).into_owned()),
         });
     }
     Ok(WorktreeDiff {
