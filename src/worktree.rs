@@ -823,10 +823,20 @@ fn create_worktree(plan: &Plan) -> std::result::Result<Created, WorktreeError> {
         };
         let name = free_worktree_name(&repo, &plan.name, &plan.path);
         let reference = branch.into_reference();
-        let mut opts = WorktreeAddOptions::new();
-        opts.reference(Some(&reference));
-        repo.worktree(&name, &plan.path, Some(&opts))
-            .map_err(git(format!("add worktree {}", plan.path.display())))?;
+        let tree = reference
+            .peel_to_tree()
+            .map_err(git(format!("read branch {}", plan.branch)))?;
+        if needs_filters(&repo, &tree) {
+            let mut opts = WorktreeAddOptions::new();
+            opts.reference(Some(&reference));
+            repo.worktree(&name, &plan.path, Some(&opts))
+                .map_err(git(format!("add worktree {}", plan.path.display())))?;
+        } else {
+            let refname = reference.name().unwrap_or_default().to_string();
+            add_worktree_without_checkout(repo.commondir(), &name, &plan.path, &refname)
+                .map_err(git(format!("add worktree {}", plan.path.display())))?;
+            checkout::write_tree(repo.commondir(), &tree, &plan.path)?;
+        }
     }
     Ok(Created {
         uninitialised_submodules: uninitialised_submodules(&plan.path)?,
@@ -1146,4 +1156,230 @@ fn prune_stale_registrations(
         });
     }
     Ok(out)
+}
+
+/// Whether checking `tree` out needs content filters (attributes, line
+/// endings): then libgit2's own checkout runs; otherwise boocoder writes the
+/// files itself, which is much faster on large trees (libgit2 resolves the
+/// real path of every file twice for attribute lookups).
+fn needs_filters(repo: &Repository, tree: &git2::Tree<'_>) -> bool {
+    let mut attributes = false;
+    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
+        if entry.name_bytes() == b".gitattributes" {
+            attributes = true;
+            return git2::TreeWalkResult::Abort;
+        }
+        git2::TreeWalkResult::Ok
+    });
+    if attributes || repo.commondir().join("info/attributes").exists() {
+        return true;
+    }
+    let Ok(config) = repo.config() else {
+        return true;
+    };
+    let set = |key: &str| config.get_entry(key).is_ok();
+    config.get_bool("core.autocrlf").unwrap_or(false)
+        || config
+            .get_string("core.autocrlf")
+            .is_ok_and(|v| v == "input")
+        || set("core.eol")
+        || set("core.attributesfile")
+        || Path::new("/etc/gitattributes").exists()
+}
+
+/// `git worktree add --no-checkout`: registers the worktree and points its
+/// HEAD at `refname`, writing no files.
+fn add_worktree_without_checkout(
+    commondir: &Path,
+    name: &str,
+    path: &Path,
+    refname: &str,
+) -> std::result::Result<(), git2::Error> {
+    use libgit2_sys as raw;
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    use std::ptr;
+
+    let cstr = |b: &[u8]| {
+        CString::new(b).map_err(|_| git2::Error::from_str("a path or name contains a NUL byte"))
+    };
+    let (c_repo, c_name, c_path, c_ref) = (
+        cstr(commondir.as_os_str().as_bytes())?,
+        cstr(name.as_bytes())?,
+        cstr(path.as_os_str().as_bytes())?,
+        cstr(refname.as_bytes())?,
+    );
+    let check = |code: std::os::raw::c_int| {
+        if code < 0 {
+            Err(git2::Error::last_error(code))
+        } else {
+            Ok(())
+        }
+    };
+    raw::init();
+    // SAFETY: plain libgit2 calls on pointers it hands out, each freed once
+    // on every path; the C strings outlive the calls.
+    unsafe {
+        let mut repo = ptr::null_mut();
+        check(raw::git_repository_open(&mut repo, c_repo.as_ptr()))?;
+        let mut reference = ptr::null_mut();
+        let result = check(raw::git_reference_lookup(
+            &mut reference,
+            repo,
+            c_ref.as_ptr(),
+        ))
+        .and_then(|()| {
+            let mut opts: raw::git_worktree_add_options = std::mem::zeroed();
+            check(raw::git_worktree_add_options_init(
+                &mut opts,
+                raw::GIT_WORKTREE_ADD_OPTIONS_VERSION,
+            ))?;
+            opts.reference = reference;
+            opts.checkout_options.checkout_strategy = raw::GIT_CHECKOUT_NONE;
+            let mut wt = ptr::null_mut();
+            check(raw::git_worktree_add(
+                &mut wt,
+                repo,
+                c_name.as_ptr(),
+                c_path.as_ptr(),
+                &opts,
+            ))?;
+            raw::git_worktree_free(wt);
+            Ok(())
+        });
+        if !reference.is_null() {
+            raw::git_reference_free(reference);
+        }
+        raw::git_repository_free(repo);
+        result
+    }
+}
+
+/// A checkout without content filters: the files of a tree written by a few
+/// threads, then the index with their stat data.
+mod checkout {
+    use std::io::Write;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    use std::path::{Path, PathBuf};
+
+    use git2::{FileMode, IndexEntry, IndexTime, Oid, Repository, Tree, TreeWalkMode};
+
+    use super::{WorktreeError, git, io};
+
+    struct Entry {
+        path: Vec<u8>,
+        id: Oid,
+        mode: i32,
+    }
+
+    pub fn write_tree(
+        commondir: &Path,
+        tree: &Tree<'_>,
+        dest: &Path,
+    ) -> std::result::Result<(), WorktreeError> {
+        use std::os::unix::ffi::OsStrExt;
+
+        let mut entries = Vec::new();
+        let mut dirs = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |parent, entry| {
+            let mut path = parent.as_bytes().to_vec();
+            path.extend_from_slice(entry.name_bytes());
+            match entry.kind() {
+                Some(git2::ObjectType::Tree) => dirs.push(path),
+                _ => entries.push(Entry {
+                    path,
+                    id: entry.id(),
+                    mode: entry.filemode(),
+                }),
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(git("read the tree"))?;
+        let full = |p: &[u8]| dest.join(std::ffi::OsStr::from_bytes(p));
+        for d in &dirs {
+            let d = full(d);
+            std::fs::create_dir_all(&d).map_err(io("create", &d))?;
+        }
+
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, 8);
+        let chunk = entries.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = entries
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || write_files(commondir, dest, part)))
+                .collect();
+            workers
+                .into_iter()
+                .try_for_each(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        })?;
+
+        let repo = Repository::open(dest).map_err(git("open the new worktree"))?;
+        let mut index = repo.index().map_err(git("read the new worktree's index"))?;
+        index.clear().map_err(git("clear the index"))?;
+        for e in &entries {
+            let path = full(&e.path);
+            let meta = std::fs::symlink_metadata(&path).map_err(io("read", &path))?;
+            let time = |secs: i64, nanos: i64| IndexTime::new(secs as i32, nanos as u32);
+            index
+                .add(&IndexEntry {
+                    ctime: time(meta.ctime(), meta.ctime_nsec()),
+                    mtime: time(meta.mtime(), meta.mtime_nsec()),
+                    dev: meta.dev() as u32,
+                    ino: meta.ino() as u32,
+                    mode: e.mode as u32,
+                    uid: meta.uid(),
+                    gid: meta.gid(),
+                    file_size: meta.len() as u32,
+                    id: e.id,
+                    flags: e.path.len().min(0xfff) as u16,
+                    flags_extended: 0,
+                    path: e.path.clone(),
+                })
+                .map_err(git("fill the index"))?;
+        }
+        index.write().map_err(git("write the index"))
+    }
+
+    fn write_files(
+        commondir: &Path,
+        dest: &Path,
+        part: &[Entry],
+    ) -> std::result::Result<(), WorktreeError> {
+        use std::os::unix::ffi::OsStrExt;
+
+        let repo = Repository::open(commondir).map_err(git("open the repository"))?;
+        let odb = repo.odb().map_err(git("open the object database"))?;
+        for e in part {
+            let path: PathBuf = dest.join(std::ffi::OsStr::from_bytes(&e.path));
+            let mode = e.mode;
+            if mode == i32::from(FileMode::Commit) {
+                // A submodule: an empty directory, like git leaves it.
+                std::fs::create_dir_all(&path).map_err(io("create", &path))?;
+                continue;
+            }
+            let object = odb
+                .read(e.id)
+                .map_err(git(format!("read {}", String::from_utf8_lossy(&e.path))))?;
+            if mode == i32::from(FileMode::Link) {
+                let target = std::ffi::OsStr::from_bytes(object.data());
+                std::os::unix::fs::symlink(target, &path).map_err(io("create", &path))?;
+                continue;
+            }
+            let perm = if mode == i32::from(FileMode::BlobExecutable) {
+                0o777
+            } else {
+                0o666
+            };
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(perm)
+                .open(&path)
+                .map_err(io("create", &path))?;
+            file.write_all(object.data()).map_err(io("write", &path))?;
+        }
+        Ok(())
+    }
 }
