@@ -338,6 +338,35 @@ fn ensure_checks_out_exactly_the_tree() {
 }
 
 #[test]
+fn ensure_recreates_a_worktree_whose_directory_was_deleted() {
+    let env = TestEnv::new();
+    let db = Db::sqlite();
+    let repo = repo(&env);
+    let w = ensure(&env, &db, "again", &repo);
+    let wt = PathBuf::from(w["path"].as_str().unwrap());
+    std::fs::write(wt.join("kept.txt"), "k\n").unwrap();
+    git(&wt, &["add", "kept.txt"]);
+    git(&wt, &["commit", "-q", "-m", "work on the branch"]);
+    std::fs::remove_dir_all(&wt).unwrap();
+    let again = ensure(&env, &db, "again", &repo);
+    assert_eq!(again["created"], true);
+    for k in ["path", "branch", "base_commit", "base_ref", "created_at"] {
+        assert_eq!(w[k], again[k], "{k}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(wt.join("kept.txt")).unwrap(),
+        "k\n",
+        "the branch's work is back"
+    );
+    let diff = diff_json(&env, &db, &["again"]);
+    assert_eq!(
+        statuses(&diff),
+        vec![("kept.txt".to_string(), "added".to_string())]
+    );
+    assert_eq!(registered_worktrees(&repo).len(), 2);
+}
+
+#[test]
 fn ensure_in_a_repo_with_submodules_says_they_are_not_initialised() {
     let env = TestEnv::new();
     let db = Db::sqlite();
