@@ -645,6 +645,7 @@ fn init_git() {
         // database (libgit2 does by default, and a checkout of 20,000
         // files spends much of its time there).
         git2::opts::strict_hash_verification(false);
+        let _ = GLOBAL_ATTRIBUTE_FILES.set(global_attribute_files());
     });
 }
 
@@ -1184,7 +1185,41 @@ fn needs_filters(repo: &Repository, tree: &git2::Tree<'_>) -> bool {
             .is_ok_and(|v| v == "input")
         || set("core.eol")
         || set("core.attributesfile")
-        || Path::new("/etc/gitattributes").exists()
+        || GLOBAL_ATTRIBUTE_FILES
+            .get()
+            .is_none_or(|files| files.iter().any(|f| f.exists()))
+}
+
+/// Where libgit2 looks for the user's and the system's attributes files
+/// (`$XDG_CONFIG_HOME/git/attributes`, `<sysconfdir>/gitattributes`).
+static GLOBAL_ATTRIBUTE_FILES: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+
+fn global_attribute_files() -> Vec<PathBuf> {
+    use git2::ConfigLevel;
+    let dirs = |level| {
+        // SAFETY: called from `init_git`'s `call_once`, before any other
+        // git2 call of this crate, so nothing reads libgit2's global state
+        // at the same time.
+        unsafe { git2::opts::get_search_path(level) }
+            .map(|p| {
+                p.to_string_lossy()
+                    .split(':')
+                    .filter(|d| !d.is_empty())
+                    .map(PathBuf::from)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let mut files: Vec<PathBuf> = dirs(ConfigLevel::XDG)
+        .into_iter()
+        .map(|d| d.join("attributes"))
+        .collect();
+    files.extend(
+        dirs(ConfigLevel::System)
+            .into_iter()
+            .map(|d| d.join("gitattributes")),
+    );
+    files
 }
 
 /// `git worktree add --no-checkout`: registers the worktree and points its

@@ -338,6 +338,19 @@ fn ensure_checks_out_exactly_the_tree() {
 }
 
 #[test]
+fn ensure_honours_the_users_global_attributes() {
+    let env = TestEnv::new();
+    let db = Db::sqlite();
+    let repo = repo(&env);
+    let xdg_git = env.path().join("xdg/config/git");
+    std::fs::create_dir_all(&xdg_git).unwrap();
+    std::fs::write(xdg_git.join("attributes"), "*.md text eol=crlf\n").unwrap();
+    let w = ensure(&env, &db, "crlf", &repo);
+    let wt = PathBuf::from(w["path"].as_str().unwrap());
+    assert_eq!(std::fs::read(wt.join("README.md")).unwrap(), b"hello\r\n");
+}
+
+#[test]
 fn ensure_recreates_a_worktree_whose_directory_was_deleted() {
     let env = TestEnv::new();
     let db = Db::sqlite();
