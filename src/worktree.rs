@@ -9,13 +9,13 @@
 //! git2 is blocking: every git step runs in `spawn_blocking`; the async
 //! methods of [`Worktrees`] combine them with the store.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use git2::{
-    BranchType, Delta, DiffFindOptions, DiffOptions, ErrorCode, ObjectType, Oid, Patch, Repository,
+    BranchType, Delta, DiffFindOptions, DiffOptions, ErrorCode, ObjectType, Oid, Repository,
     StatusOptions, WorktreeAddOptions, WorktreePruneOptions,
 };
 use serde::Serialize;
@@ -637,10 +637,23 @@ pub fn parse_age(s: &str) -> std::result::Result<Duration, String> {
     Ok(Duration::from_secs(n.saturating_mul(secs)))
 }
 
+/// libgit2 settings, applied once before the first git step of the process.
+fn init_git() {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        // Like git, do not re-hash every object read from the object
+        // database (libgit2 does by default, and a checkout of 20,000
+        // files spends much of its time there).
+        git2::opts::strict_hash_verification(false);
+        let _ = GLOBAL_ATTRIBUTE_FILES.set(global_attribute_files());
+    });
+}
+
 /// Run a git step off the async threads.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> std::result::Result<T, WorktreeError> + Send + 'static,
 ) -> Result<T> {
+    init_git();
     match tokio::task::spawn_blocking(f).await {
         Ok(r) => Ok(r?),
         Err(e) => match e.try_into_panic() {
@@ -811,10 +824,20 @@ fn create_worktree(plan: &Plan) -> std::result::Result<Created, WorktreeError> {
         };
         let name = free_worktree_name(&repo, &plan.name, &plan.path);
         let reference = branch.into_reference();
-        let mut opts = WorktreeAddOptions::new();
-        opts.reference(Some(&reference));
-        repo.worktree(&name, &plan.path, Some(&opts))
-            .map_err(git(format!("add worktree {}", plan.path.display())))?;
+        let tree = reference
+            .peel_to_tree()
+            .map_err(git(format!("read branch {}", plan.branch)))?;
+        if needs_filters(&repo, &tree) {
+            let mut opts = WorktreeAddOptions::new();
+            opts.reference(Some(&reference));
+            repo.worktree(&name, &plan.path, Some(&opts))
+                .map_err(git(format!("add worktree {}", plan.path.display())))?;
+        } else {
+            let refname = reference.name().unwrap_or_default().to_string();
+            add_worktree_without_checkout(repo.commondir(), &name, &plan.path, &refname)
+                .map_err(git(format!("add worktree {}", plan.path.display())))?;
+            checkout::write_tree(repo.commondir(), &tree, &plan.path)?;
+        }
     }
     Ok(Created {
         uninitialised_submodules: uninitialised_submodules(&plan.path)?,
@@ -890,6 +913,15 @@ fn base_drift(row: &WorktreeRow) -> Option<usize> {
         .map(|(ahead, _)| ahead)
 }
 
+/// Lines counted (and text kept) for one file of a diff.
+#[derive(Default)]
+struct FileStats {
+    insertions: usize,
+    deletions: usize,
+    binary: bool,
+    text: Vec<u8>,
+}
+
 fn worktree_diff(
     row: &WorktreeRow,
     req: &DiffRequest,
@@ -923,12 +955,36 @@ fn worktree_diff(
     ))
     .map_err(git("detect renames"))?;
 
-    let mut files = Vec::with_capacity(diff.deltas().len());
-    for i in 0..diff.deltas().len() {
-        let mut patch = Patch::from_diff(&diff, i).map_err(git("build a patch"))?;
-        let Some(delta) = diff.get_delta(i) else {
-            continue;
-        };
+    // One pass over the whole diff (one attribute session for every file,
+    // unlike a Patch per file): count lines and, when asked, keep the text.
+    let key = |d: &git2::DiffDelta<'_>| {
+        (
+            d.old_file().path_bytes().map(<[u8]>::to_vec),
+            d.new_file().path_bytes().map(<[u8]>::to_vec),
+        )
+    };
+    let mut stats: HashMap<_, FileStats> = HashMap::with_capacity(diff.deltas().len());
+    diff.print(git2::DiffFormat::Patch, |delta, _hunk, line| {
+        let current = stats.entry(key(&delta)).or_default();
+        match line.origin() {
+            '+' => current.insertions += 1,
+            '-' => current.deletions += 1,
+            'B' => current.binary = true,
+            _ => {}
+        }
+        if req.patches {
+            if matches!(line.origin(), '+' | '-' | ' ') {
+                current.text.push(line.origin() as u8);
+            }
+            current.text.extend_from_slice(line.content());
+        }
+        true
+    })
+    .map_err(git("render the diff"))?;
+
+    let mut files = Vec::with_capacity(stats.len());
+    for delta in diff.deltas() {
+        let stat = stats.remove(&key(&delta)).unwrap_or_default();
         let status = match delta.status() {
             Delta::Added | Delta::Untracked => ChangeStatus::Added,
             Delta::Modified | Delta::Conflicted => ChangeStatus::Modified,
@@ -950,41 +1006,17 @@ fn worktree_diff(
             ChangeStatus::Renamed | ChangeStatus::Copied => (new_path, Some(old_path)),
             _ => (new_path, None),
         };
-        let binary = patch
-            .as_ref()
-            .map(|p| p.delta().flags().is_binary())
-            .unwrap_or(true);
-        let (insertions, deletions) = match &patch {
-            Some(p) if !binary => {
-                let (_, ins, del) = p.line_stats().map_err(git("count lines"))?;
-                (ins, del)
-            }
-            _ => (0, 0),
-        };
-        let text = if !req.patches {
-            None
-        } else {
-            match patch.as_mut() {
-                Some(p) => {
-                    let buf = p.to_buf().map_err(git("render a patch"))?;
-                    Some(String::from_utf8_lossy(&buf).into_owned())
-                }
-                None => {
-                    let old = old_path.as_deref().unwrap_or(&path);
-                    Some(format!(
-                        "diff --git a/{old} b/{path}\nBinary files a/{old} and b/{path} differ\n"
-                    ))
-                }
-            }
-        };
+        let binary = stat.binary || delta.flags().is_binary();
         files.push(DiffFile {
             path,
             old_path,
             status,
-            insertions,
-            deletions,
+            insertions: if binary { 0 } else { stat.insertions },
+            deletions: if binary { 0 } else { stat.deletions },
             binary,
-            patch: text,
+            patch: req
+                .patches
+                .then(|| String::from_utf8_lossy(&stat.text).into_owned()),
         });
     }
     Ok(WorktreeDiff {
@@ -1125,4 +1157,264 @@ fn prune_stale_registrations(
         });
     }
     Ok(out)
+}
+
+/// Whether checking `tree` out needs content filters (attributes, line
+/// endings): then libgit2's own checkout runs; otherwise boocoder writes the
+/// files itself, which is much faster on large trees (libgit2 resolves the
+/// real path of every file twice for attribute lookups).
+fn needs_filters(repo: &Repository, tree: &git2::Tree<'_>) -> bool {
+    let mut attributes = false;
+    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
+        if entry.name_bytes() == b".gitattributes" {
+            attributes = true;
+            return git2::TreeWalkResult::Abort;
+        }
+        git2::TreeWalkResult::Ok
+    });
+    if attributes || repo.commondir().join("info/attributes").exists() {
+        return true;
+    }
+    let Ok(config) = repo.config() else {
+        return true;
+    };
+    let set = |key: &str| config.get_entry(key).is_ok();
+    config.get_bool("core.autocrlf").unwrap_or(false)
+        || config
+            .get_string("core.autocrlf")
+            .is_ok_and(|v| v == "input")
+        || set("core.eol")
+        || set("core.attributesfile")
+        || GLOBAL_ATTRIBUTE_FILES
+            .get()
+            .is_none_or(|files| files.iter().any(|f| f.exists()))
+}
+
+/// Where libgit2 looks for the user's and the system's attributes files
+/// (`$XDG_CONFIG_HOME/git/attributes`, `<sysconfdir>/gitattributes`).
+static GLOBAL_ATTRIBUTE_FILES: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+
+fn global_attribute_files() -> Vec<PathBuf> {
+    use git2::ConfigLevel;
+    let dirs = |level| {
+        // SAFETY: called from `init_git`'s `call_once`, before any other
+        // git2 call of this crate, so nothing reads libgit2's global state
+        // at the same time.
+        unsafe { git2::opts::get_search_path(level) }
+            .map(|p| {
+                p.to_string_lossy()
+                    .split(':')
+                    .filter(|d| !d.is_empty())
+                    .map(PathBuf::from)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let mut files: Vec<PathBuf> = dirs(ConfigLevel::XDG)
+        .into_iter()
+        .map(|d| d.join("attributes"))
+        .collect();
+    files.extend(
+        dirs(ConfigLevel::System)
+            .into_iter()
+            .map(|d| d.join("gitattributes")),
+    );
+    files
+}
+
+/// `git worktree add --no-checkout`: registers the worktree and points its
+/// HEAD at `refname`, writing no files.
+fn add_worktree_without_checkout(
+    commondir: &Path,
+    name: &str,
+    path: &Path,
+    refname: &str,
+) -> std::result::Result<(), git2::Error> {
+    use libgit2_sys as raw;
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    use std::ptr;
+
+    let cstr = |b: &[u8]| {
+        CString::new(b).map_err(|_| git2::Error::from_str("a path or name contains a NUL byte"))
+    };
+    let (c_repo, c_name, c_path, c_ref) = (
+        cstr(commondir.as_os_str().as_bytes())?,
+        cstr(name.as_bytes())?,
+        cstr(path.as_os_str().as_bytes())?,
+        cstr(refname.as_bytes())?,
+    );
+    let check = |code: std::os::raw::c_int| {
+        if code < 0 {
+            Err(git2::Error::last_error(code))
+        } else {
+            Ok(())
+        }
+    };
+    raw::init();
+    // SAFETY: plain libgit2 calls on pointers it hands out, each freed once
+    // on every path; the C strings outlive the calls.
+    unsafe {
+        let mut repo = ptr::null_mut();
+        check(raw::git_repository_open(&mut repo, c_repo.as_ptr()))?;
+        let mut reference = ptr::null_mut();
+        let result = check(raw::git_reference_lookup(
+            &mut reference,
+            repo,
+            c_ref.as_ptr(),
+        ))
+        .and_then(|()| {
+            let mut opts: raw::git_worktree_add_options = std::mem::zeroed();
+            check(raw::git_worktree_add_options_init(
+                &mut opts,
+                raw::GIT_WORKTREE_ADD_OPTIONS_VERSION,
+            ))?;
+            opts.reference = reference;
+            opts.checkout_options.checkout_strategy = raw::GIT_CHECKOUT_NONE;
+            let mut wt = ptr::null_mut();
+            check(raw::git_worktree_add(
+                &mut wt,
+                repo,
+                c_name.as_ptr(),
+                c_path.as_ptr(),
+                &opts,
+            ))?;
+            raw::git_worktree_free(wt);
+            Ok(())
+        });
+        if !reference.is_null() {
+            raw::git_reference_free(reference);
+        }
+        raw::git_repository_free(repo);
+        result
+    }
+}
+
+/// A checkout without content filters: the files of a tree written by a few
+/// threads, then the index with their stat data.
+mod checkout {
+    use std::io::Write;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    use std::path::{Path, PathBuf};
+
+    use git2::{FileMode, IndexEntry, IndexTime, Oid, Repository, Tree, TreeWalkMode};
+
+    use super::{WorktreeError, git, io};
+
+    struct Entry {
+        path: Vec<u8>,
+        id: Oid,
+        mode: i32,
+    }
+
+    pub fn write_tree(
+        commondir: &Path,
+        tree: &Tree<'_>,
+        dest: &Path,
+    ) -> std::result::Result<(), WorktreeError> {
+        use std::os::unix::ffi::OsStrExt;
+
+        let mut entries = Vec::new();
+        let mut dirs = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |parent, entry| {
+            let mut path = parent.as_bytes().to_vec();
+            path.extend_from_slice(entry.name_bytes());
+            match entry.kind() {
+                Some(git2::ObjectType::Tree) => dirs.push(path),
+                _ => entries.push(Entry {
+                    path,
+                    id: entry.id(),
+                    mode: entry.filemode(),
+                }),
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(git("read the tree"))?;
+        let full = |p: &[u8]| dest.join(std::ffi::OsStr::from_bytes(p));
+        for d in &dirs {
+            let d = full(d);
+            std::fs::create_dir_all(&d).map_err(io("create", &d))?;
+        }
+
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .clamp(1, 8);
+        let chunk = entries.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = entries
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || write_files(commondir, dest, part)))
+                .collect();
+            workers
+                .into_iter()
+                .try_for_each(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        })?;
+
+        let repo = Repository::open(dest).map_err(git("open the new worktree"))?;
+        let mut index = repo.index().map_err(git("read the new worktree's index"))?;
+        index.clear().map_err(git("clear the index"))?;
+        for e in &entries {
+            let path = full(&e.path);
+            let meta = std::fs::symlink_metadata(&path).map_err(io("read", &path))?;
+            let time = |secs: i64, nanos: i64| IndexTime::new(secs as i32, nanos as u32);
+            index
+                .add(&IndexEntry {
+                    ctime: time(meta.ctime(), meta.ctime_nsec()),
+                    mtime: time(meta.mtime(), meta.mtime_nsec()),
+                    dev: meta.dev() as u32,
+                    ino: meta.ino() as u32,
+                    mode: e.mode as u32,
+                    uid: meta.uid(),
+                    gid: meta.gid(),
+                    file_size: meta.len() as u32,
+                    id: e.id,
+                    flags: e.path.len().min(0xfff) as u16,
+                    flags_extended: 0,
+                    path: e.path.clone(),
+                })
+                .map_err(git("fill the index"))?;
+        }
+        index.write().map_err(git("write the index"))
+    }
+
+    fn write_files(
+        commondir: &Path,
+        dest: &Path,
+        part: &[Entry],
+    ) -> std::result::Result<(), WorktreeError> {
+        use std::os::unix::ffi::OsStrExt;
+
+        let repo = Repository::open(commondir).map_err(git("open the repository"))?;
+        let odb = repo.odb().map_err(git("open the object database"))?;
+        for e in part {
+            let path: PathBuf = dest.join(std::ffi::OsStr::from_bytes(&e.path));
+            let mode = e.mode;
+            if mode == i32::from(FileMode::Commit) {
+                // A submodule: an empty directory, like git leaves it.
+                std::fs::create_dir_all(&path).map_err(io("create", &path))?;
+                continue;
+            }
+            let object = odb
+                .read(e.id)
+                .map_err(git(format!("read {}", String::from_utf8_lossy(&e.path))))?;
+            if mode == i32::from(FileMode::Link) {
+                let target = std::ffi::OsStr::from_bytes(object.data());
+                std::os::unix::fs::symlink(target, &path).map_err(io("create", &path))?;
+                continue;
+            }
+            let perm = if mode == i32::from(FileMode::BlobExecutable) {
+                0o777
+            } else {
+                0o666
+            };
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(perm)
+                .open(&path)
+                .map_err(io("create", &path))?;
+            file.write_all(object.data()).map_err(io("write", &path))?;
+        }
+        Ok(())
+    }
 }

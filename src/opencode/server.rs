@@ -355,9 +355,11 @@ pub async fn stop_server(state_dir: &Path) -> Result<Option<ServerRecord>, Openc
     let running = pid_alive(rec.pid) && is_recorded_server(&rec);
     if running {
         let pid = rec.pid;
-        tokio::task::spawn_blocking(move || terminate_group(pid, RECORDED_GRACE, || !pid_alive(pid)))
-            .await
-            .expect("stop task");
+        tokio::task::spawn_blocking(move || {
+            terminate_group(pid, RECORDED_GRACE, || !pid_alive(pid))
+        })
+        .await
+        .expect("stop task");
     }
     clear_state(state_dir)?;
     Ok(running.then_some(rec))

@@ -519,7 +519,11 @@ impl TurnRunner<'_> {
         let mut lost_since: Option<(Instant, String)> = None;
         loop {
             let mut wake = last_event + req.watchdog;
-            let settle = if p.error.is_some() { SETTLE_AFTER_ERROR } else { Duration::ZERO };
+            let settle = if p.error.is_some() {
+                SETTLE_AFTER_ERROR
+            } else {
+                Duration::ZERO
+            };
             if let Some(t) = idle_at {
                 if settle.is_zero() {
                     return self.finished(p);

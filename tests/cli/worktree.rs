@@ -281,6 +281,104 @@ fn ensure_from_a_detached_head_and_with_an_explicit_base_and_branch() {
     );
 }
 
+/// The checkout is what git would write: modes, symlinks, nested paths, and
+/// a clean status (with and without .gitattributes, which takes libgit2's
+/// filtering checkout).
+#[test]
+fn ensure_checks_out_exactly_the_tree() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let db = Db::sqlite();
+    let repo = repo(&env);
+    std::fs::create_dir_all(repo.join("a/b/c")).unwrap();
+    std::fs::write(repo.join("a/b/c/deep.txt"), "deep\n").unwrap();
+    std::fs::write(repo.join("a.b"), "dot\n").unwrap();
+    std::fs::write(repo.join("run.sh"), "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(repo.join("run.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::os::unix::fs::symlink("a/b/c/deep.txt", repo.join("link")).unwrap();
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "tree"]);
+    let w = ensure(&env, &db, "plain", &repo);
+    let wt = PathBuf::from(w["path"].as_str().unwrap());
+    assert_eq!(
+        git(&wt, &["status", "--porcelain", "--untracked-files=all"]),
+        ""
+    );
+    assert_eq!(
+        std::fs::read_to_string(wt.join("a/b/c/deep.txt")).unwrap(),
+        "deep\n"
+    );
+    let mode = |p: &str| std::fs::metadata(wt.join(p)).unwrap().permissions().mode();
+    assert_ne!(mode("run.sh") & 0o100, 0, "executable bit kept");
+    assert_eq!(mode("a.b") & 0o100, 0);
+    assert_eq!(
+        std::fs::read_link(wt.join("link")).unwrap(),
+        Path::new("a/b/c/deep.txt")
+    );
+    assert_eq!(
+        git(&wt, &["ls-files"]).lines().count(),
+        git(&repo, &["ls-files"]).lines().count()
+    );
+    let diff = diff_json(&env, &db, &["plain"]);
+    assert_eq!(diff["files"], serde_json::json!([]));
+
+    std::fs::write(repo.join(".gitattributes"), "*.txt text eol=crlf\n").unwrap();
+    git(&repo, &["add", ".gitattributes"]);
+    git(&repo, &["commit", "-q", "-m", "attributes"]);
+    let w = ensure(&env, &db, "filtered", &repo);
+    let wt = PathBuf::from(w["path"].as_str().unwrap());
+    assert_eq!(
+        std::fs::read(wt.join("a/b/c/deep.txt")).unwrap(),
+        b"deep\r\n"
+    );
+    assert_eq!(
+        git(&wt, &["status", "--porcelain", "--untracked-files=all"]),
+        ""
+    );
+}
+
+#[test]
+fn ensure_honours_the_users_global_attributes() {
+    let env = TestEnv::new();
+    let db = Db::sqlite();
+    let repo = repo(&env);
+    let xdg_git = env.path().join("xdg/config/git");
+    std::fs::create_dir_all(&xdg_git).unwrap();
+    std::fs::write(xdg_git.join("attributes"), "*.md text eol=crlf\n").unwrap();
+    let w = ensure(&env, &db, "crlf", &repo);
+    let wt = PathBuf::from(w["path"].as_str().unwrap());
+    assert_eq!(std::fs::read(wt.join("README.md")).unwrap(), b"hello\r\n");
+}
+
+#[test]
+fn ensure_recreates_a_worktree_whose_directory_was_deleted() {
+    let env = TestEnv::new();
+    let db = Db::sqlite();
+    let repo = repo(&env);
+    let w = ensure(&env, &db, "again", &repo);
+    let wt = PathBuf::from(w["path"].as_str().unwrap());
+    std::fs::write(wt.join("kept.txt"), "k\n").unwrap();
+    git(&wt, &["add", "kept.txt"]);
+    git(&wt, &["commit", "-q", "-m", "work on the branch"]);
+    std::fs::remove_dir_all(&wt).unwrap();
+    let again = ensure(&env, &db, "again", &repo);
+    assert_eq!(again["created"], true);
+    for k in ["path", "branch", "base_commit", "base_ref", "created_at"] {
+        assert_eq!(w[k], again[k], "{k}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(wt.join("kept.txt")).unwrap(),
+        "k\n",
+        "the branch's work is back"
+    );
+    let diff = diff_json(&env, &db, &["again"]);
+    assert_eq!(
+        statuses(&diff),
+        vec![("kept.txt".to_string(), "added".to_string())]
+    );
+    assert_eq!(registered_worktrees(&repo).len(), 2);
+}
+
 #[test]
 fn ensure_in_a_repo_with_submodules_says_they_are_not_initialised() {
     let env = TestEnv::new();

@@ -128,6 +128,9 @@ fn colored_patch(out: &Output, f: &DiffFile) -> String {
 
 /// `git diff --stat` style: ` path | 12 +++---` and a summary line.
 fn diffstat(diff: &WorktreeDiff) -> String {
+    if diff.files.is_empty() {
+        return String::new();
+    }
     let names: Vec<String> = diff
         .files
         .iter()
