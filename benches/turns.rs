@@ -264,6 +264,36 @@ fn main() {
         args.extend(["--", "hi"]);
         run(world.boocoder(&args));
     });
+    // The same 8 turns over raw HTTP: what opencode itself needs for them.
+    let raw_sessions: Vec<String> = rt.block_on(async {
+        let mut ids = Vec::new();
+        for _ in 0..8 {
+            let v: Value = http
+                .post(format!("{url}/session"))
+                .query(&[("directory", repo_s)])
+                .basic_auth("opencode", Some(&password))
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            ids.push(v["id"].as_str().unwrap().to_string());
+        }
+        ids
+    });
+    let raw_eight = time(runs, || {
+        for _ in 0..8 {
+            world.models.push(reply());
+        }
+        rt.block_on(async {
+            let turns = raw_sessions
+                .iter()
+                .map(|id| raw_turn(&http, &url, &password, id, repo_s));
+            futures_util::future::join_all(turns).await;
+        });
+    });
     run(world.boocoder(&["server", "stop"]));
 
     // --- one-shot with a short-lived server vs cold opencode run ---
@@ -297,6 +327,10 @@ fn main() {
     println!("  opencode run (cold)                   {:>8}", ms(cold));
     println!("  1 session prompt                      {:>8}", ms(one));
     println!("  8 sessions prompted at once           {:>8}", ms(eight));
+    println!(
+        "  raw HTTP: 8 turns at once             {:>8}",
+        ms(raw_eight)
+    );
     println!("ratios (target)");
     println!(
         "  session prompt / raw HTTP        {:.2}x  (<= 1.15)",

@@ -28,8 +28,9 @@ pub struct ServerOptions {
     pub state_dir: PathBuf,
     pub llama_swap_url: Option<String>,
     /// The models llama-swap offers (its `/v1/models`), listed in the
-    /// injected provider.
-    pub llama_swap_models: Vec<String>,
+    /// injected provider; None: asked for only when a server is started
+    /// (reattaching needs no list).
+    pub llama_swap_models: Option<Vec<String>>,
     pub default_model: Option<String>,
     pub disable_models_fetch: bool,
     pub health_timeout: Duration,
@@ -38,7 +39,7 @@ pub struct ServerOptions {
 }
 
 impl ServerOptions {
-    pub fn from_config(cfg: &Config, llama_swap_models: Vec<String>) -> ServerOptions {
+    pub fn from_config(cfg: &Config) -> ServerOptions {
         ServerOptions {
             bin: cfg
                 .opencode_bin
@@ -46,7 +47,7 @@ impl ServerOptions {
                 .unwrap_or_else(|| PathBuf::from("opencode")),
             state_dir: cfg.state_dir.clone(),
             llama_swap_url: cfg.llama_swap_url.clone(),
-            llama_swap_models,
+            llama_swap_models: None,
             default_model: cfg.default_model.clone(),
             disable_models_fetch: cfg.server.disable_models_fetch,
             health_timeout: cfg.server.health_timeout,
@@ -55,10 +56,9 @@ impl ServerOptions {
     }
 
     /// The `OPENCODE_CONFIG_CONTENT` injecting llama-swap, if configured.
-    fn config_content(&self) -> Option<String> {
+    fn config_content(&self, llama_swap_models: &[String]) -> Option<String> {
         let url = self.llama_swap_url.as_ref()?;
-        let models: serde_json::Map<String, serde_json::Value> = self
-            .llama_swap_models
+        let models: serde_json::Map<String, serde_json::Value> = llama_swap_models
             .iter()
             .map(|m| (m.clone(), json!({ "name": m })))
             .collect();
@@ -73,13 +73,14 @@ impl ServerOptions {
             },
             "autoupdate": false,
             "share": "disabled",
+            "snapshot": false,
         });
         let default = self
             .default_model
             .clone()
-            .or_else(|| self.llama_swap_models.first().cloned());
+            .or_else(|| llama_swap_models.first().cloned());
         if let Some(m) = default {
-            let (provider, model) = llama_swap_model_id(&m, &self.llama_swap_models);
+            let (provider, model) = llama_swap_model_id(&m, llama_swap_models);
             cfg["model"] = json!(format!("{provider}/{model}"));
         }
         Some(cfg.to_string())
@@ -425,6 +426,16 @@ fn log_tail(path: &Path, lines: usize) -> String {
 async fn spawn(opts: &ServerOptions, origin: Origin) -> Result<Server, OpencodeError> {
     let logs = opts.state_dir.join("logs");
     create_private_dir(&logs)?;
+    let models = match (&opts.llama_swap_models, &opts.llama_swap_url) {
+        (Some(m), _) => m.clone(),
+        (None, Some(url)) => crate::llama_swap::list_models(url, crate::llama_swap::MODELS_TIMEOUT)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!("{e}; opencode gets no llama-swap models");
+                Vec::new()
+            }),
+        (None, None) => Vec::new(),
+    };
     let mut last_err = None;
     // A port picked free can be taken before opencode binds it: retry.
     for _ in 0..3 {
@@ -432,7 +443,7 @@ async fn spawn(opts: &ServerOptions, origin: Origin) -> Result<Server, OpencodeE
             bin: opts.bin.clone(),
             source,
         })?;
-        match spawn_on(opts, origin, port, &logs).await {
+        match spawn_on(opts, origin, port, &logs, &models).await {
             Err(OpencodeError::Exited { status, log_tail })
                 if log_tail.contains("EADDRINUSE") || log_tail.contains("in use") =>
             {
@@ -449,6 +460,7 @@ async fn spawn_on(
     origin: Origin,
     port: u16,
     logs: &Path,
+    llama_swap_models: &[String],
 ) -> Result<Server, OpencodeError> {
     let password = random_password();
     let log = logs.join(format!("opencode-{port}.log"));
@@ -494,7 +506,7 @@ async fn spawn_on(
         stop_with_parent(&mut cmd);
     }
     cmd.envs(opts.env.iter().map(|(k, v)| (k, v)));
-    if let Some(content) = opts.config_content() {
+    if let Some(content) = opts.config_content(llama_swap_models) {
         cmd.env("OPENCODE_CONFIG_CONTENT", content);
     }
     let mut child = cmd.spawn().map_err(|source| {

@@ -173,7 +173,9 @@ pub struct TurnRunner<'a> {
     pub config: &'a Config,
     pub server: &'a Server,
     pub hub: &'a EventHub,
-    pub llama_swap_models: &'a [String],
+    /// llama-swap's model ids, asked for once and only when a model id is
+    /// ambiguous (has a `/` but no `llama-swap/` prefix).
+    pub llama_swap_models: tokio::sync::OnceCell<Vec<String>>,
     pub cancel: CancellationToken,
 }
 
@@ -315,9 +317,25 @@ impl TurnRunner<'_> {
             .or_else(|| session.model.clone())
             .or_else(|| self.config.default_model.clone())
             .filter(|m| !m.trim().is_empty());
-        let model_id = model
-            .as_deref()
-            .map(|m| llama_swap_model_id(m, self.llama_swap_models));
+        let known: &[String] = match model.as_deref() {
+            Some(m) if m.contains('/') && !m.starts_with("llama-swap/") => {
+                self.llama_swap_models
+                    .get_or_init(|| async {
+                        match &self.config.llama_swap_url {
+                            Some(url) => crate::llama_swap::list_models(
+                                url,
+                                crate::llama_swap::MODELS_TIMEOUT,
+                            )
+                            .await
+                            .unwrap_or_default(),
+                            None => Vec::new(),
+                        }
+                    })
+                    .await
+            }
+            _ => &[],
+        };
+        let model_id = model.as_deref().map(|m| llama_swap_model_id(m, known));
         let fingerprint = fnv1a_hex(&format!(
             "{}\u{1f}{:?}\u{1f}{}",
             session.agent,

@@ -250,7 +250,7 @@ impl Store {
                 path: path.to_path_buf(),
             });
         let result = match connected {
-            Ok(store) if migrate == Migrate::Auto => match store.migrate_unlocked().await {
+            Ok(store) if migrate == Migrate::Auto => match store.migrate_if_needed().await {
                 Ok(_) => Ok(store),
                 Err(e) => {
                     store.close().await;
@@ -322,10 +322,29 @@ impl Store {
     /// PostgreSQL serialises concurrent migrators with an advisory lock (sqlx
     /// does that); SQLite ones take boocoder's lock file first.
     pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        // The common case, every command's open: nothing to do, no lock.
+        if self.up_to_date().await? {
+            return Ok(Vec::new());
+        }
         let _lock = match self {
             Store::Sqlite { path, .. } => Some(lock_sqlite(path).await?),
             Store::Postgres { .. } => None,
         };
+        self.migrate_unlocked().await
+    }
+
+    /// Whether every migration this build knows is applied.
+    async fn up_to_date(&self) -> Result<bool, StoreError> {
+        let applied = self.applied_versions().await?;
+        Ok(Self::known_migrations(self.backend())
+            .iter()
+            .all(|m| applied.iter().any(|(v, _)| *v == m.version)))
+    }
+
+    async fn migrate_if_needed(&self) -> Result<Vec<i64>, StoreError> {
+        if self.up_to_date().await? {
+            return Ok(Vec::new());
+        }
         self.migrate_unlocked().await
     }
 

@@ -156,6 +156,8 @@ impl Script {
 #[derive(Default)]
 struct Shared {
     queue: VecDeque<Script>,
+    /// The reply when no script is queued (None: DEFAULT_REPLY).
+    default: Option<Script>,
     /// Scripts for agent requests whose messages contain a marker.
     keyed: Vec<(String, Script)>,
     requests: Vec<Value>,
@@ -236,6 +238,11 @@ impl ModelServer {
         self.lock().queue.push_back(script);
     }
 
+    /// The reply to agent requests when nothing is queued.
+    pub fn set_default(&self, script: Script) {
+        self.lock().default = Some(script);
+    }
+
     /// Queues a scripted reply for the next agent request whose messages
     /// contain `marker` (before the plain queue is consulted): for concurrent
     /// sessions, keyed by their prompt or by the working directory opencode
@@ -314,10 +321,13 @@ async fn chat_completions(State(state): State<AppState>, body: Bytes) -> Respons
                 .position(|(m, _)| prompt.contains(m.as_str()))
             {
                 Some(i) => shared.keyed.remove(i).1,
-                None => shared
-                    .queue
-                    .pop_front()
-                    .unwrap_or_else(|| Script::new().text(DEFAULT_REPLY)),
+                None => match shared.queue.pop_front() {
+                    Some(script) => script,
+                    None => shared
+                        .default
+                        .clone()
+                        .unwrap_or_else(|| Script::new().text(DEFAULT_REPLY)),
+                },
             }
         } else {
             Script::new().text(TITLE_REPLY)
@@ -749,8 +759,18 @@ mod tests {
             assert_eq!(v["choices"][0]["message"]["content"], expected);
             assert_eq!(v["choices"][0]["finish_reason"], "stop");
         }
-        assert_eq!(server.agent_requests(), 2);
-        assert_eq!(server.requests().len(), 4);
+        // A configured default replaces DEFAULT_REPLY, every time.
+        server.set_default(Script::new().text("Canned."));
+        for _ in 0..2 {
+            let v: Value = post(&server, agent_body(false))
+                .await
+                .json()
+                .await
+                .expect("JSON");
+            assert_eq!(v["choices"][0]["message"]["content"], "Canned.");
+        }
+        assert_eq!(server.agent_requests(), 4);
+        assert_eq!(server.requests().len(), 6);
     }
 
     #[tokio::test]

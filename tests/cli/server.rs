@@ -252,7 +252,7 @@ fn options(home: &Path, state: &Path, models: &ModelServer) -> ServerOptions {
         bin: opencode_bin(),
         state_dir: state.to_path_buf(),
         llama_swap_url: Some(models.url()),
-        llama_swap_models: vec![MODEL.to_string()],
+        llama_swap_models: Some(vec![MODEL.to_string()]),
         default_model: None,
         disable_models_fetch: true,
         health_timeout: Duration::from_secs(60),

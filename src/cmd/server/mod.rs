@@ -29,15 +29,8 @@ pub async fn run(ctx: &Context, cmd: &ServerCommand) -> Result<Exit> {
     }
 }
 
-/// How to start a server under this config: llama-swap's models are asked
-/// for now (an unreachable llama-swap is a warning, not an error).
-pub async fn server_options(ctx: &Context) -> ServerOptions {
-    let mut models = Vec::new();
-    if let Some(url) = &ctx.config.llama_swap_url {
-        match boocoder::llama_swap::list_models(url, boocoder::llama_swap::MODELS_TIMEOUT).await {
-            Ok(m) => models = m,
-            Err(e) => tracing::warn!("{e}; opencode gets no llama-swap models"),
-        }
-    }
-    ServerOptions::from_config(&ctx.config, models)
+/// How to start a server under this config (llama-swap's models are asked
+/// for only when a server is started).
+pub fn server_options(ctx: &Context) -> ServerOptions {
+    ServerOptions::from_config(&ctx.config)
 }

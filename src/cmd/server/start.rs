@@ -18,7 +18,7 @@ prints the running server; two concurrent starts make one server."
 pub struct StartArgs {}
 
 pub async fn run(ctx: &Context, _args: &StartArgs) -> Result<Exit> {
-    let opts = super::server_options(ctx).await;
+    let opts = super::server_options(ctx);
     let server = start_kept_server(&opts).await?;
     let rec = &server.record;
     let reused = server.origin == Origin::Reattached;

@@ -190,7 +190,7 @@ pub async fn run_turns(
             return Err(boocoder::Error::from(SessionError::NotFound(n.to_string())).into());
         }
     }
-    let server_opts = crate::cmd::server::server_options(ctx).await;
+    let server_opts = crate::cmd::server::server_options(ctx);
     let keep = opts.keep_server || ctx.config.server.keep;
     let server = ensure_server(&server_opts, keep).await?;
     tracing::info!(url = %server.record.url, origin = ?server.origin, "opencode server");
@@ -200,7 +200,7 @@ pub async fn run_turns(
         config: &ctx.config,
         server: &server,
         hub: &hub,
-        llama_swap_models: &server_opts.llama_swap_models,
+        llama_swap_models: tokio::sync::OnceCell::new(),
         cancel: ctx.cancel.clone(),
     };
     let policy = permission_policy(opts);
@@ -327,6 +327,8 @@ struct Renderer {
     lines: Mutex<HashMap<String, String>>,
     /// Whether the last text written to stdout ended a line (single session).
     open_line: Mutex<bool>,
+    /// Reasoning was written to stderr without a line end yet.
+    open_reasoning: Mutex<bool>,
 }
 
 impl Renderer {
@@ -340,6 +342,7 @@ impl Renderer {
             dim: ctx.out.color_stderr,
             lines: Mutex::new(HashMap::new()),
             open_line: Mutex::new(false),
+            open_reasoning: Mutex::new(false),
         }
     }
 
@@ -376,6 +379,11 @@ impl Renderer {
             }
             return;
         }
+        if !matches!(e, TurnEvent::Agent(AgentEvent::Reasoning { .. }))
+            && std::mem::take(&mut *self.open_reasoning.lock().expect("reasoning"))
+        {
+            eprintln!();
+        }
         if self.format == Format::Json {
             // Only the final document goes to stdout; notices are talk.
             if let TurnEvent::Notice { notice } = e {
@@ -410,6 +418,7 @@ impl Renderer {
                     ("", "")
                 };
                 eprint!("{a}{delta}{b}");
+                *self.open_reasoning.lock().expect("reasoning") = !delta.ends_with('\n');
             }
             TurnEvent::Agent(AgentEvent::Tool {
                 tool,
