@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Result;
-use boocoder::opencode::{AgentEvent, EventHub, PermissionReply, ensure_server};
+use boocoder::opencode::{
+    AgentEvent, Client, EventHub, Origin, PermissionReply, ensure_server, read_state,
+};
 use boocoder::session::{
     PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,
 };
@@ -192,9 +194,32 @@ pub async fn run_turns(
     }
     let server_opts = crate::cmd::server::server_options(ctx);
     let keep = opts.keep_server || ctx.config.server.keep;
-    let server = ensure_server(&server_opts, keep).await?;
+    let stream_timeout = ctx.config.server.stream_timeout;
+    // Connect the event stream of the recorded server while its health is
+    // checked: when it is reused, the stream is ready.
+    let recorded = read_state(&ctx.config.state_dir).ok().flatten();
+    let early_hub = async {
+        match &recorded {
+            Some(r) => EventHub::connect(Client::new(&r.url, &r.password), stream_timeout)
+                .await
+                .ok(),
+            None => None,
+        }
+    };
+    let (server, early_hub) = tokio::join!(ensure_server(&server_opts, keep), early_hub);
+    let server = server?;
     tracing::info!(url = %server.record.url, origin = ?server.origin, "opencode server");
-    let hub = EventHub::connect(server.client(), ctx.config.server.stream_timeout).await?;
+    let hub = match early_hub {
+        Some(hub)
+            if server.origin == Origin::Reattached
+                && recorded
+                    .as_ref()
+                    .is_some_and(|r| r.url == server.record.url) =>
+        {
+            hub
+        }
+        _ => EventHub::connect(server.client(), stream_timeout).await?,
+    };
     let runner = TurnRunner {
         store,
         config: &ctx.config,
