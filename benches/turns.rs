@@ -114,6 +114,22 @@ fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// A new opencode session in `dir`, over raw HTTP.
+async fn raw_session(http: &reqwest::Client, url: &str, password: &str, dir: &str) -> String {
+    let v: Value = http
+        .post(format!("{url}/session"))
+        .query(&[("directory", dir)])
+        .basic_auth("opencode", Some(password))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["id"].as_str().unwrap().to_string()
+}
+
 /// One turn over raw HTTP on an existing opencode session: subscribe,
 /// prompt_async, read events until the session is idle.
 async fn raw_turn(http: &reqwest::Client, url: &str, password: &str, session: &str, dir: &str) {
@@ -211,20 +227,7 @@ fn main() {
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     let http = reqwest::Client::new();
-    let raw_session: String = rt.block_on(async {
-        let v: Value = http
-            .post(format!("{url}/session"))
-            .query(&[("directory", repo_s)])
-            .basic_auth("opencode", Some(&password))
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        v["id"].as_str().unwrap().to_string()
-    });
+    let raw_session = rt.block_on(raw_session(&http, &url, &password, repo_s));
     let raw = time(runs, || {
         world.models.push(reply());
         rt.block_on(raw_turn(&http, &url, &password, &raw_session, repo_s));
@@ -268,18 +271,7 @@ fn main() {
     let raw_sessions: Vec<String> = rt.block_on(async {
         let mut ids = Vec::new();
         for _ in 0..8 {
-            let v: Value = http
-                .post(format!("{url}/session"))
-                .query(&[("directory", repo_s)])
-                .basic_auth("opencode", Some(&password))
-                .json(&json!({}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            ids.push(v["id"].as_str().unwrap().to_string());
+            ids.push(raw_session(&http, &url, &password, repo_s).await);
         }
         ids
     });
