@@ -115,7 +115,12 @@ fn ms(d: Duration) -> String {
 }
 
 /// A new opencode session in `dir`, over raw HTTP.
-async fn raw_session(http: &reqwest::Client, url: &str, password: &str, dir: &str) -> String {
+async fn create_raw_session(
+    http: &reqwest::Client,
+    url: &str,
+    password: &str,
+    dir: &str,
+) -> String {
     let v: Value = http
         .post(format!("{url}/session"))
         .query(&[("directory", dir)])
@@ -227,7 +232,7 @@ fn main() {
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     let http = reqwest::Client::new();
-    let raw_session = rt.block_on(raw_session(&http, &url, &password, repo_s));
+    let raw_session = rt.block_on(create_raw_session(&http, &url, &password, repo_s));
     let raw = time(runs, || {
         world.models.push(reply());
         rt.block_on(raw_turn(&http, &url, &password, &raw_session, repo_s));
@@ -271,7 +276,7 @@ fn main() {
     let raw_sessions: Vec<String> = rt.block_on(async {
         let mut ids = Vec::new();
         for _ in 0..8 {
-            ids.push(raw_session(&http, &url, &password, repo_s).await);
+            ids.push(create_raw_session(&http, &url, &password, repo_s).await);
         }
         ids
     });
