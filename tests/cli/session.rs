@@ -682,3 +682,62 @@ fn sessions_on_postgres() {
     assert_eq!(show["last_turn"]["status"], "done");
     assert_eq!(show["agent_session_id"], done["agent_session_id"]);
 }
+
+#[test]
+fn permissions_are_denied_by_default_off_a_terminal_and_allowed_on_request() {
+    let rig = rig();
+    rig.new_session("perm");
+    // A write outside the worktree makes opencode ask (`external_directory`).
+    let outside = rig.env.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let target = outside.join("denied.txt");
+    let write = |path: &Path| {
+        Script::new().tool_call(
+            "write",
+            json!({"filePath": path.display().to_string(), "content": "x\n"}),
+        )
+    };
+    // A rejected permission ends opencode's turn: no follow-up request.
+    rig.models.push(write(&target));
+    let run = rig.run(&[
+        "session",
+        "prompt",
+        "perm",
+        "write outside",
+        "--format",
+        "ndjson",
+    ]);
+    let recs = records(&run);
+    assert!(
+        recs.iter().any(|r| r["type"] == "permission"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        recs.iter().any(|r| r["type"] == "notice" && r["notice"].as_str().unwrap_or("").contains("denied")),
+        "{}",
+        run.stdout
+    );
+    assert!(!target.exists(), "a denied write must not happen");
+
+    let allowed = outside.join("allowed.txt");
+    rig.models.push(write(&allowed));
+    rig.models.push(Script::new().text("Wrote it."));
+    let run = rig.run(&[
+        "session",
+        "prompt",
+        "perm",
+        "write outside",
+        "--permissions",
+        "allow",
+        "--json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("allowed once"),
+        "stderr: {}\nstdout: {}",
+        run.stderr,
+        run.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&allowed).unwrap(), "x\n");
+}
