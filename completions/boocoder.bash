@@ -314,7 +314,7 @@ _boocoder() {
 
     case "${cmd}" in
         boocoder)
-            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version config db session prompt server worktree probe snapshot generate help"
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version prompt session worktree server probe snapshot config db generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -786,7 +786,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__help)
-            opts="config db session prompt server worktree probe snapshot generate help"
+            opts="prompt session worktree server probe snapshot config db generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -31,22 +31,32 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand config 'Show the effective configuration and where it comes from'
-            cand db 'Inspect and migrate the state database'
-            cand session 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
             cand prompt 'One-shot: an ephemeral session, one turn, the reply on stdout'
-            cand server 'The opencode server: start one that later commands reattach to, status, stop'
+            cand session 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
             cand worktree 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
+            cand server 'The opencode server: start one that later commands reattach to, status, stop'
             cand probe 'Probe which agents are installed and which models they offer'
             cand snapshot 'The provider snapshot: cached, fast, for scripts and cron'
+            cand config 'Show the effective configuration and where it comes from'
+            cand db 'Inspect and migrate the state database'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
-        &'boocoder;config'= {
+        &'boocoder;prompt'= {
+            cand --repo 'The repository to work on'
+            cand --base 'Base of the worktree [default: HEAD]'
+            cand --model 'The model [default: the configured default_model]'
+            cand --agent-mode 'The agent''s mode (opencode: build, plan, ...)'
+            cand --timeout 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)'
+            cand --permissions 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]'
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
             cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
             cand --format 'Output format on stdout'
             cand --color 'When to color output'
+            cand --worktree 'Work in a throwaway worktree instead of the repository itself'
+            cand --no-stream 'Print the reply once at the end instead of streaming it'
+            cand --show-reasoning 'Show the model''s reasoning on stderr (dimmed)'
+            cand --keep-server 'Leave a server this command starts running for later commands'
             cand --json 'Short for --format json'
             cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
             cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
@@ -56,109 +66,6 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand show 'Print the effective configuration (secrets masked) and where each value came from'
-            cand path 'Print the path of the config file (and, with --format json, every directory)'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'boocoder;config;show'= {
-            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
-            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
-            cand --format 'Output format on stdout'
-            cand --color 'When to color output'
-            cand --json 'Short for --format json'
-            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'boocoder;config;path'= {
-            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
-            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
-            cand --format 'Output format on stdout'
-            cand --color 'When to color output'
-            cand --json 'Short for --format json'
-            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'boocoder;config;help'= {
-            cand show 'Print the effective configuration (secrets masked) and where each value came from'
-            cand path 'Print the path of the config file (and, with --format json, every directory)'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'boocoder;config;help;show'= {
-        }
-        &'boocoder;config;help;path'= {
-        }
-        &'boocoder;config;help;help'= {
-        }
-        &'boocoder;db'= {
-            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
-            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
-            cand --format 'Output format on stdout'
-            cand --color 'When to color output'
-            cand --json 'Short for --format json'
-            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-            cand migrate 'Apply pending migrations (every command also does this on first use)'
-            cand status 'Show the backend, the URL (password masked) and applied / pending migrations'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'boocoder;db;migrate'= {
-            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
-            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
-            cand --format 'Output format on stdout'
-            cand --color 'When to color output'
-            cand --json 'Short for --format json'
-            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'boocoder;db;status'= {
-            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
-            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
-            cand --format 'Output format on stdout'
-            cand --color 'When to color output'
-            cand --json 'Short for --format json'
-            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'boocoder;db;help'= {
-            cand migrate 'Apply pending migrations (every command also does this on first use)'
-            cand status 'Show the backend, the URL (password masked) and applied / pending migrations'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'boocoder;db;help;migrate'= {
-        }
-        &'boocoder;db;help;status'= {
-        }
-        &'boocoder;db;help;help'= {
         }
         &'boocoder;session'= {
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
@@ -312,109 +219,6 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;session;help;help'= {
         }
-        &'boocoder;prompt'= {
-            cand --repo 'The repository to work on'
-            cand --base 'Base of the worktree [default: HEAD]'
-            cand --model 'The model [default: the configured default_model]'
-            cand --agent-mode 'The agent''s mode (opencode: build, plan, ...)'
-            cand --timeout 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)'
-            cand --permissions 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]'
-            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
-            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
-            cand --format 'Output format on stdout'
-            cand --color 'When to color output'
-            cand --worktree 'Work in a throwaway worktree instead of the repository itself'
-            cand --no-stream 'Print the reply once at the end instead of streaming it'
-            cand --show-reasoning 'Show the model''s reasoning on stderr (dimmed)'
-            cand --keep-server 'Leave a server this command starts running for later commands'
-            cand --json 'Short for --format json'
-            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'boocoder;server'= {
-            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
-            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
-            cand --format 'Output format on stdout'
-            cand --color 'When to color output'
-            cand --json 'Short for --format json'
-            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-            cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'boocoder;server;start'= {
-            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
-            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
-            cand --format 'Output format on stdout'
-            cand --color 'When to color output'
-            cand --json 'Short for --format json'
-            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'boocoder;server;status'= {
-            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
-            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
-            cand --format 'Output format on stdout'
-            cand --color 'When to color output'
-            cand --json 'Short for --format json'
-            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'boocoder;server;stop'= {
-            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
-            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
-            cand --format 'Output format on stdout'
-            cand --color 'When to color output'
-            cand --json 'Short for --format json'
-            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-            cand -q 'Only errors on stderr'
-            cand --quiet 'Only errors on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'boocoder;server;help'= {
-            cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'boocoder;server;help;start'= {
-        }
-        &'boocoder;server;help;status'= {
-        }
-        &'boocoder;server;help;stop'= {
-        }
-        &'boocoder;server;help;help'= {
-        }
         &'boocoder;worktree'= {
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
             cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
@@ -543,6 +347,84 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;worktree;help;help'= {
         }
+        &'boocoder;server'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand start 'Start a detached opencode server later commands reattach to (idempotent)'
+            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;server;start'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;server;status'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;server;stop'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;server;help'= {
+            cand start 'Start a detached opencode server later commands reattach to (idempotent)'
+            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;server;help;start'= {
+        }
+        &'boocoder;server;help;status'= {
+        }
+        &'boocoder;server;help;stop'= {
+        }
+        &'boocoder;server;help;help'= {
+        }
         &'boocoder;probe'= {
             cand --cwd 'Directory the probe sessions are opened in [default: current directory]'
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
@@ -602,6 +484,124 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;snapshot;help;peek'= {
         }
         &'boocoder;snapshot;help;help'= {
+        }
+        &'boocoder;config'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Print the effective configuration (secrets masked) and where each value came from'
+            cand path 'Print the path of the config file (and, with --format json, every directory)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;config;show'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;config;path'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;config;help'= {
+            cand show 'Print the effective configuration (secrets masked) and where each value came from'
+            cand path 'Print the path of the config file (and, with --format json, every directory)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;config;help;show'= {
+        }
+        &'boocoder;config;help;path'= {
+        }
+        &'boocoder;config;help;help'= {
+        }
+        &'boocoder;db'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand migrate 'Apply pending migrations (every command also does this on first use)'
+            cand status 'Show the backend, the URL (password masked) and applied / pending migrations'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;db;migrate'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;db;status'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;db;help'= {
+            cand migrate 'Apply pending migrations (every command also does this on first use)'
+            cand status 'Show the backend, the URL (password masked) and applied / pending migrations'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'boocoder;db;help;migrate'= {
+        }
+        &'boocoder;db;help;status'= {
+        }
+        &'boocoder;db;help;help'= {
         }
         &'boocoder;generate'= {
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
@@ -664,32 +664,18 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;generate;help;help'= {
         }
         &'boocoder;help'= {
-            cand config 'Show the effective configuration and where it comes from'
-            cand db 'Inspect and migrate the state database'
-            cand session 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
             cand prompt 'One-shot: an ephemeral session, one turn, the reply on stdout'
-            cand server 'The opencode server: start one that later commands reattach to, status, stop'
+            cand session 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
             cand worktree 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
+            cand server 'The opencode server: start one that later commands reattach to, status, stop'
             cand probe 'Probe which agents are installed and which models they offer'
             cand snapshot 'The provider snapshot: cached, fast, for scripts and cron'
+            cand config 'Show the effective configuration and where it comes from'
+            cand db 'Inspect and migrate the state database'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
-        &'boocoder;help;config'= {
-            cand show 'Print the effective configuration (secrets masked) and where each value came from'
-            cand path 'Print the path of the config file (and, with --format json, every directory)'
-        }
-        &'boocoder;help;config;show'= {
-        }
-        &'boocoder;help;config;path'= {
-        }
-        &'boocoder;help;db'= {
-            cand migrate 'Apply pending migrations (every command also does this on first use)'
-            cand status 'Show the backend, the URL (password masked) and applied / pending migrations'
-        }
-        &'boocoder;help;db;migrate'= {
-        }
-        &'boocoder;help;db;status'= {
+        &'boocoder;help;prompt'= {
         }
         &'boocoder;help;session'= {
             cand new 'Record a session and make its worktree'
@@ -711,19 +697,6 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;help;session;prompt'= {
         }
-        &'boocoder;help;prompt'= {
-        }
-        &'boocoder;help;server'= {
-            cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
-        }
-        &'boocoder;help;server;start'= {
-        }
-        &'boocoder;help;server;status'= {
-        }
-        &'boocoder;help;server;stop'= {
-        }
         &'boocoder;help;worktree'= {
             cand ensure 'Create (or return the existing) worktree of a session'
             cand diff 'Diff a session''s worktree against its base commit'
@@ -741,12 +714,39 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;help;worktree;prune'= {
         }
+        &'boocoder;help;server'= {
+            cand start 'Start a detached opencode server later commands reattach to (idempotent)'
+            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+        }
+        &'boocoder;help;server;start'= {
+        }
+        &'boocoder;help;server;status'= {
+        }
+        &'boocoder;help;server;stop'= {
+        }
         &'boocoder;help;probe'= {
         }
         &'boocoder;help;snapshot'= {
             cand peek 'One provider''s cached entry; never probes (exit 1 when there is none)'
         }
         &'boocoder;help;snapshot;peek'= {
+        }
+        &'boocoder;help;config'= {
+            cand show 'Print the effective configuration (secrets masked) and where each value came from'
+            cand path 'Print the path of the config file (and, with --format json, every directory)'
+        }
+        &'boocoder;help;config;show'= {
+        }
+        &'boocoder;help;config;path'= {
+        }
+        &'boocoder;help;db'= {
+            cand migrate 'Apply pending migrations (every command also does this on first use)'
+            cand status 'Show the backend, the URL (password masked) and applied / pending migrations'
+        }
+        &'boocoder;help;db;migrate'= {
+        }
+        &'boocoder;help;db;status'= {
         }
         &'boocoder;help;generate'= {
             cand completions 'Shell completions: one shell to stdout, or every shell into --dir'

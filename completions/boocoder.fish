@@ -37,106 +37,41 @@ complete -c boocoder -n "__fish_boocoder_needs_command" -s v -l verbose -d 'More
 complete -c boocoder -n "__fish_boocoder_needs_command" -s q -l quiet -d 'Only errors on stderr'
 complete -c boocoder -n "__fish_boocoder_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c boocoder -n "__fish_boocoder_needs_command" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "config" -d 'Show the effective configuration and where it comes from'
-complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "db" -d 'Inspect and migrate the state database'
-complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "prompt" -d 'One-shot: an ephemeral session, one turn, the reply on stdout'
-complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
+complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
+complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "probe" -d 'Probe which agents are installed and which models they offer'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "snapshot" -d 'The provider snapshot: cached, fast, for scripts and cron'
+complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "config" -d 'Show the effective configuration and where it comes from'
+complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "db" -d 'Inspect and migrate the state database'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l repo -d 'The repository to work on' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l base -d 'Base of the worktree [default: HEAD]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l model -d 'The model [default: the configured default_model]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l agent-mode -d 'The agent\'s mode (opencode: build, plan, ...)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l permissions -d 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]' -r -f -a "ask\t''
+allow\t''
+deny\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
 ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "path" -d 'Print the path of the config file (and, with --format json, every directory)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
-always\t''
-never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
-always\t''
-never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the path of the config file (and, with --format json, every directory)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
-always\t''
-never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -f -a "migrate" -d 'Apply pending migrations (every command also does this on first use)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -f -a "status" -d 'Show the backend, the URL (password masked) and applied / pending migrations'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
-always\t''
-never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
-always\t''
-never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply pending migrations (every command also does this on first use)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the backend, the URL (password masked) and applied / pending migrations'
-complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l worktree -d 'Work in a throwaway worktree instead of the repository itself'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l no-stream -d 'Print the reply once at the end instead of streaming it'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l show-reasoning -d 'Show the model\'s reasoning on stderr (dimmed)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l keep-server -d 'Leave a server this command starts running for later commands'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -260,91 +195,6 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "changes" -d 'The pending changes of a session\'s last turn'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "prompt" -d 'Run one turn: send a prompt, stream the reply'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l repo -d 'The repository to work on' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l base -d 'Base of the worktree [default: HEAD]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l model -d 'The model [default: the configured default_model]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l agent-mode -d 'The agent\'s mode (opencode: build, plan, ...)' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l permissions -d 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]' -r -f -a "ask\t''
-allow\t''
-deny\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
-always\t''
-never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l worktree -d 'Work in a throwaway worktree instead of the repository itself'
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l no-stream -d 'Print the reply once at the end instead of streaming it'
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l show-reasoning -d 'Show the model\'s reasoning on stderr (dimmed)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l keep-server -d 'Leave a server this command starts running for later commands'
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
-always\t''
-never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
-always\t''
-never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
-always\t''
-never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
-json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
-always\t''
-never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -447,6 +297,66 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a session\'s worktree, its git registration, branch and record'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l cwd -d 'Directory the probe sessions are opened in [default: current directory]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
@@ -495,6 +405,96 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "peek" -d 'One provider\'s cached entry; never probes (exit 1 when there is none)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "path" -d 'Print the path of the config file (and, with --format json, every directory)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the path of the config file (and, with --format json, every directory)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -f -a "migrate" -d 'Apply pending migrations (every command also does this on first use)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -f -a "status" -d 'Show the backend, the URL (password masked) and applied / pending migrations'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply pending migrations (every command also does this on first use)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the backend, the URL (password masked) and applied / pending migrations'
+complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -541,34 +541,34 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions: one shell to stdout, or every shell into --dir'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Man pages, one per command, into DIR'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "config" -d 'Show the effective configuration and where it comes from'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "db" -d 'Inspect and migrate the state database'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "prompt" -d 'One-shot: an ephemeral session, one turn, the reply on stdout'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "probe" -d 'Probe which agents are installed and which models they offer'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "snapshot" -d 'The provider snapshot: cached, fast, for scripts and cron'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from config db session prompt server worktree probe snapshot generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file (and, with --format json, every directory)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations (every command also does this on first use)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the backend, the URL (password masked) and applied / pending migrations'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db generate help" -f -a "prompt" -d 'One-shot: an ephemeral session, one turn, the reply on stdout'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db generate help" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db generate help" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db generate help" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db generate help" -f -a "probe" -d 'Probe which agents are installed and which models they offer'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db generate help" -f -a "snapshot" -d 'The provider snapshot: cached, fast, for scripts and cron'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db generate help" -f -a "config" -d 'Show the effective configuration and where it comes from'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db generate help" -f -a "db" -d 'Inspect and migrate the state database'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db generate help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "new" -d 'Record a session and make its worktree'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "list" -d 'The sessions, with their last turn'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "show" -d 'One session: worktree, agent session, last turn'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "rm" -d 'Remove a session and its clean worktree (dirty: refused without --force)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "changes" -d 'The pending changes of a session\'s last turn'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "prompt" -d 'Run one turn: send a prompt, stream the reply'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "ensure" -d 'Create (or return the existing) worktree of a session'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "diff" -d 'Diff a session\'s worktree against its base commit'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "list" -d 'List the recorded worktrees with their state'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "remove" -d 'Remove a session\'s worktree, its git registration, branch and record'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "prune" -d 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "peek" -d 'One provider\'s cached entry; never probes (exit 1 when there is none)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file (and, with --format json, every directory)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply pending migrations (every command also does this on first use)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the backend, the URL (password masked) and applied / pending migrations'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Shell completions: one shell to stdout, or every shell into --dir'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Man pages, one per command, into DIR'

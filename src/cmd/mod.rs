@@ -96,27 +96,27 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// One-shot: an ephemeral session, one turn, the reply on stdout
+    Prompt(prompt::PromptArgs),
+    /// Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn
+    #[command(subcommand)]
+    Session(session::SessionCommand),
+    /// Session-keyed git worktrees: ensure, diff, list, remove, prune
+    #[command(subcommand)]
+    Worktree(worktree::WorktreeCommand),
+    /// The opencode server: start one that later commands reattach to, status, stop
+    #[command(subcommand)]
+    Server(server::ServerCommand),
+    /// Probe which agents are installed and which models they offer
+    Probe(probe::ProbeArgs),
+    /// The provider snapshot: cached, fast, for scripts and cron
+    Snapshot(snapshot::SnapshotArgs),
     /// Show the effective configuration and where it comes from
     #[command(subcommand)]
     Config(config::ConfigCommand),
     /// Inspect and migrate the state database
     #[command(subcommand)]
     Db(db::DbCommand),
-    /// Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn
-    #[command(subcommand)]
-    Session(session::SessionCommand),
-    /// One-shot: an ephemeral session, one turn, the reply on stdout
-    Prompt(prompt::PromptArgs),
-    /// The opencode server: start one that later commands reattach to, status, stop
-    #[command(subcommand)]
-    Server(server::ServerCommand),
-    /// Session-keyed git worktrees: ensure, diff, list, remove, prune
-    #[command(subcommand)]
-    Worktree(worktree::WorktreeCommand),
-    /// Probe which agents are installed and which models they offer
-    Probe(probe::ProbeArgs),
-    /// The provider snapshot: cached, fast, for scripts and cron
-    Snapshot(snapshot::SnapshotArgs),
     /// Generate shell completions and man pages
     #[command(hide = true)]
     Generate(generate::GenerateArgs),

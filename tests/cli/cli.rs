@@ -9,9 +9,20 @@ use crate::support::{PgSchema, TestEnv};
 fn help_lists_commands_and_exit_codes() {
     let env = TestEnv::new();
     let run = env.run(&["--help"]).expect(0);
+    // Every subcommand, each with its one-line description.
+    for command in [
+        "prompt", "session", "worktree", "server", "probe", "snapshot", "config", "db",
+    ] {
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{command} "))
+                    && l.split_whitespace().count() > 2),
+            "--help lacks a line for {command}:\n{}",
+            run.stdout
+        );
+    }
     for needle in [
-        "config",
-        "db",
         "Exit codes:",
         "130",
         "--format",
