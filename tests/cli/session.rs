@@ -741,3 +741,48 @@ fn permissions_are_denied_by_default_off_a_terminal_and_allowed_on_request() {
     );
     assert_eq!(std::fs::read_to_string(&allowed).unwrap(), "x\n");
 }
+
+#[test]
+fn on_a_terminal_permissions_are_asked() {
+    let rig = rig();
+    rig.new_session("ask");
+    let outside = rig.env.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let target = outside.join("asked.txt");
+    rig.models.push(Script::new().tool_call(
+        "write",
+        json!({"filePath": target.display().to_string(), "content": "y\n"}),
+    ));
+    rig.models.push(Script::new().text("Wrote it."));
+    // `script` gives the command a terminal; the answer typed ahead waits in it.
+    let mut child = in_terminal(&rig.cmd(), &["session", "prompt", "ask", "'write outside'"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"y\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("allow? [y]es once"), "{shown}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "y\n");
+}
+
+/// `cmd` (a boocoder command, args appended as shell words) run inside
+/// `script`, so that its stdin, stdout and stderr are a terminal.
+fn in_terminal(cmd: &Command, args: &[&str]) -> Command {
+    let line = format!("{} {}", cmd.get_program().to_string_lossy(), args.join(" "));
+    let mut c = Command::new("script");
+    c.env_clear().args(["-qec", &line, "/dev/null"]);
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        c.current_dir(dir);
+    }
+    c
+}
