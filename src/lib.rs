@@ -7,7 +7,6 @@
 
 pub mod config;
 pub mod error;
-pub mod llama_swap;
 pub mod opencode;
 pub mod probe;
 pub mod providers;

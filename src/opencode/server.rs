@@ -428,12 +428,15 @@ async fn spawn(opts: &ServerOptions, origin: Origin) -> Result<Server, OpencodeE
     create_private_dir(&logs)?;
     let models = match (&opts.llama_swap_models, &opts.llama_swap_url) {
         (Some(m), _) => m.clone(),
-        (None, Some(url)) => crate::llama_swap::list_models(url, crate::llama_swap::MODELS_TIMEOUT)
-            .await
-            .unwrap_or_else(|e| {
-                tracing::warn!("{e}; opencode gets no llama-swap models");
-                Vec::new()
-            }),
+        (None, Some(url)) => {
+            use crate::probe::llama_swap;
+            let (ids, warning) =
+                llama_swap::models(&reqwest::Client::new(), url, llama_swap::TIMEOUT).await;
+            if let Some(w) = warning {
+                tracing::warn!("{w}; opencode gets no llama-swap models");
+            }
+            ids
+        }
         (None, None) => Vec::new(),
     };
     let mut last_err = None;

@@ -321,13 +321,17 @@ impl TurnRunner<'_> {
             Some(m) if m.contains('/') && !m.starts_with("llama-swap/") => {
                 self.llama_swap_models
                     .get_or_init(|| async {
+                        use crate::probe::llama_swap;
                         match &self.config.llama_swap_url {
-                            Some(url) => crate::llama_swap::list_models(
-                                url,
-                                crate::llama_swap::MODELS_TIMEOUT,
-                            )
-                            .await
-                            .unwrap_or_default(),
+                            Some(url) => {
+                                llama_swap::models(
+                                    &reqwest::Client::new(),
+                                    url,
+                                    llama_swap::TIMEOUT,
+                                )
+                                .await
+                                .0
+                            }
                             None => Vec::new(),
                         }
                     })
