@@ -49,7 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
         'boocoder;prompt' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to work on')
             [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'Base of the worktree [default: HEAD]')
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model [default: the configured default_model]')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model for this turn [default: the session''s, else default_model]')
             [CompletionResult]::new('--agent-mode', '--agent-mode', [CompletionResultType]::ParameterName, 'The agent''s mode (opencode: build, plan, ...)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)')
             [CompletionResult]::new('--permissions', '--permissions', [CompletionResultType]::ParameterName, 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]')
@@ -185,7 +185,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
         'boocoder;session;prompt' {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A session to prompt (repeatable)')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'A session to prompt (repeatable)')
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model for this turn')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model for this turn [default: the session''s, else default_model]')
             [CompletionResult]::new('--agent-mode', '--agent-mode', [CompletionResultType]::ParameterName, 'The agent''s mode (opencode: build, plan, ...)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)')
             [CompletionResult]::new('--permissions', '--permissions', [CompletionResultType]::ParameterName, 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]')
@@ -195,8 +195,8 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
             [CompletionResult]::new('--no-stream', '--no-stream', [CompletionResultType]::ParameterName, 'Print the reply once at the end instead of streaming it')
             [CompletionResult]::new('--show-reasoning', '--show-reasoning', [CompletionResultType]::ParameterName, 'Show the model''s reasoning on stderr (dimmed)')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for a busy session''s turn to end instead of failing')
             [CompletionResult]::new('--keep-server', '--keep-server', [CompletionResultType]::ParameterName, 'Leave a server this command starts running for later commands')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for a busy session''s turn to end instead of failing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')

@@ -1760,7 +1760,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__session__subcmd__prompt)
-            opts="-s -v -q -h -V --session --model --agent-mode --timeout --no-stream --show-reasoning --permissions --wait --keep-server --db --config --format --json --verbose --quiet --color --help --version"
+            opts="-s -v -q -h -V --session --model --agent-mode --timeout --no-stream --show-reasoning --permissions --keep-server --wait --db --config --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -45,7 +45,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;prompt'= {
             cand --repo 'The repository to work on'
             cand --base 'Base of the worktree [default: HEAD]'
-            cand --model 'The model [default: the configured default_model]'
+            cand --model 'The model for this turn [default: the session''s, else default_model]'
             cand --agent-mode 'The agent''s mode (opencode: build, plan, ...)'
             cand --timeout 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)'
             cand --permissions 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]'
@@ -174,7 +174,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;session;prompt'= {
             cand -s 'A session to prompt (repeatable)'
             cand --session 'A session to prompt (repeatable)'
-            cand --model 'The model for this turn'
+            cand --model 'The model for this turn [default: the session''s, else default_model]'
             cand --agent-mode 'The agent''s mode (opencode: build, plan, ...)'
             cand --timeout 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)'
             cand --permissions 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]'
@@ -184,8 +184,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --color 'When to color output'
             cand --no-stream 'Print the reply once at the end instead of streaming it'
             cand --show-reasoning 'Show the model''s reasoning on stderr (dimmed)'
-            cand --wait 'Wait for a busy session''s turn to end instead of failing'
             cand --keep-server 'Leave a server this command starts running for later commands'
+            cand --wait 'Wait for a busy session''s turn to end instead of failing'
             cand --json 'Short for --format json'
             cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
             cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'

@@ -49,7 +49,7 @@ complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "generate" -d 'Gen
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l repo -d 'The repository to work on' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l base -d 'Base of the worktree [default: HEAD]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l model -d 'The model [default: the configured default_model]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l model -d 'The model for this turn [default: the session\'s, else default_model]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l agent-mode -d 'The agent\'s mode (opencode: build, plan, ...)' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l permissions -d 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]' -r -f -a "ask\t''
@@ -165,7 +165,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s s -l session -d 'A session to prompt (repeatable)' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l model -d 'The model for this turn' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l model -d 'The model for this turn [default: the session\'s, else default_model]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l agent-mode -d 'The agent\'s mode (opencode: build, plan, ...)' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l permissions -d 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]' -r -f -a "ask\t''
@@ -181,8 +181,8 @@ always\t''
 never\t''"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l no-stream -d 'Print the reply once at the end instead of streaming it'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l show-reasoning -d 'Show the model\'s reasoning on stderr (dimmed)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l wait -d 'Wait for a busy session\'s turn to end instead of failing'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l keep-server -d 'Leave a server this command starts running for later commands'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l wait -d 'Wait for a busy session\'s turn to end instead of failing'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s q -l quiet -d 'Only errors on stderr'

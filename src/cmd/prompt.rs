@@ -1,8 +1,6 @@
 //! `boocoder prompt`: one-shot, for scripts and CI.
 
-use std::io::Read;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::Result;
 use boocoder::session::{NewSession, Sessions};
@@ -11,7 +9,7 @@ use boocoder::{Exit, SessionKey};
 use clap::Args;
 
 use super::Context;
-use super::session::prompt::{Permissions, TurnOptions, run_turns};
+use super::session::prompt::{TurnFlags, TurnOptions, prompt_text, run_turns};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -33,38 +31,12 @@ pub struct PromptArgs {
     /// Base of the worktree [default: HEAD]
     #[arg(long, value_name = "REF", requires = "worktree")]
     pub base: Option<String>,
-    /// The model [default: the configured default_model]
-    #[arg(long, value_name = "MODEL")]
-    pub model: Option<String>,
-    /// The agent's mode (opencode: build, plan, ...)
-    #[arg(long, value_name = "MODE")]
-    pub agent_mode: Option<String>,
-    /// Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)
-    #[arg(long, value_name = "DURATION", value_parser = super::session::prompt::parse_duration)]
-    pub timeout: Option<Duration>,
-    /// Print the reply once at the end instead of streaming it
-    #[arg(long)]
-    pub no_stream: bool,
-    /// Show the model's reasoning on stderr (dimmed)
-    #[arg(long)]
-    pub show_reasoning: bool,
-    /// What to answer when the agent asks for a permission [default: ask on a terminal, else deny]
-    #[arg(long, value_enum, value_name = "POLICY")]
-    pub permissions: Option<Permissions>,
-    /// Leave a server this command starts running for later commands
-    #[arg(long)]
-    pub keep_server: bool,
+    #[command(flatten)]
+    pub turn: TurnFlags,
 }
 
 pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
-    let from_stdin = args.text == "-";
-    let text = if from_stdin {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        s
-    } else {
-        args.text.clone()
-    };
+    let (text, from_stdin) = prompt_text(&args.text)?;
     if text.trim().is_empty() {
         return Err(boocoder::Error::from(boocoder::session::SessionError::EmptyPrompt).into());
     }
@@ -83,14 +55,8 @@ pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
         })
         .await?;
     let opts = TurnOptions {
-        model: args.model.clone(),
-        agent_mode: args.agent_mode.clone(),
-        timeout: args.timeout,
-        no_stream: args.no_stream,
-        show_reasoning: args.show_reasoning,
-        permissions: args.permissions,
+        flags: args.turn.clone(),
         wait: false,
-        keep_server: args.keep_server,
         text_from_stdin: from_stdin,
     };
     let result = run_turns(ctx, std::slice::from_ref(&name), &text, &opts).await;

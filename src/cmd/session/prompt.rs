@@ -52,7 +52,17 @@ pub struct PromptArgs {
     /// A session to prompt (repeatable)
     #[arg(long = "session", short = 's', value_name = "NAME", value_parser = SessionKey::parse)]
     pub sessions: Vec<SessionKey>,
-    /// The model for this turn
+    #[command(flatten)]
+    pub turn: TurnFlags,
+    /// Wait for a busy session's turn to end instead of failing
+    #[arg(long)]
+    pub wait: bool,
+}
+
+/// The flags of a turn, shared by `session prompt` and `prompt`.
+#[derive(Debug, Clone, Args)]
+pub struct TurnFlags {
+    /// The model for this turn [default: the session's, else default_model]
     #[arg(long, value_name = "MODEL")]
     pub model: Option<String>,
     /// The agent's mode (opencode: build, plan, ...)
@@ -70,9 +80,6 @@ pub struct PromptArgs {
     /// What to answer when the agent asks for a permission [default: ask on a terminal, else deny]
     #[arg(long, value_enum, value_name = "POLICY")]
     pub permissions: Option<Permissions>,
-    /// Wait for a busy session's turn to end instead of failing
-    #[arg(long)]
-    pub wait: bool,
     /// Leave a server this command starts running for later commands
     #[arg(long)]
     pub keep_server: bool,
@@ -95,31 +102,28 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// What a turn invocation needs beyond the sessions and the text.
 pub struct TurnOptions {
-    pub model: Option<String>,
-    pub agent_mode: Option<String>,
-    pub timeout: Option<Duration>,
-    pub no_stream: bool,
-    pub show_reasoning: bool,
-    pub permissions: Option<Permissions>,
+    pub flags: TurnFlags,
     pub wait: bool,
-    pub keep_server: bool,
     /// The prompt came from stdin: permissions cannot be asked there.
     pub text_from_stdin: bool,
 }
 
+/// The prompt text: the argument, or stdin for `-` (then says so).
+pub fn prompt_text(arg: &str) -> Result<(String, bool)> {
+    if arg != "-" {
+        return Ok((arg.to_string(), false));
+    }
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    Ok((s, true))
+}
+
 pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
     let (names, text) = split_args(args)?;
-    let from_stdin = text == "-";
-    let text = if from_stdin { read_stdin()? } else { text };
+    let (text, from_stdin) = prompt_text(&text)?;
     let opts = TurnOptions {
-        model: args.model.clone(),
-        agent_mode: args.agent_mode.clone(),
-        timeout: args.timeout,
-        no_stream: args.no_stream,
-        show_reasoning: args.show_reasoning,
-        permissions: args.permissions,
+        flags: args.turn.clone(),
         wait: args.wait,
-        keep_server: args.keep_server,
         text_from_stdin: from_stdin,
     };
     let (exit, _) = run_turns(ctx, &names, &text, &opts).await?;
@@ -171,12 +175,6 @@ fn split_args(args: &PromptArgs) -> Result<(Vec<SessionKey>, String)> {
     Ok((names, text))
 }
 
-fn read_stdin() -> Result<String> {
-    let mut s = String::new();
-    std::io::stdin().read_to_string(&mut s)?;
-    Ok(s)
-}
-
 /// Run one turn on each session concurrently (one server, one stream),
 /// render as the output format says; returns the exit code and outcomes.
 pub async fn run_turns(
@@ -193,7 +191,7 @@ pub async fn run_turns(
         }
     }
     let server_opts = crate::cmd::server::server_options(ctx);
-    let keep = opts.keep_server || ctx.config.server.keep;
+    let keep = opts.flags.keep_server || ctx.config.server.keep;
     let stream_timeout = ctx.config.server.stream_timeout;
     // Connect the event stream of the recorded server while its health is
     // checked: when it is reused, the stream is ready.
@@ -237,9 +235,9 @@ pub async fn run_turns(
         let req = TurnRequest {
             session: name.clone(),
             text: text.to_string(),
-            model: opts.model.clone(),
-            agent_mode: opts.agent_mode.clone(),
-            watchdog: opts.timeout.unwrap_or(ctx.config.watchdog),
+            model: opts.flags.model.clone(),
+            agent_mode: opts.flags.agent_mode.clone(),
+            watchdog: opts.flags.timeout.unwrap_or(ctx.config.watchdog),
             permissions: policy.clone(),
             wait: opts.wait,
         };
@@ -305,7 +303,7 @@ fn worse(a: Exit, b: Exit) -> Exit {
 fn permission_policy(opts: &TurnOptions) -> PermissionPolicy {
     let interactive =
         !opts.text_from_stdin && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    match opts.permissions {
+    match opts.flags.permissions {
         Some(Permissions::Allow) => PermissionPolicy::Allow,
         Some(Permissions::Deny) => PermissionPolicy::Deny,
         Some(Permissions::Ask) if interactive => PermissionPolicy::Ask(Arc::new(ask)),
@@ -362,8 +360,8 @@ impl Renderer {
             format: ctx.out.format,
             quiet: ctx.out.quiet,
             multi,
-            no_stream: opts.no_stream,
-            show_reasoning: opts.show_reasoning,
+            no_stream: opts.flags.no_stream,
+            show_reasoning: opts.flags.show_reasoning,
             dim: ctx.out.color_stderr,
             lines: Mutex::new(HashMap::new()),
             open_line: Mutex::new(false),
