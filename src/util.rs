@@ -10,6 +10,17 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// Send `signal` to the process group led by `pid` (a child started with
+/// `process_group(0)`); a gone group is not an error.
+pub fn signal_group(pid: u32, signal: i32) {
+    if pid == 0 || pid > i32::MAX as u32 {
+        return;
+    }
+    // SAFETY: kill(2) with a negative pid signals a process group; no memory
+    // is involved.
+    unsafe { libc::kill(-(pid as i32), signal) };
+}
+
 /// A stable 64-bit FNV-1a hash as hex: for fingerprints that must not change
 /// between builds (std's hasher may).
 pub fn fnv1a_hex(text: &str) -> String {

@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::{Client, Health, OpencodeError};
 use crate::config::Config;
-use crate::util::now_ms;
+use crate::util::{now_ms, signal_group};
 
 /// The provider id boocoder gives llama-swap inside opencode.
 pub const LLAMA_SWAP_PROVIDER: &str = "llama-swap";
@@ -178,17 +178,13 @@ const RECORDED_GRACE: Duration = Duration::from_secs(3);
 
 /// TERM the process group, wait up to `grace` for `gone`, then KILL it.
 fn terminate_group(pid: u32, grace: Duration, mut gone: impl FnMut() -> bool) {
-    let group = -(pid as i32);
-    // SAFETY: kill(2) with a negative pid signals a process group we started
-    // in its own group; no memory is involved.
-    unsafe { libc::kill(group, libc::SIGTERM) };
+    signal_group(pid, libc::SIGTERM);
     let deadline = Instant::now() + grace;
     while Instant::now() < deadline && !gone() {
         std::thread::sleep(Duration::from_millis(10));
     }
     // Whatever is left: the leader if it ignored TERM, or its children.
-    // SAFETY: as above.
-    unsafe { libc::kill(group, libc::SIGKILL) };
+    signal_group(pid, libc::SIGKILL);
 }
 
 pub(crate) fn pid_alive(pid: u32) -> bool {

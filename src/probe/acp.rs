@@ -124,24 +124,18 @@ fn collect_stderr(
 
 /// Kills a process group when dropped.
 #[derive(Debug)]
-pub struct ProcessGroup(i32);
+pub struct ProcessGroup(u32);
 
 impl ProcessGroup {
     /// The group led by `pid` (a child spawned with `process_group(0)`).
     pub fn new(pid: u32) -> ProcessGroup {
-        ProcessGroup(pid as i32)
+        ProcessGroup(pid)
     }
 }
 
 impl Drop for ProcessGroup {
     fn drop(&mut self) {
-        if self.0 > 0 {
-            // SAFETY: kill(2) with a negative pid signals the group; no memory
-            // is involved.
-            unsafe {
-                libc::kill(-self.0, libc::SIGKILL);
-            }
-        }
+        crate::util::signal_group(self.0, libc::SIGKILL);
     }
 }
 
