@@ -21,8 +21,8 @@ use git2::{
 use serde::Serialize;
 
 use crate::session_key::{SessionKey, SessionKeyError};
-use crate::store::{PendingChange, Store, WorktreeRow};
-use crate::util::now_ms;
+use crate::store::{LeaseRow, PendingChange, Store, WorktreeRow};
+use crate::util::{format_utc, hostname, now_ms};
 use crate::{Error, Exit, Result};
 
 /// The prefix of the branch a session's worktree is created on.
@@ -80,6 +80,31 @@ pub enum WorktreeError {
         #[source]
         source: git2::Error,
     },
+    #[error(
+        "refused: the base commit's tree has an entry git would not check out: `{path}` ({reason})"
+    )]
+    BadTreeEntry { path: String, reason: &'static str },
+    #[error("session `{session}` is busy: a turn started {started} by {owner} holds its lease")]
+    Busy {
+        session: String,
+        owner: String,
+        started: String,
+    },
+    #[error(
+        "the worktree of session `{session}` belongs to host `{host}` ({path}), not this one (`{me}`)"
+    )]
+    OtherHost {
+        session: String,
+        host: String,
+        me: String,
+        path: String,
+    },
+    #[error("git: {what}: {}", source.message())]
+    BranchNotDeleted {
+        what: String,
+        #[source]
+        source: git2::Error,
+    },
     #[error("cannot {what} {}: {source}", path.display())]
     Io {
         what: &'static str,
@@ -112,10 +137,14 @@ impl WorktreeError {
             | BadBranch(_)
             | OtherRepo { .. }
             | RootInsideRepo { .. } => Exit::Usage,
-            NotFound(_) | Gone { .. } | Dirty { .. } => Exit::No,
-            NotARepo { .. } | Bare { .. } | PathTaken { .. } | Git { .. } | Io { .. } => {
-                Exit::Runtime
-            }
+            NotFound(_) | Gone { .. } | Dirty { .. } | Busy { .. } | OtherHost { .. } => Exit::No,
+            NotARepo { .. }
+            | Bare { .. }
+            | PathTaken { .. }
+            | Git { .. }
+            | BranchNotDeleted { .. }
+            | BadTreeEntry { .. }
+            | Io { .. } => Exit::Runtime,
         }
     }
 
@@ -139,6 +168,19 @@ impl WorktreeError {
             }
             PathTaken { .. } => "move that directory away, or set `worktree_root`".into(),
             Dirty { .. } => "commit or discard the changes, or pass --force to delete them".into(),
+            Busy { .. } => "wait for the turn to end, or pass --force to remove it anyway \
+(the running agent loses its directory)"
+                .into(),
+            OtherHost { session, host, .. } => format!(
+                "run the command on `{host}`, or take the worktree over here with \
+`boocoder worktree ensure {session} --repo <repo> --adopt` (recreated from its branch)"
+            ),
+            BadTreeEntry { .. } => "the commit was crafted or comes from a broken tool; \
+base the worktree on another commit (--base)"
+                .into(),
+            BranchNotDeleted { .. } => {
+                "run the command again: the worktree is gone, the branch and record remain".into()
+            }
             Bare { .. } | Git { .. } | Io { .. } => return None,
         })
     }
@@ -163,6 +205,9 @@ pub struct EnsureOptions {
     pub base: Option<String>,
     /// The branch to create (default `boocoder/<session>`).
     pub branch: Option<String>,
+    /// Take over a worktree recorded on another host: record this host as
+    /// its owner and recreate the directory here from its branch.
+    pub adopt: bool,
 }
 
 /// A session's worktree as `ensure` left it.
@@ -244,21 +289,34 @@ pub struct DiffRequest {
 pub struct WorktreeStatus {
     #[serde(flatten)]
     pub worktree: WorktreeRow,
-    /// Whether the directory is on disk.
-    pub exists: bool,
+    /// Whether the directory is on disk (None: it belongs to another host,
+    /// whose disk this one cannot see).
+    pub exists: Option<bool>,
     /// Uncommitted or untracked work (None when the directory is gone or unreadable).
     pub dirty: Option<bool>,
     pub base_drift: Option<usize>,
     pub age_seconds: i64,
 }
 
+/// What happens to a removed worktree's branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BranchMode {
+    /// Keep it.
+    Keep,
+    /// Delete it only when no work would be lost: its tip is the base, or is
+    /// reachable from the base's branch or another branch ([`branch_verdict`]).
+    #[default]
+    Safe,
+    /// Delete it even with commits no other branch has (the tip is reported).
+    Delete,
+}
+
 /// What `remove` was asked for.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RemoveOptions {
-    /// Remove even with uncommitted or untracked work.
+    /// Remove even with uncommitted or untracked work, or a live lease.
     pub force: bool,
-    /// Keep the worktree's branch.
-    pub keep_branch: bool,
+    pub branch: BranchMode,
 }
 
 /// What `remove` did.
@@ -269,8 +327,12 @@ pub struct Removed {
     pub branch: String,
     pub directory_removed: bool,
     pub registration_pruned: bool,
-    /// The commit the deleted branch pointed at (None: the branch was kept).
-    pub branch_deleted: Option<String>,
+    /// Whether the branch was deleted.
+    pub branch_deleted: bool,
+    /// The commit the branch points (or pointed) at; None when it is gone.
+    pub branch_tip: Option<String>,
+    /// Why the branch was kept (None when it was deleted or already gone).
+    pub branch_kept: Option<String>,
     /// Things worth knowing that did not stop the removal.
     pub notes: Vec<String>,
 }
@@ -298,6 +360,10 @@ pub enum PruneAction {
     RemoveOld,
     /// An old worktree kept because it has uncommitted work.
     SkipDirty,
+    /// Left alone: a turn holds the session's lease.
+    SkipBusy,
+    /// Left alone: the worktree belongs to another host.
+    SkipOtherHost,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -309,6 +375,14 @@ pub struct Pruned {
     /// Whether it was done (false in a dry run, and for `skip_dirty`).
     pub done: bool,
     pub detail: Option<String>,
+    /// For a removed worktree: whether its branch was deleted, its tip, and
+    /// why it was kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch_deleted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch_tip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch_kept: Option<String>,
 }
 
 /// The worktrees of one store under one root.
@@ -333,6 +407,14 @@ impl<'a> Worktrees<'a> {
         let repo = blocking(move || main_workdir(&repo_dir)).await?;
         let repo_str = repo.to_string_lossy().into_owned();
         if let Some(row) = self.existing(key, &repo_str).await? {
+            if let Err(e) = check_host(&row) {
+                if !opts.adopt {
+                    return Err(e.into());
+                }
+                self.store
+                    .set_worktree_host(key.as_str(), &hostname())
+                    .await?;
+            }
             let path = PathBuf::from(&row.path);
             if path.exists() {
                 let uninitialised = blocking(move || uninitialised_submodules(&path)).await?;
@@ -351,6 +433,9 @@ impl<'a> Worktrees<'a> {
         let _lock = lock_session(&root, key).await?;
         // Another process may have finished while this one waited.
         let existing = self.existing(key, &repo_str).await?;
+        if let Some(row) = &existing {
+            check_host(row)?;
+        }
         if let Some(row) = &existing
             && Path::new(&row.path).exists()
         {
@@ -370,6 +455,7 @@ impl<'a> Worktrees<'a> {
                 name: key.to_string(),
                 base: Some(row.base_commit.clone()),
                 branch: row.branch.clone(),
+                branch_created: row.branch_created,
             },
             None => Plan {
                 path: root.join(repo_id(&repo)).join(key.as_str()),
@@ -380,11 +466,16 @@ impl<'a> Worktrees<'a> {
                     .branch
                     .clone()
                     .unwrap_or_else(|| format!("{BRANCH_PREFIX}{key}")),
+                branch_created: false,
             },
         };
         let created = blocking(move || create_worktree(&plan)).await?;
         let row = match existing {
-            Some(row) => row,
+            Some(row) => {
+                let mut row = row;
+                row.host = hostname();
+                row
+            }
             None => {
                 self.store
                     .insert_worktree(&WorktreeRow {
@@ -395,6 +486,8 @@ impl<'a> Worktrees<'a> {
                         base_commit: created.base_commit,
                         base_ref: created.base_ref,
                         created_at: now_ms(),
+                        branch_created: created.branch_created,
+                        host: hostname(),
                     })
                     .await?
             }
@@ -464,7 +557,8 @@ impl<'a> Worktrees<'a> {
         Ok(changes)
     }
 
-    /// Every recorded worktree (or those of one repository) with its state.
+    /// Every recorded worktree (or those of one repository) with its state;
+    /// another host's worktrees are listed without looking at this disk.
     pub async fn list(&self, repo: Option<&Path>) -> Result<Vec<WorktreeStatus>> {
         let repo = match repo {
             Some(dir) => {
@@ -484,13 +578,14 @@ impl<'a> Worktrees<'a> {
             Ok(rows
                 .into_iter()
                 .map(|row| {
+                    let local = check_host(&row).is_ok();
                     let path = Path::new(&row.path);
-                    let exists = path.exists();
-                    let dirty = exists
+                    let exists = local.then(|| path.exists());
+                    let dirty = (exists == Some(true))
                         .then(|| uncommitted_files(path).ok().map(|f| !f.is_empty()))
                         .flatten();
                     WorktreeStatus {
-                        base_drift: base_drift(&row),
+                        base_drift: if local { base_drift(&row) } else { None },
                         age_seconds: (now - row.created_at).max(0) / 1000,
                         exists,
                         dirty,
@@ -502,83 +597,142 @@ impl<'a> Worktrees<'a> {
         .await
     }
 
+    /// The session's lease when a turn holds it (unexpired).
+    async fn live_lease(&self, session: &str) -> Result<Option<LeaseRow>> {
+        Ok(self
+            .store
+            .get_lease(session)
+            .await?
+            .filter(|l| l.expires_at > now_ms()))
+    }
+
+    /// Refuse when a turn holds the session's lease.
+    async fn check_lease(&self, session: &str) -> Result<()> {
+        match self.live_lease(session).await? {
+            Some(lease) => Err(WorktreeError::Busy {
+                session: session.to_string(),
+                owner: lease.owner,
+                started: format_utc(lease.acquired_at),
+            }
+            .into()),
+            None => Ok(()),
+        }
+    }
+
     /// Remove the session's worktree directory, git's registration of it,
-    /// its branch (unless kept) and its row. Refuses when the worktree has
-    /// uncommitted or untracked work, unless forced.
+    /// its branch (as [`branch_verdict`] allows) and its row. Refuses when
+    /// the worktree has uncommitted or untracked work or a turn holds the
+    /// session's lease, unless forced; refuses another host's worktree.
     pub async fn remove(&self, key: &SessionKey, opts: RemoveOptions) -> Result<Removed> {
         let row = self.get(key).await?;
+        check_host(&row)?;
         let root = self.prepared_root()?;
         let _lock = lock_session(&root, key).await?;
-        let branch_policy = if opts.keep_branch {
-            BranchPolicy::Keep
-        } else {
-            BranchPolicy::Delete
-        };
+        let row = self.get(key).await?;
+        if !opts.force {
+            self.check_lease(key.as_str()).await?;
+        }
         let r = row.clone();
-        let removed = blocking(move || remove_worktree(&r, opts.force, branch_policy)).await?;
+        let removed = blocking(move || remove_worktree(&r, opts.force, opts.branch)).await?;
         self.store.delete_worktree(key.as_str()).await?;
         Ok(removed)
     }
 
     /// Forget worktrees whose directory is gone, prune stale git
     /// registrations under the root and, with `older_than`, remove clean
-    /// worktrees older than that. Branches are deleted only when they hold
-    /// nothing beyond the base.
+    /// worktrees older than that. Branches go by [`branch_verdict`]
+    /// ([`BranchMode::Safe`]); busy sessions and other hosts' worktrees are
+    /// left alone.
     pub async fn prune(&self, opts: PruneOptions) -> Result<Vec<Pruned>> {
         let rows = self.store.list_worktrees(None).await?;
+        let root = self.prepared_root()?;
         let now = now_ms();
         let mut done = Vec::new();
+        let mut handled = BTreeSet::new();
+        let skip = |row: &WorktreeRow, action, detail: String| Pruned {
+            action,
+            session: Some(row.session.clone()),
+            repo: row.repo.clone(),
+            path: row.path.clone(),
+            done: false,
+            detail: Some(detail),
+            branch_deleted: None,
+            branch_tip: None,
+            branch_kept: None,
+        };
         for row in &rows {
+            if !row.host.is_empty() && row.host != hostname() {
+                handled.insert(row.path.clone());
+                done.push(skip(
+                    row,
+                    PruneAction::SkipOtherHost,
+                    format!("belongs to host `{}`", row.host),
+                ));
+                continue;
+            }
             let path = PathBuf::from(&row.path);
             let age = Duration::from_millis((now - row.created_at).max(0) as u64);
+            let old = opts.older_than.is_some_and(|limit| age > limit);
+            if path.exists() && !old {
+                continue;
+            }
+            let Ok(key) = SessionKey::parse(&row.session) else {
+                continue;
+            };
+            let _lock = lock_session(&root, &key).await?;
+            // Re-read under the lock: another process may have changed it.
+            let Some(row) = self.store.get_worktree(&row.session).await? else {
+                continue;
+            };
+            handled.insert(row.path.clone());
+            if let Some(lease) = self.live_lease(&row.session).await? {
+                done.push(skip(
+                    &row,
+                    PruneAction::SkipBusy,
+                    format!(
+                        "busy: a turn started {} by {} holds its lease",
+                        format_utc(lease.acquired_at),
+                        lease.owner
+                    ),
+                ));
+                continue;
+            }
+            let path = PathBuf::from(&row.path);
             let action = if !path.exists() {
                 PruneAction::ForgetMissing
-            } else if opts.older_than.is_some_and(|limit| age > limit) {
+            } else {
                 let p = path.clone();
                 let files = blocking(move || uncommitted_files(&p)).await?;
                 if !files.is_empty() && !opts.force {
-                    done.push(Pruned {
-                        action: PruneAction::SkipDirty,
-                        session: Some(row.session.clone()),
-                        repo: row.repo.clone(),
-                        path: row.path.clone(),
-                        done: false,
-                        detail: Some(format!(
-                            "uncommitted or untracked work: {}",
-                            list_files(&files)
-                        )),
-                    });
+                    done.push(skip(
+                        &row,
+                        PruneAction::SkipDirty,
+                        format!("uncommitted or untracked work: {}", list_files(&files)),
+                    ));
                     continue;
                 }
                 PruneAction::RemoveOld
-            } else {
-                continue;
             };
-            let mut detail = None;
+            let mut entry = skip(&row, action, String::new());
+            entry.detail = None;
             if !opts.dry_run {
                 let r = row.clone();
-                let removed =
-                    blocking(move || remove_worktree(&r, true, BranchPolicy::DeleteIfUnchanged))
-                        .await?;
+                let removed = blocking(move || remove_worktree(&r, true, BranchMode::Safe)).await?;
                 self.store.delete_worktree(&row.session).await?;
-                detail = (!removed.notes.is_empty()).then(|| removed.notes.join("; "));
+                entry.done = true;
+                entry.detail = (!removed.notes.is_empty()).then(|| removed.notes.join("; "));
+                entry.branch_deleted = Some(removed.branch_deleted);
+                entry.branch_tip = removed.branch_tip;
+                entry.branch_kept = removed.branch_kept;
             }
-            done.push(Pruned {
-                action,
-                session: Some(row.session.clone()),
-                repo: row.repo.clone(),
-                path: row.path.clone(),
-                done: !opts.dry_run,
-                detail,
-            });
+            done.push(entry);
         }
 
-        let repos: BTreeSet<String> = rows.iter().map(|r| r.repo.clone()).collect();
-        let handled: BTreeSet<String> = done.iter().map(|p| p.path.clone()).collect();
-        let root = self
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| self.root.clone());
+        let repos: BTreeSet<String> = rows
+            .iter()
+            .filter(|r| r.host.is_empty() || r.host == hostname())
+            .map(|r| r.repo.clone())
+            .collect();
         let dry_run = opts.dry_run;
         let stale = blocking(move || {
             let mut out = Vec::new();
@@ -743,11 +897,14 @@ struct Plan {
     name: String,
     base: Option<String>,
     branch: String,
+    /// Whether boocoder created the branch (a recreated worktree's record).
+    branch_created: bool,
 }
 
 struct Created {
     path: PathBuf,
     branch: String,
+    branch_created: bool,
     base_commit: String,
     base_ref: Option<String>,
     uninitialised_submodules: Vec<String>,
@@ -786,6 +943,7 @@ fn create_worktree(plan: &Plan) -> std::result::Result<Created, WorktreeError> {
         return Err(WorktreeError::BadBranch(plan.branch.clone()));
     }
     let mut base_commit = base;
+    let mut branch_created = plan.branch_created;
     if plan.path.exists() {
         // Left by an earlier run that stopped before recording it: adopt it
         // when it is a worktree of this repository on the expected branch.
@@ -804,48 +962,178 @@ fn create_worktree(plan: &Plan) -> std::result::Result<Created, WorktreeError> {
             });
         }
     } else {
+        // What will be checked out: a kept branch's tip, or the base. Every
+        // name in its tree is checked before anything is created.
+        let existing = match repo.find_branch(&plan.branch, BranchType::Local) {
+            Ok(b) => Some(b.get().target().unwrap_or(base)),
+            Err(e) if e.code() == ErrorCode::NotFound => None,
+            Err(e) => return Err(git(format!("read branch {}", plan.branch))(e)),
+        };
+        let tree = repo
+            .find_commit(existing.unwrap_or(base))
+            .and_then(|c| c.tree())
+            .map_err(git("read the tree to check out"))?;
+        verify_tree(&repo, &tree)?;
         if let Some(parent) = plan.path.parent() {
             std::fs::create_dir_all(parent).map_err(io("create", parent))?;
         }
-        let branch = match repo.find_branch(&plan.branch, BranchType::Local) {
+        let lock = lock_repo(&repo)?;
+        let reference = match existing {
             // A kept branch: continue it; its base is where it left the requested base.
-            Ok(b) => {
-                if let Some(tip) = b.get().target() {
-                    base_commit = repo.merge_base(tip, base).unwrap_or(base);
-                }
-                b
+            Some(tip) => {
+                base_commit = repo.merge_base(tip, base).unwrap_or(base);
+                repo.find_branch(&plan.branch, BranchType::Local)
+                    .map_err(git(format!("read branch {}", plan.branch)))?
+                    .into_reference()
             }
-            Err(e) if e.code() == ErrorCode::NotFound => {
+            None => {
                 let commit = repo.find_commit(base).map_err(git("read the base"))?;
-                repo.branch(&plan.branch, &commit, false)
-                    .map_err(git(format!("create branch {}", plan.branch)))?
+                let b = repo
+                    .branch(&plan.branch, &commit, false)
+                    .map_err(git(format!("create branch {}", plan.branch)))?;
+                branch_created = true;
+                b.into_reference()
             }
-            Err(e) => return Err(git(format!("read branch {}", plan.branch))(e)),
         };
         let name = free_worktree_name(&repo, &plan.name, &plan.path);
-        let reference = branch.into_reference();
-        let tree = reference
-            .peel_to_tree()
-            .map_err(git(format!("read branch {}", plan.branch)))?;
-        if needs_filters(&repo, &tree) {
+        let added = if needs_filters(&repo, &tree) {
             let mut opts = WorktreeAddOptions::new();
             opts.reference(Some(&reference));
-            repo.worktree(&name, &plan.path, Some(&opts))
-                .map_err(git(format!("add worktree {}", plan.path.display())))?;
+            let r = repo
+                .worktree(&name, &plan.path, Some(&opts))
+                .map(drop)
+                .map_err(git(format!("add worktree {}", plan.path.display())));
+            drop(lock);
+            r
         } else {
             let refname = reference.name().unwrap_or_default().to_string();
             add_worktree_without_checkout(repo.commondir(), &name, &plan.path, &refname)
-                .map_err(git(format!("add worktree {}", plan.path.display())))?;
-            checkout::write_tree(repo.commondir(), &tree, &plan.path)?;
+                .map_err(git(format!("add worktree {}", plan.path.display())))
+                .and_then(|()| {
+                    drop(lock);
+                    checkout::write_tree(repo.commondir(), &tree, &plan.path)
+                })
+        };
+        if let Err(e) = added {
+            // Leave nothing behind: the directory, git's registration, and
+            // the branch when this call created it.
+            let _ = std::fs::remove_dir_all(&plan.path);
+            let _lock = lock_repo(&repo);
+            if let Ok(wt) = repo.find_worktree(&name)
+                && wt.path() == plan.path
+            {
+                let _ = wt.prune(Some(
+                    WorktreePruneOptions::new()
+                        .valid(true)
+                        .working_tree(false)
+                        .locked(false),
+                ));
+            }
+            if existing.is_none()
+                && let Ok(mut b) = repo.find_branch(&plan.branch, BranchType::Local)
+            {
+                let _ = b.delete();
+            }
+            return Err(e);
         }
     }
     Ok(Created {
         uninitialised_submodules: uninitialised_submodules(&plan.path)?,
         path: plan.path.clone(),
         branch: plan.branch.clone(),
+        branch_created,
         base_commit: base_commit.to_string(),
         base_ref,
     })
+}
+
+/// The repository's lock (`<git dir>/boocoder.lock`), held around git's
+/// worktree registrations and branch deletions: libgit2 reads every
+/// registration to know whether a branch is checked out, and fails on one
+/// another process is pruning at that moment.
+fn lock_repo(repo: &Repository) -> std::result::Result<File, WorktreeError> {
+    let path = repo.commondir().join("boocoder.lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io("open", &path))?;
+    file.lock().map_err(io("lock", &path))?;
+    Ok(file)
+}
+
+/// Refuse a tree with an entry name git itself would not check out
+/// (`verify_path` with core.protectNTFS and core.protectHFS): it could
+/// write outside the worktree or into its `.git`.
+fn verify_tree(repo: &Repository, tree: &git2::Tree<'_>) -> std::result::Result<(), WorktreeError> {
+    let mut bad = None;
+    let mut stack = vec![(Vec::new(), tree.id())];
+    while let Some((prefix, id)) = stack.pop() {
+        let t = repo.find_tree(id).map_err(git(format!("read tree {id}")))?;
+        for entry in t.iter() {
+            let name = entry.name_bytes();
+            let mut path = prefix.clone();
+            path.extend_from_slice(name);
+            let link = entry.filemode() == i32::from(git2::FileMode::Link);
+            if let Err(reason) = verify_name(name, link) {
+                bad = Some((path, reason));
+                break;
+            }
+            if entry.kind() == Some(ObjectType::Tree) {
+                path.push(b'/');
+                stack.push((path, entry.id()));
+            }
+        }
+        if bad.is_some() {
+            break;
+        }
+    }
+    match bad {
+        None => Ok(()),
+        Some((path, reason)) => Err(WorktreeError::BadTreeEntry {
+            path: String::from_utf8_lossy(&path).escape_debug().to_string(),
+            reason,
+        }),
+    }
+}
+
+/// One tree entry name as git's `verify_path_component` judges it.
+pub fn verify_name(name: &[u8], symlink: bool) -> std::result::Result<(), &'static str> {
+    match name {
+        b"" => return Err("an empty name"),
+        b"." | b".." => return Err("a `.` or `..` name leaves its directory"),
+        _ => {}
+    }
+    if name.contains(&0) {
+        return Err("a NUL byte");
+    }
+    if name.contains(&b'/') || name.contains(&b'\\') {
+        return Err("a path separator in a name");
+    }
+    let lower = String::from_utf8_lossy(name).to_lowercase();
+    // HFS+ ignores these code points when it compares names.
+    let hfs: String = lower
+        .chars()
+        .filter(|c| {
+            !matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
+        })
+        .collect();
+    // NTFS drops trailing spaces and dots, and has `git~1` and streams.
+    let ntfs = lower.trim_end_matches([' ', '.']);
+    let ntfs = ntfs.split("::").next().unwrap_or(ntfs);
+    let is = |n: &str| hfs == n || ntfs == n;
+    if is(".git") || ntfs == "git~1" {
+        return Err("a name git reserves for its own directory");
+    }
+    if symlink
+        && [".gitmodules", ".gitattributes", ".gitignore"]
+            .iter()
+            .any(|n| is(n))
+    {
+        return Err("a symbolic link where git reads its own settings");
+    }
+    Ok(())
 }
 
 /// git's name for a new worktree (`.git/worktrees/<name>`): the session key,
@@ -1029,19 +1317,69 @@ fn worktree_diff(
     })
 }
 
-/// What happens to a removed worktree's branch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BranchPolicy {
-    Keep,
-    Delete,
-    /// Delete only when it points at the base (it holds no work).
-    DeleteIfUnchanged,
+/// Refuse a worktree recorded on another host (rows without a host are
+/// anybody's).
+fn check_host(row: &WorktreeRow) -> std::result::Result<(), WorktreeError> {
+    let me = hostname();
+    if row.host.is_empty() || row.host == me {
+        return Ok(());
+    }
+    Err(WorktreeError::OtherHost {
+        session: row.session.clone(),
+        host: row.host.clone(),
+        me,
+        path: row.path.clone(),
+    })
+}
+
+/// Whether a removed worktree's branch may be deleted, and why not: the one
+/// rule of `worktree remove`, `worktree prune` and `session rm`.
+///
+/// A branch boocoder did not create is never deleted. In [`BranchMode::Safe`]
+/// it is deleted only when its tip equals the base, or is reachable from the
+/// base's branch or from another branch (as `git branch -d`): no commit
+/// becomes unreachable. [`BranchMode::Delete`] deletes it anyway.
+pub fn branch_verdict(
+    repo: &Repository,
+    row: &WorktreeRow,
+    tip: Oid,
+    mode: BranchMode,
+) -> std::result::Result<(), String> {
+    if !row.branch_created {
+        return Err("boocoder did not create it".into());
+    }
+    match mode {
+        BranchMode::Keep => return Err("asked to keep it".into()),
+        BranchMode::Delete => return Ok(()),
+        BranchMode::Safe => {}
+    }
+    if tip.to_string() == row.base_commit {
+        return Ok(());
+    }
+    let contains =
+        |other: Oid| other == tip || repo.graph_descendant_of(other, tip).unwrap_or(false);
+    if let Some(base_ref) = &row.base_ref
+        && let Ok(r) = repo.find_reference(base_ref)
+        && r.target().is_some_and(contains)
+    {
+        return Ok(());
+    }
+    let own = format!("refs/heads/{}", row.branch);
+    if let Ok(branches) = repo.branches(None) {
+        for (b, _) in branches.flatten() {
+            let r = b.get();
+            if r.name() != Some(own.as_str()) && r.target().is_some_and(contains) {
+                return Ok(());
+            }
+        }
+    }
+    Err("it has commits no other branch has".into())
 }
 
 fn remove_worktree(
     row: &WorktreeRow,
     force: bool,
-    branch_policy: BranchPolicy,
+    mode: BranchMode,
 ) -> std::result::Result<Removed, WorktreeError> {
     let path = PathBuf::from(&row.path);
     let mut removed = Removed {
@@ -1050,7 +1388,9 @@ fn remove_worktree(
         branch: row.branch.clone(),
         directory_removed: false,
         registration_pruned: false,
-        branch_deleted: None,
+        branch_deleted: false,
+        branch_tip: None,
+        branch_kept: None,
         notes: Vec::new(),
     };
     if path.exists() {
@@ -1069,6 +1409,11 @@ fn remove_worktree(
     let repo = match Repository::open(&row.repo) {
         Ok(repo) => repo,
         Err(e) => {
+            removed.branch_kept = Some(format!(
+                "repository {} cannot be opened ({})",
+                row.repo,
+                e.message()
+            ));
             removed.notes.push(format!(
                 "repository {} cannot be opened ({}): its registration and branch were left",
                 row.repo,
@@ -1077,46 +1422,49 @@ fn remove_worktree(
             return Ok(removed);
         }
     };
-    if let Ok(names) = repo.worktrees() {
-        for name in names.iter().flatten() {
-            let Ok(wt) = repo.find_worktree(name) else {
-                continue;
-            };
-            if wt.path() == path {
-                wt.prune(Some(
-                    WorktreePruneOptions::new()
-                        .valid(true)
-                        .working_tree(false)
-                        .locked(false),
-                ))
-                .map_err(git(format!("prune git's registration `{name}`")))?;
-                removed.registration_pruned = true;
-            }
+    let _lock = lock_repo(&repo)?;
+    let names = repo.worktrees().map_err(git("list git's worktrees"))?;
+    for name in names.iter().flatten() {
+        let wt = repo
+            .find_worktree(name)
+            .map_err(git(format!("read git's registration `{name}`")))?;
+        if wt.path() == path {
+            wt.prune(Some(
+                WorktreePruneOptions::new()
+                    .valid(true)
+                    .working_tree(false)
+                    .locked(false),
+            ))
+            .map_err(git(format!("prune git's registration `{name}`")))?;
+            removed.registration_pruned = true;
         }
     }
-    if branch_policy == BranchPolicy::Keep {
+    let mut branch = match repo.find_branch(&row.branch, BranchType::Local) {
+        Ok(b) => b,
+        Err(e) if e.code() == ErrorCode::NotFound => {
+            removed
+                .notes
+                .push(format!("branch {} was already gone", row.branch));
+            return Ok(removed);
+        }
+        Err(e) => return Err(git(format!("read branch {}", row.branch))(e)),
+    };
+    let Some(tip) = branch.get().target() else {
+        removed.branch_kept = Some("it is a symbolic reference".into());
         return Ok(removed);
-    }
-    match repo.find_branch(&row.branch, BranchType::Local) {
-        Ok(mut branch) => {
-            let tip = branch.get().target();
-            let unchanged = tip.is_some_and(|t| t.to_string() == row.base_commit);
-            if branch_policy == BranchPolicy::DeleteIfUnchanged && !unchanged {
-                removed.notes.push(format!(
-                    "branch {} kept: it has commits beyond the base",
-                    row.branch
-                ));
-            } else if let Err(e) = branch.delete() {
-                removed
-                    .notes
-                    .push(format!("branch {} kept: {}", row.branch, e.message()));
-            } else {
-                removed.branch_deleted = tip.map(|t| t.to_string());
-            }
+    };
+    removed.branch_tip = Some(tip.to_string());
+    match branch_verdict(&repo, row, tip, mode) {
+        Ok(()) => {
+            branch
+                .delete()
+                .map_err(|source| WorktreeError::BranchNotDeleted {
+                    what: format!("delete branch {} (at {tip})", row.branch),
+                    source,
+                })?;
+            removed.branch_deleted = true;
         }
-        Err(_) => removed
-            .notes
-            .push(format!("branch {} was already gone", row.branch)),
+        Err(why) => removed.branch_kept = Some(why),
     }
     Ok(removed)
 }
@@ -1132,6 +1480,7 @@ fn prune_stale_registrations(
     let Ok(repo) = Repository::open(repo_dir) else {
         return Ok(Vec::new());
     };
+    let _lock = lock_repo(&repo)?;
     let names = repo.worktrees().map_err(git("list worktrees"))?;
     let mut out = Vec::new();
     for name in names.iter().flatten() {
@@ -1154,6 +1503,9 @@ fn prune_stale_registrations(
             path: path_str,
             done: !dry_run,
             detail: Some(format!("git worktree `{name}`")),
+            branch_deleted: None,
+            branch_tip: None,
+            branch_kept: None,
         });
     }
     Ok(out)

@@ -75,7 +75,10 @@ pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
                 w.path
             ));
         }
-    } else if let Err(e) = sessions.remove(&name, false).await {
+    } else if let Err(e) = sessions
+        .remove(&name, false, boocoder::worktree::BranchMode::Safe)
+        .await
+    {
         ctx.out
             .info(&format!("note: session {name} left in place: {e}"));
     }

@@ -4,7 +4,7 @@
 
 mod turn;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -17,7 +17,9 @@ use crate::config::Config;
 use crate::session_key::SessionKey;
 use crate::store::{AgentSessionRow, SessionRow, Store, TurnRow, WorktreeRow};
 use crate::util::now_ms;
-use crate::worktree::{EnsureOptions, RemoveOptions, Worktrees};
+use crate::worktree::{
+    BranchMode, EnsureOptions, RemoveOptions, Removed, WorktreeError, Worktrees,
+};
 
 /// The agents turns can run on today.
 pub const SUPPORTED_AGENTS: [&str; 1] = ["opencode"];
@@ -154,6 +156,7 @@ impl<'a> Sessions<'a> {
                         repo: repo.clone(),
                         base: req.base.clone(),
                         branch: None,
+                        adopt: false,
                     },
                 )
                 .await?;
@@ -207,33 +210,40 @@ impl<'a> Sessions<'a> {
         Ok(out)
     }
 
-    /// Remove a session: its worktree (refused when dirty unless `force`),
-    /// its pending changes, and its rows.
-    pub async fn remove(&self, name: &SessionKey, force: bool) -> crate::Result<SessionInfo> {
+    /// Remove a session: its worktree (as `worktree remove` does, one rule
+    /// for the branch: [`crate::worktree::branch_verdict`]), its pending
+    /// changes, and its rows. Refused when the worktree is dirty or a turn
+    /// holds the lease, unless `force`; refused for another host's worktree.
+    pub async fn remove(
+        &self,
+        name: &SessionKey,
+        force: bool,
+        branch: BranchMode,
+    ) -> crate::Result<(SessionInfo, Option<Removed>)> {
         let info = self.get(name.as_str()).await?;
-        if info.worktree.is_some() {
-            let wt = self.worktrees();
-            let gone = info
-                .worktree
-                .as_ref()
-                .is_some_and(|w| !Path::new(&w.path).exists());
-            if gone {
-                self.store.delete_worktree(name.as_str()).await?;
-            } else {
-                wt.remove(
-                    name,
-                    RemoveOptions {
-                        force,
-                        keep_branch: false,
-                    },
-                )
-                .await?;
+        if !force
+            && let Some(lease) = self.store.get_lease(name.as_str()).await?
+            && lease.expires_at > now_ms()
+        {
+            return Err(WorktreeError::Busy {
+                session: name.to_string(),
+                owner: lease.owner,
+                started: crate::util::format_utc(lease.acquired_at),
             }
+            .into());
         }
+        let removed = match &info.worktree {
+            Some(_) => Some(
+                self.worktrees()
+                    .remove(name, RemoveOptions { force, branch })
+                    .await?,
+            ),
+            None => None,
+        };
         self.store
             .replace_pending_changes(name.as_str(), &info.session.agent, &[], now_ms())
             .await?;
         self.store.delete_session(name.as_str()).await?;
-        Ok(info)
+        Ok((info, removed))
     }
 }

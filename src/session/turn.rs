@@ -300,6 +300,7 @@ impl TurnRunner<'_> {
                         repo: PathBuf::from(&session.repo),
                         base: None,
                         branch: None,
+                        adopt: false,
                     },
                 )
                 .await?;

@@ -21,7 +21,15 @@ the worktree (a note says which).
 
 stdout: the worktree's path (text), or the record (json/ndjson).
 
-Exit codes: 2 for an invalid session key, a repository path that does not exist, an \
+An existing branch given with --branch is used, never deleted by boocoder later. Every \
+name in the tree to check out is checked first (as git's verify_path): a tree with \
+`..`, `.git` or the like is refused (exit 3) and nothing is created.
+
+A worktree recorded by another host (a shared PostgreSQL database) is refused (exit 1, \
+naming the host) unless --adopt: then this host becomes its owner and the directory is \
+recreated here from its branch.
+
+Exit codes: 1 for another host's worktree; 2 for an invalid session key, a repository path that does not exist, an \
 unknown --base; 3 when --repo is not a git repository or git fails.")]
 pub struct EnsureArgs {
     /// Session key: letters, digits, `.`, `_`, `-`; no leading `.` or `-`; 1-64 characters
@@ -36,6 +44,9 @@ pub struct EnsureArgs {
     /// Branch to create [default: boocoder/<session>]
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
+    /// Take over a worktree another host recorded (shared database): recreate it here
+    #[arg(long)]
+    pub adopt: bool,
 }
 
 pub async fn run(ctx: &Context, args: &EnsureArgs) -> Result<Exit> {
@@ -43,6 +54,7 @@ pub async fn run(ctx: &Context, args: &EnsureArgs) -> Result<Exit> {
         repo: std::path::absolute(&args.repo)?,
         base: args.base.clone(),
         branch: args.branch.clone(),
+        adopt: args.adopt,
     };
     let ensured = worktrees(ctx).await?.ensure(&args.session, &opts).await?;
     if !ctx.out.is_text() {

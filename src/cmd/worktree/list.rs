@@ -14,8 +14,10 @@ use crate::cmd::{Context, Format};
 #[command(after_help = "\
 Columns: session, branch, base commit, drift (commits the base's branch gained since \
 the base; - when the base was not a branch), dirty (uncommitted or untracked work), \
-exists (the directory is on disk), age, path. json: {\"worktrees\":[...]}; ndjson: one \
-`worktree` line each. Exit code 0, also when there are none.")]
+exists (the directory is on disk; `on <host>` for a worktree of another host sharing the \
+database, whose disk is not looked at), age, path. json: {\"worktrees\":[...]}, each with \
+\"host\" (the owner; \"\" before it was recorded), \"branch_created\" and \"exists\" (null \
+on another host); ndjson: one `worktree` line each. Exit code 0, also when there are none.")]
 pub struct ListArgs {
     /// Only the worktrees of this repository
     #[arg(long, value_name = "DIR")]
@@ -44,7 +46,10 @@ pub async fn run(ctx: &Context, args: &ListArgs) -> Result<Exit> {
                         short(&w.worktree.base_commit).to_string(),
                         w.base_drift.map_or("-".into(), |d| d.to_string()),
                         w.dirty.map_or("?".into(), yes_no),
-                        yes_no(w.exists),
+                        match w.exists {
+                            Some(e) => yes_no(e),
+                            None => format!("on {}", w.worktree.host),
+                        },
                         age(w.age_seconds),
                         w.worktree.path.clone(),
                     ]

@@ -6,6 +6,8 @@ mod list;
 mod prune;
 mod remove;
 
+pub use remove::{branch_mode, report_branch};
+
 use anyhow::Result;
 use boocoder::Exit;
 use boocoder::worktree::Worktrees;
@@ -21,7 +23,7 @@ pub enum WorktreeCommand {
     Diff(diff::DiffArgs),
     /// List the recorded worktrees with their state
     List(list::ListArgs),
-    /// Remove a session's worktree, its git registration, branch and record
+    /// Remove a session's worktree, its git registration and record (its branch when merged)
     Remove(remove::RemoveArgs),
     /// Forget vanished worktrees, prune stale git registrations, remove old clean ones
     Prune(prune::PruneArgs),

@@ -16,8 +16,15 @@ use crate::cmd::{Context, Format};
 Forgets worktrees whose directory is gone (their record and git's registration) and \
 prunes stale git registrations under the worktree root. With --older-than, also removes \
 clean worktrees created longer ago than that; worktrees with uncommitted or untracked \
-work are skipped unless --force. A branch is deleted only when it holds no commits \
-beyond its base. --dry-run lists without touching anything.
+work are skipped unless --force. A branch is deleted only when no commit would be lost \
+(its tip is the base, or reachable from the base's branch or another branch) and \
+boocoder created it; otherwise it is kept, and the line names it with its tip. \
+Sessions whose lease a turn holds are skipped (skip_busy), as are worktrees that belong \
+to another host (skip_other_host: a shared PostgreSQL database). --dry-run lists \
+without touching anything.
+
+json: {\"dry_run\",\"actions\":[{\"action\",\"session\",\"repo\",\"path\",\"done\",\"detail\"}]}; \
+a done removal also has \"branch_deleted\":bool, \"branch_tip\" and \"branch_kept\" (why).
 
 Exit code 0, also when there is nothing to prune.")]
 pub struct PruneArgs {
@@ -55,6 +62,8 @@ pub async fn run(ctx: &Context, args: &PruneArgs) -> Result<Exit> {
             for p in &pruned {
                 let what = match (p.action, p.done) {
                     (PruneAction::SkipDirty, _) => "skipped (dirty)",
+                    (PruneAction::SkipBusy, _) => "skipped (busy)",
+                    (PruneAction::SkipOtherHost, _) => "skipped (another host's)",
                     (PruneAction::ForgetMissing, true) => "forgot (directory gone)",
                     (PruneAction::ForgetMissing, false) => "would forget (directory gone)",
                     (PruneAction::PruneRegistration, true) => "pruned stale registration",
@@ -69,6 +78,15 @@ pub async fn run(ctx: &Context, args: &PruneArgs) -> Result<Exit> {
                 ));
                 if let Some(d) = &p.detail {
                     text.push_str(&format!(" ({d})"));
+                }
+                match (&p.branch_tip, p.branch_deleted, &p.branch_kept) {
+                    (Some(tip), Some(true), _) => {
+                        text.push_str(&format!("; deleted its branch (was {tip})"))
+                    }
+                    (Some(tip), Some(false), Some(why)) => {
+                        text.push_str(&format!("; kept its branch at {tip}: {why}"))
+                    }
+                    _ => {}
                 }
                 text.push('\n');
             }
