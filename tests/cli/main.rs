@@ -7,6 +7,7 @@ mod fake_acp;
 mod model_server;
 mod opencode;
 mod probe;
+mod safety;
 mod server;
 mod session;
 mod smoke_opencode;

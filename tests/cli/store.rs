@@ -179,6 +179,8 @@ store_test!(worktrees_first_writer_wins, |store, _b| {
         base_commit: "abc".into(),
         base_ref: Some("refs/heads/main".into()),
         created_at: 7,
+        branch_created: true,
+        host: "host-a".into(),
     };
     assert_eq!(store.insert_worktree(&w).await.unwrap(), w);
     let other = WorktreeRow {

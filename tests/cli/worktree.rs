@@ -634,7 +634,8 @@ fn remove_refuses_dirty_work_without_force_and_keeps_every_file() {
         .json();
     assert_eq!(removed["directory_removed"], true);
     assert_eq!(removed["registration_pruned"], true);
-    assert_eq!(removed["branch_deleted"], w["base_commit"]);
+    assert_eq!(removed["branch_deleted"], true);
+    assert_eq!(removed["branch_tip"], w["base_commit"]);
     assert!(!wt.exists());
     assert_eq!(registered_worktrees(&repo).len(), 1);
     assert_eq!(git(&repo, &["branch", "--list", "boocoder/s"]), "");

@@ -63,6 +63,7 @@ pub fn session_json(info: &SessionInfo) -> Value {
             "path": w.path,
             "branch": w.branch,
             "base_commit": w.base_commit,
+            "host": w.host,
         })),
         "created_at": boocoder::util::format_utc(s.created_at),
         "agent_session_id": info.agent_session.as_ref().map(|a| &a.agent_session_id),
