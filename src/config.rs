@@ -613,14 +613,35 @@ impl Config {
     }
 }
 
-/// Replace the password of a URL (`scheme://user:secret@host`) with `****`.
+/// Replace the password of a URL with `****`: the one of its user info
+/// (`scheme://user:secret@host`) and a `password=` query parameter
+/// (`postgres://user@host/db?password=secret`, as libpq takes it).
 pub fn mask_url_password(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("****"));
-            u.to_string()
-        }
-        _ => url.to_string(),
+    let Ok(mut u) = reqwest::Url::parse(url) else {
+        return url.to_string();
+    };
+    let mut changed = false;
+    if u.password().is_some() {
+        let _ = u.set_password(Some("****"));
+        changed = true;
+    }
+    if let Some(query) = u.query().map(str::to_string) {
+        let masked: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => {
+                    changed = true;
+                    format!("{k}=****")
+                }
+                _ => pair.to_string(),
+            })
+            .collect();
+        u.set_query(Some(&masked.join("&")));
+    }
+    if changed {
+        u.to_string()
+    } else {
+        url.to_string()
     }
 }
 
@@ -683,6 +704,10 @@ mod tests {
             "postgres://u:****@h:5432/db"
         );
         assert_eq!(mask_url_password("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            mask_url_password("postgres://u@h/db?sslmode=disable&password=s3cret"),
+            "postgres://u@h/db?sslmode=disable&password=****"
+        );
     }
 
     #[test]

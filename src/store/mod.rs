@@ -228,6 +228,9 @@ impl Store {
                 return Err(e);
             }
         };
+        // Another process may have created the database while this one
+        // waited for the lock: then a failure here must not delete it.
+        let existed = existed || path.exists();
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

@@ -6,6 +6,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use boocoder::store::{LeaseAttempt, Migrate, Store};
 use serde_json::Value;
@@ -654,5 +655,99 @@ fn a_shared_postgres_database_leaves_another_hosts_worktrees_alone() {
         out.stderr.contains("belongs to host `boocoder-host-b`"),
         "{}",
         out.stderr
+    );
+}
+
+#[test]
+fn a_password_query_parameter_is_masked_wherever_the_url_is_shown() {
+    let env = TestEnv::new();
+    let schema = PgSchema::new();
+    let sep = if schema.url.contains('?') { '&' } else { '?' };
+    let url = format!("{}{sep}password=s3cret", schema.url);
+    for args in [
+        &["db", "status"][..],
+        &["db", "status", "--json"][..],
+        &["config", "show"][..],
+        &["config", "show", "--json"][..],
+        &["config", "path", "--json"][..],
+    ] {
+        let out = env
+            .run_with(env.cmd().arg("--db").arg(&url).args(args))
+            .expect(0);
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(
+            !all.contains("s3cret") && all.contains("password=****"),
+            "{args:?}: {all}"
+        );
+    }
+    // And in errors: a server that is not there.
+    let out = env.run(&[
+        "--db",
+        "postgres://nobody@127.0.0.1:1/db?password=s3cret",
+        "session",
+        "list",
+    ]);
+    assert_ne!(out.code, 0);
+    assert!(
+        !out.stderr.contains("s3cret") && out.stderr.contains("password=****"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Whether some process waits for a flock on the file with inode `ino`
+/// (`/proc/locks` shows waiters as `-> ...`).
+fn flock_waiter_on(ino: u64) -> bool {
+    std::fs::read_to_string("/proc/locks")
+        .unwrap_or_default()
+        .lines()
+        .any(|l| {
+            l.contains("->")
+                && l.contains("FLOCK")
+                && l.split_whitespace()
+                    .any(|f| f.ends_with(&format!(":{ino}")))
+        })
+}
+
+#[test]
+fn a_failed_first_sqlite_open_keeps_a_database_another_process_created() {
+    use std::os::unix::fs::MetadataExt;
+    let env = TestEnv::new();
+    let db = env.path().join("shared/boo.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    // Hold the open lock, as a first open in another process does.
+    let lock_path = env.path().join("shared/boo.db.lock");
+    let lock = std::fs::File::create(&lock_path).unwrap();
+    lock.lock().unwrap();
+    let ino = std::fs::metadata(&lock_path).unwrap().ino();
+    let child = env
+        .cmd()
+        .args([
+            "--db",
+            &format!("sqlite://{}", db.display()),
+            "session",
+            "list",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !flock_waiter_on(ino) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "boocoder never waited for the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The other process creates the database meanwhile (one this build
+    // cannot open: a failed open).
+    std::fs::write(&db, b"written by another process, not SQLite\n").unwrap();
+    drop(lock);
+    let out = child.wait_with_output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(&db).expect("the other process's database was deleted"),
+        b"written by another process, not SQLite\n"
     );
 }
