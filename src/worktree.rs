@@ -535,13 +535,15 @@ impl<'a> Worktrees<'a> {
     }
 
     /// Diff the worktree against its base and make that the session's
-    /// pending changes, stamped with `agent`, in one transaction.
+    /// pending changes, stamped with `agent`, in one transaction. When the
+    /// diff fails, the previous pending changes are cleared (they no longer
+    /// describe the worktree) and the error is returned.
     pub async fn record_pending_changes(
         &self,
         key: &SessionKey,
         agent: &str,
     ) -> Result<Vec<PendingChange>> {
-        let diff = self
+        let diff = match self
             .diff(
                 key,
                 &DiffRequest {
@@ -549,7 +551,16 @@ impl<'a> Worktrees<'a> {
                     patches: true,
                 },
             )
-            .await?;
+            .await
+        {
+            Ok(diff) => diff,
+            Err(e) => {
+                self.store
+                    .replace_pending_changes(key.as_str(), agent, &[], now_ms())
+                    .await?;
+                return Err(e);
+            }
+        };
         let changes = pending_changes(&diff);
         self.store
             .replace_pending_changes(key.as_str(), agent, &changes, now_ms())

@@ -63,7 +63,7 @@ pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
     let changed = match &result {
         Ok((_, outcomes)) => outcomes
             .iter()
-            .any(|o| o.changes.is_some_and(|c| c.files > 0)),
+            .any(|o| o.changes_error.is_some() || o.changes.is_some_and(|c| c.files > 0)),
         Err(_) => false,
     };
     if args.worktree && changed {

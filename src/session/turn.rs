@@ -125,8 +125,12 @@ pub struct TurnOutcome {
     pub status: TurnStatus,
     pub duration_ms: i64,
     pub tokens: TokenUsage,
-    /// None when the session works without a worktree.
+    /// None when the session works without a worktree, or when recording
+    /// failed (then `changes_error` says why).
     pub changes: Option<ChangesSummary>,
+    /// Why the pending changes could not be recorded (the previous turn's
+    /// were cleared: they no longer describe the worktree).
+    pub changes_error: Option<String>,
     pub text: String,
     pub error: Option<String>,
     /// Why a new agent session was made for this turn (None: reused, or first).
@@ -400,6 +404,7 @@ impl TurnRunner<'_> {
         };
         drop(sub);
 
+        let mut changes_error = None;
         let changes = match &worktree {
             Some(_) => match sessions
                 .worktrees()
@@ -412,9 +417,11 @@ impl TurnRunner<'_> {
                     deletions: c.iter().map(|c| c.deletions).sum(),
                 }),
                 Err(e) => {
+                    let message = format!("pending changes not recorded: {e}");
                     sink(TurnEvent::Notice {
-                        notice: format!("pending changes not recorded: {e}"),
+                        notice: message.clone(),
                     });
+                    changes_error = Some(message);
                     None
                 }
             },
@@ -434,7 +441,7 @@ impl TurnRunner<'_> {
                     cache_read: Some(t.cache_read),
                     cache_write: Some(t.cache_write),
                 },
-                end.error.as_deref(),
+                end.error.as_deref().or(changes_error.as_deref()),
             )
             .await?;
         let setup_error = progress
@@ -450,6 +457,7 @@ impl TurnRunner<'_> {
             duration_ms: ended - started_ms,
             tokens: progress.tokens,
             changes,
+            changes_error,
             text: progress.text,
             error: end.error,
             new_agent_session: reason,

@@ -751,3 +751,148 @@ fn a_failed_first_sqlite_open_keeps_a_database_another_process_created() {
         b"written by another process, not SQLite\n"
     );
 }
+
+#[test]
+fn a_turn_on_another_host_does_not_recreate_the_worktree_there() {
+    use crate::model_server::ModelServer;
+    use crate::server::with_opencode;
+    let env = TestEnv::new();
+    let pg = PgSchema::new();
+    let models = ModelServer::start(&["scripted-model"]);
+    env.write_config("default_model = \"scripted-model\"\nlease_seconds = 3\n");
+    let repo = repo(&env);
+    let root = env.data_dir().join("worktrees");
+    let me = String::from_utf8(Command::new("hostname").output().unwrap().stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+    let cmd = |args: &[&str]| {
+        let mut c = env.cmd();
+        with_opencode(&env, &mut c, &models.url());
+        c.env("BOOCODER_DATABASE_URL", &pg.url).args(args);
+        c
+    };
+    let s = env
+        .run_with(&mut cmd(&[
+            "session",
+            "new",
+            "far",
+            "--repo",
+            repo.to_str().unwrap(),
+            "--json",
+        ]))
+        .expect(0)
+        .json();
+    let wt = PathBuf::from(s["worktree"]["path"].as_str().unwrap());
+    let out = env
+        .run_with(&mut on_host_b(
+            &env,
+            &cmd(&["session", "prompt", "far", "hello"]),
+            &root,
+        ))
+        .expect(1);
+    env.run_with(&mut cmd(&["server", "stop"])).expect(0);
+    assert!(
+        out.stderr.contains(&format!("belongs to host `{me}`")) && out.stderr.contains("--adopt"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(models.agent_requests(), 0, "the agent ran on host B");
+    assert!(wt.exists());
+    let v = env
+        .run_with(&mut cmd(&["worktree", "list", "--json"]))
+        .expect(0)
+        .json();
+    assert_eq!(v["worktrees"][0]["host"], me.as_str());
+    assert_eq!(v["worktrees"][0]["exists"], true);
+}
+
+#[test]
+fn a_failed_recording_of_pending_changes_leaves_nothing_looking_current() {
+    use crate::model_server::{ModelServer, Script};
+    use crate::server::with_opencode;
+    use serde_json::json;
+    let env = TestEnv::new();
+    let models = ModelServer::start(&["scripted-model"]);
+    env.write_config("default_model = \"scripted-model\"\nlease_seconds = 3\n");
+    let repo = repo(&env);
+    let cmd = |args: &[&str]| {
+        let mut c = env.cmd();
+        with_opencode(&env, &mut c, &models.url());
+        c.args(args);
+        c
+    };
+    let s = env
+        .run_with(&mut cmd(&[
+            "session",
+            "new",
+            "rec",
+            "--repo",
+            repo.to_str().unwrap(),
+            "--json",
+        ]))
+        .expect(0)
+        .json();
+    let wt = PathBuf::from(s["worktree"]["path"].as_str().unwrap());
+    models.push(Script::new().tool_call(
+        "write",
+        json!({"filePath": wt.join("hello.txt").display().to_string(), "content": "hi\n"}),
+    ));
+    models.push(Script::new().text("Wrote it."));
+    let done = env
+        .run_with(&mut cmd(&[
+            "session",
+            "prompt",
+            "rec",
+            "write",
+            "--json",
+            "--keep-server",
+        ]))
+        .expect(0)
+        .json();
+    assert_eq!(done["changes"]["files"], 1, "{done}");
+
+    // The agent breaks the worktree's link to its repository: no diff.
+    let dotgit = wt.join(".git").display().to_string();
+    models.push(Script::new().tool_call("read", json!({"filePath": dotgit})));
+    models.push(Script::new().tool_call(
+        "write",
+        json!({"filePath": dotgit, "content": "not a gitdir link\n"}),
+    ));
+    models.push(Script::new().text("Broke it."));
+    let run = env.run_with(&mut cmd(&["session", "prompt", "rec", "break", "--json"]));
+    env.run_with(&mut cmd(&["server", "stop"])).expect(0);
+    assert_eq!(
+        std::fs::read_to_string(wt.join(".git")).unwrap(),
+        "not a gitdir link\n",
+        "the scripted write did not happen: {}",
+        run.stderr
+    );
+    let done = run.expect(0).json();
+    assert_eq!(done["changes"], Value::Null, "{done}");
+    assert!(
+        done["changes_error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("pending changes not recorded")),
+        "{done}"
+    );
+    let changes = env
+        .run_with(&mut cmd(&["session", "changes", "rec", "--json"]))
+        .expect(0)
+        .json();
+    assert_eq!(
+        changes["files"],
+        json!([]),
+        "the first turn's changes look current: {changes}"
+    );
+    let show = env
+        .run_with(&mut cmd(&["session", "show", "rec", "--json"]))
+        .expect(0)
+        .json();
+    assert!(
+        show["last_turn"]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("pending changes not recorded")),
+        "{show}"
+    );
+}

@@ -30,7 +30,7 @@ several), tool activity and notices to stderr (reasoning too, dimmed, with \
 \"delta\"}, {\"type\":\"reasoning\",\"delta\"}, {\"type\":\"tool\",\"tool\",\"status\",\
 \"title\"}, {\"type\":\"permission\",...}, {\"type\":\"notice\",...}), each with \"session\", \
 then one final {\"type\":\"done\",\"session\",\"agent_session_id\",\"server_url\",\"model\",\
-\"duration_ms\",\"tokens\",\"changes\":{\"files\",\"insertions\",\"deletions\"}} or \
+\"duration_ms\",\"tokens\",\"changes\":{\"files\",\"insertions\",\"deletions\"},\"changes_error\"} or \
 {\"type\":\"error\",\"kind\",\"message\"} per session. --format json prints the final \
 records only, with the full text.
 
@@ -492,6 +492,7 @@ impl Renderer {
             "duration_ms": o.duration_ms,
             "tokens": o.tokens,
             "changes": o.changes,
+            "changes_error": o.changes_error,
         })
     }
 
@@ -549,6 +550,11 @@ impl Renderer {
                             ", {} files changed (+{} -{})",
                             c.files, c.insertions, c.deletions
                         )
+                    })
+                    .or_else(|| {
+                        o.changes_error
+                            .as_ref()
+                            .map(|_| ", changes not recorded".to_string())
                     })
                     .unwrap_or_default();
                 let summary = format!(
