@@ -1814,7 +1814,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__session__subcmd__rm)
-            opts="-v -q -h -V --force --db --config --format --json --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --force --keep-branch --delete-branch --db --config --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2048,7 +2048,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__worktree__subcmd__ensure)
-            opts="-v -q -h -V --repo --base --branch --db --config --format --json --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --repo --base --branch --adopt --db --config --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2256,7 +2256,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__worktree__subcmd__remove)
-            opts="-v -q -h -V --force --keep-branch --db --config --format --json --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --force --keep-branch --delete-branch --db --config --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

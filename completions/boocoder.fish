@@ -144,7 +144,9 @@ ndjson\t'One JSON object per line, each with a "type" field'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l force -d 'Remove even when the worktree holds uncommitted work (it is lost)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l force -d 'Remove even when the worktree holds uncommitted work (it is lost), or while a turn runs'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l keep-branch -d 'Keep the branch boocoder/<session> in any case'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l delete-branch -d 'Delete the branch even with commits no other branch has (its tip is printed)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Only errors on stderr'
@@ -211,7 +213,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fi
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -f -a "ensure" -d 'Create (or return the existing) worktree of a session'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -f -a "diff" -d 'Diff a session\'s worktree against its base commit'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -f -a "list" -d 'List the recorded worktrees with their state'
-complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -f -a "remove" -d 'Remove a session\'s worktree, its git registration, branch and record'
+complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -f -a "remove" -d 'Remove a session\'s worktree, its git registration and record (its branch when merged)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -f -a "prune" -d 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l repo -d 'A directory of the git repository' -r -F
@@ -225,6 +227,7 @@ ndjson\t'One JSON object per line, each with a "type" field'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l adopt -d 'Take over a worktree another host recorded (shared database): recreate it here'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -s q -l quiet -d 'Only errors on stderr'
@@ -268,8 +271,9 @@ ndjson\t'One JSON object per line, each with a "type" field'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -l force -d 'Remove even with uncommitted or untracked work (it is lost)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -l keep-branch -d 'Keep the branch boocoder/<session>'
+complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -l force -d 'Remove even with uncommitted or untracked work (it is lost), or while a turn runs'
+complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -l keep-branch -d 'Keep the branch boocoder/<session> in any case'
+complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -l delete-branch -d 'Delete the branch even with commits no other branch has (its tip is printed)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors on stderr'
@@ -294,7 +298,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "ensure" -d 'Create (or return the existing) worktree of a session'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Diff a session\'s worktree against its base commit'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the recorded worktrees with their state'
-complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a session\'s worktree, its git registration, branch and record'
+complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a session\'s worktree, its git registration and record (its branch when merged)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
@@ -560,7 +564,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "ensure" -d 'Create (or return the existing) worktree of a session'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "diff" -d 'Diff a session\'s worktree against its base commit'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "list" -d 'List the recorded worktrees with their state'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "remove" -d 'Remove a session\'s worktree, its git registration, branch and record'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "remove" -d 'Remove a session\'s worktree, its git registration and record (its branch when merged)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "prune" -d 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
