@@ -259,7 +259,8 @@ fn main() {
         "case", "rounds", "removals", "failed", "leaked", "unreachable", "busy-removed"
     );
     let mut bad = false;
-    let cases: [(&str, Box<dyn Fn() -> Tally>); 3] = [
+    type Case = Box<dyn Fn() -> Tally>;
+    let cases: [(&str, Case); 3] = [
         (
             "20 concurrent session rm",
             Box::new(move || concurrent(rounds, &["session", "rm"])),

@@ -381,10 +381,10 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
             let p = e.path();
-            if e.file_type().is_ok_and(|t| t.is_dir()) {
-                if p.file_name().is_some_and(|n| n != ".git" && n != "objects") {
-                    stack.push(p.clone());
-                }
+            if e.file_type().is_ok_and(|t| t.is_dir())
+                && p.file_name().is_some_and(|n| n != ".git" && n != "objects")
+            {
+                stack.push(p.clone());
             }
             out.push(p);
         }
