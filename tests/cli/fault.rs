@@ -138,14 +138,22 @@ struct Background {
 }
 
 impl Background {
-    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+    fn wait_for(&mut self, needle: &str, timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;
+        let mut seen = Vec::new();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.lines.recv_timeout(left) {
                 Ok(line) if line.contains(needle) => return line,
-                Ok(_) => {}
-                Err(_) => panic!("no line with {needle:?} within {timeout:?}"),
+                Ok(line) => seen.push(line),
+                Err(e) => {
+                    let mut err = String::new();
+                    if e == mpsc::RecvTimeoutError::Disconnected {
+                        use std::io::Read;
+                        let _ = self.child.stderr.take().unwrap().read_to_string(&mut err);
+                    }
+                    panic!("no line with {needle:?} within {timeout:?}: {seen:?}\n{err}")
+                }
             }
         }
     }
@@ -255,14 +263,24 @@ fn other_settings_run_beside_the_kept_server_and_break_no_turn() {
     rig.models.push(
         Script::new()
             .text("First half")
-            .delay(Duration::from_secs(12))
+            .delay(Duration::from_secs(20))
             .text(", second half."),
     );
-    let a = rig.spawn(
+    let mut a = rig.spawn(
         rig.cmd()
             .args(["session", "prompt", "one", "long", "--format", "ndjson"]),
     );
-    a.wait_for("First half", Duration::from_secs(90));
+    a.wait_for("First", Duration::from_secs(90));
+
+    // Stopping or restarting it would break the running turn: refused.
+    let stop = rig.run(&["server", "stop"]).expect(1);
+    assert!(
+        stop.stderr.contains("1 agent turn is running"),
+        "{}",
+        stop.stderr
+    );
+    rig.run(&["server", "start", "--restart"]).expect(1);
+    assert!(alive(pid));
 
     // Another llama-swap: a short-lived server of its own, said once.
     let other = ModelServer::start(&[MODEL]);
@@ -282,18 +300,9 @@ fn other_settings_run_beside_the_kept_server_and_break_no_turn() {
     assert!(b.stderr.contains("llama_swap_url"), "{}", b.stderr);
     assert!(alive(pid), "the kept server was stopped");
 
-    // Stopping or restarting it would break the running turn: refused.
-    let stop = rig.run(&["server", "stop"]).expect(1);
-    assert!(
-        stop.stderr.contains("1 agent turn is running"),
-        "{}",
-        stop.stderr
-    );
-    rig.run(&["server", "start", "--restart"]).expect(1);
-    assert!(alive(pid));
-
-    let (code, _, stderr) = a.finish(Duration::from_secs(90));
+    let (code, rest, stderr) = a.finish(Duration::from_secs(90));
     assert_eq!(code, Some(0), "{stderr}");
+    assert!(rest.iter().any(|l| l.contains("second")), "{rest:?}");
     let turns = rig.turns("one");
     assert_eq!(turns.last().unwrap().status, "done", "{turns:?}");
     rig.run(&["server", "stop"]).expect(0);
@@ -350,11 +359,11 @@ fn a_takeover_aborts_the_crashed_owners_agent_turn() {
     rig.new_session("crash");
     rig.run(&["server", "start"]).expect(0);
     rig.models.push(Script::new().text("Editing away").stall());
-    let a = rig.spawn(
+    let mut a = rig.spawn(
         rig.cmd()
             .args(["session", "prompt", "crash", "long", "--format", "ndjson"]),
     );
-    a.wait_for("Editing away", Duration::from_secs(90));
+    a.wait_for("Editing", Duration::from_secs(90));
     let dir = worktree_of(&rig, "crash");
     let old = rig.turns("crash").last().unwrap().agent_session_id.clone().unwrap();
     assert_eq!(rig.busy_on_kept_server(&dir), [old.clone()]);
@@ -394,11 +403,11 @@ fn a_turn_that_lost_its_lease_stops_and_writes_nothing_more() {
             .delay(Duration::from_secs(8))
             .text(", slow end."),
     );
-    let a = rig.spawn(
+    let mut a = rig.spawn(
         rig.cmd()
             .args(["session", "prompt", "lost", "long", "--format", "ndjson"]),
     );
-    a.wait_for("Slow start", Duration::from_secs(90));
+    a.wait_for("Slow", Duration::from_secs(90));
     // The owner stalls past its lease; another process takes over.
     a.signal(libc::SIGSTOP);
     rig.models.push(Script::new().text("New owner."));
@@ -475,7 +484,7 @@ fn a_clock_an_hour_ahead_does_not_take_a_live_lease() {
     assert!(skewed - real > 3000, "{skewed} vs {real}");
 
     rig.models.push(Script::new().text("Holding").stall());
-    let a = rig.spawn(
+    let mut a = rig.spawn(
         rig.cmd()
             .args(["session", "prompt", "skew", "hold", "--format", "ndjson"]),
     );
