@@ -2,11 +2,11 @@
 //! (short-lived), or started by `boocoder server start`, recorded in a state
 //! file, and reattached to by later commands.
 
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::os::unix::process::CommandExt;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -110,7 +110,10 @@ pub fn llama_swap_model_id(model: &str, llama_swap_models: &[String]) -> (String
 /// The model is not one of them: every turn names its model.
 pub fn settings(opts: &ServerOptions) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
-    m.insert("opencode_bin".into(), opts.bin.to_string_lossy().into_owned());
+    m.insert(
+        "opencode_bin".into(),
+        opts.bin.to_string_lossy().into_owned(),
+    );
     m.insert(
         "llama_swap_url".into(),
         opts.llama_swap_url.clone().unwrap_or_default(),
@@ -120,8 +123,14 @@ pub fn settings(opts: &ServerOptions) -> BTreeMap<String, String> {
         opts.disable_models_fetch.to_string(),
     );
     for var in OPENCODE_CONFIG_ENV {
-        let extra = opts.env.iter().find(|(k, _)| k == var).map(|(_, v)| v.clone());
-        let value = extra.or_else(|| std::env::var(var).ok()).unwrap_or_default();
+        let extra = opts
+            .env
+            .iter()
+            .find(|(k, _)| k == var)
+            .map(|(_, v)| v.clone());
+        let value = extra
+            .or_else(|| std::env::var(var).ok())
+            .unwrap_or_default();
         m.insert(format!("env.{var}"), value);
     }
     m
@@ -522,10 +531,17 @@ pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, O
                         child: None,
                     });
                 }
-                Some(why) => notice = Some(format!("{why}: this command uses a short-lived server of its own")),
+                Some(why) => {
+                    notice = Some(format!(
+                        "{why}: this command uses a short-lived server of its own"
+                    ))
+                }
             }
         } else {
-            tracing::info!(pid = rec.pid, "the recorded server is gone; clearing its record");
+            tracing::info!(
+                pid = rec.pid,
+                "the recorded server is gone; clearing its record"
+            );
             clear_state(&opts.state_dir)?;
         }
     }
@@ -547,7 +563,10 @@ pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, O
 /// running one that does not suit these options is an error unless
 /// `restart` (the caller checked that no turn runs on it); so is one that
 /// does not answer.
-pub async fn start_kept_server(opts: &ServerOptions, restart: bool) -> Result<Server, OpencodeError> {
+pub async fn start_kept_server(
+    opts: &ServerOptions,
+    restart: bool,
+) -> Result<Server, OpencodeError> {
     let models = resolve_models(opts).await;
     let _lock = StateLock::acquire(&opts.state_dir).await?;
     if let Some(rec) = read_state(&opts.state_dir)? {

@@ -455,7 +455,10 @@ impl TurnRunner<'_> {
             }
             .into()
         };
-        client.abort(asid, dir).await.map_err(|e| failed(e.to_string()))?;
+        client
+            .abort(asid, dir)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
         let deadline = Instant::now() + ABORT_SETTLE;
         loop {
             match client.session_status(dir).await {
@@ -473,7 +476,9 @@ impl TurnRunner<'_> {
             }
         }
         sink(TurnEvent::Notice {
-            notice: format!("aborted the crashed turn's agent session {asid}, still running on {url}"),
+            notice: format!(
+                "aborted the crashed turn's agent session {asid}, still running on {url}"
+            ),
         });
         Ok(())
     }
@@ -613,7 +618,13 @@ impl TurnRunner<'_> {
                 // overwrites the next owner's `crashed`).
                 let _ = self
                     .store
-                    .finish_turn(turn_id, "lease_lost", now_ms(), &Tokens::default(), Some(&err.to_string()))
+                    .finish_turn(
+                        turn_id,
+                        "lease_lost",
+                        now_ms(),
+                        &Tokens::default(),
+                        Some(&err.to_string()),
+                    )
                     .await;
                 return Err(err.into());
             }

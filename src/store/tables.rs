@@ -667,10 +667,10 @@ impl Store {
     /// SQL for the database's current time in Unix milliseconds.
     pub(crate) fn now_sql(&self) -> &'static str {
         match self {
-            Store::Sqlite { .. } => {
-                "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)"
+            Store::Sqlite { .. } => "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)",
+            Store::Postgres { .. } => {
+                "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
             }
-            Store::Postgres { .. } => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)",
         }
     }
 

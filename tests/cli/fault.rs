@@ -33,9 +33,7 @@ impl Rig {
         let models = ModelServer::start(&[MODEL]);
         std::fs::create_dir_all(env.path().join("repo")).unwrap();
         let repo = git_repo(&env.path().join("repo").canonicalize().unwrap());
-        env.write_config(&format!(
-            "default_model = \"{MODEL}\"\nlease_seconds = 3\n"
-        ));
+        env.write_config(&format!("default_model = \"{MODEL}\"\nlease_seconds = 3\n"));
         Rig {
             env,
             models,
@@ -62,8 +60,14 @@ impl Rig {
     }
 
     fn new_session(&self, name: &str) {
-        self.run(&["session", "new", name, "--repo", self.repo.to_str().unwrap()])
-            .expect(0);
+        self.run(&[
+            "session",
+            "new",
+            name,
+            "--repo",
+            self.repo.to_str().unwrap(),
+        ])
+        .expect(0);
     }
 
     fn spawn(&self, cmd: &mut Command) -> Background {
@@ -91,7 +95,10 @@ impl Rig {
     fn turns(&self, session: &str) -> Vec<TurnRow> {
         let url = match &self.db {
             Some(db) => db.url.clone(),
-            None => format!("sqlite://{}", self.env.data_dir().join("boocoder.db").display()),
+            None => format!(
+                "sqlite://{}",
+                self.env.data_dir().join("boocoder.db").display()
+            ),
         };
         let session = session.to_string();
         std::thread::spawn(move || {
@@ -230,7 +237,11 @@ fn status_reports_an_unresponsive_server_and_never_signals_it() {
     unsafe { libc::kill(pid as i32, libc::SIGSTOP) };
     let v = rig.run(&["server", "status", "--json"]).expect(1).json();
     assert_eq!(
-        (v["running"].clone(), v["responding"].clone(), v["pid"].as_u64()),
+        (
+            v["running"].clone(),
+            v["responding"].clone(),
+            v["pid"].as_u64()
+        ),
         (json!(true), json!(false), Some(pid)),
         "{v}"
     );
@@ -250,7 +261,9 @@ fn status_reports_an_unresponsive_server_and_never_signals_it() {
     assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
     assert!(alive(pid));
     rig.run(&["server", "stop", "--force"]).expect(0);
-    wait_until("the server is gone", Duration::from_secs(10), || !alive(pid));
+    wait_until("the server is gone", Duration::from_secs(10), || {
+        !alive(pid)
+    });
 }
 
 #[test]
@@ -306,7 +319,9 @@ fn other_settings_run_beside_the_kept_server_and_break_no_turn() {
     let turns = rig.turns("one");
     assert_eq!(turns.last().unwrap().status, "done", "{turns:?}");
     rig.run(&["server", "stop"]).expect(0);
-    wait_until("the server is gone", Duration::from_secs(10), || !alive(pid));
+    wait_until("the server is gone", Duration::from_secs(10), || {
+        !alive(pid)
+    });
 }
 
 #[test]
@@ -314,15 +329,23 @@ fn models_added_to_llama_swap_reach_the_next_turn() {
     let rig = Rig::new(false);
     rig.new_session("late");
     let kept = rig.run(&["server", "start", "--json"]).expect(0).json();
-    assert_eq!(kept["models"], json!([MODEL]));
     rig.models.add_model("late-model");
     rig.models.push(Script::new().text("Late but here."));
     let run = rig
-        .run(&["session", "prompt", "late", "hi", "--model", "late-model", "--json"])
+        .run(&[
+            "session",
+            "prompt",
+            "late",
+            "hi",
+            "--model",
+            "late-model",
+            "--json",
+        ])
         .expect(0);
     assert_eq!(run.json()["text"], "Late but here.", "{}", run.stderr);
     assert!(run.stderr.contains("new: late-model"), "{}", run.stderr);
     assert!(alive(kept["pid"].as_u64().unwrap()));
+    assert_eq!(kept["models"], json!([MODEL]));
     // --restart (nothing runs on it) brings the list up to date.
     let restarted = rig
         .run(&["server", "start", "--restart", "--json"])
@@ -365,13 +388,19 @@ fn a_takeover_aborts_the_crashed_owners_agent_turn() {
     );
     a.wait_for("Editing", Duration::from_secs(90));
     let dir = worktree_of(&rig, "crash");
-    let old = rig.turns("crash").last().unwrap().agent_session_id.clone().unwrap();
-    assert_eq!(rig.busy_on_kept_server(&dir), [old.clone()]);
+    let old = rig
+        .turns("crash")
+        .last()
+        .unwrap()
+        .agent_session_id
+        .clone()
+        .unwrap();
+    assert_eq!(rig.busy_on_kept_server(&dir), vec![old.clone()]);
 
     a.signal(libc::SIGKILL);
     let _ = a.finish(Duration::from_secs(10));
     // The kept server still runs the killed owner's agent turn.
-    assert_eq!(rig.busy_on_kept_server(&dir), [old.clone()]);
+    assert_eq!(rig.busy_on_kept_server(&dir), vec![old.clone()]);
     rig.models.push(Script::new().text("Taken over."));
     let run = rig
         .run(&["session", "prompt", "crash", "resume", "--wait", "--json"])
@@ -460,7 +489,11 @@ int clock_gettime(clockid_t id, struct timespec *ts) {
         .arg("-ldl")
         .output()
         .expect("run cc");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     lib
 }
 
@@ -476,7 +509,10 @@ fn a_clock_an_hour_ahead_does_not_take_a_live_lease() {
         .env("LD_PRELOAD", &lib)
         .output()
         .unwrap();
-    let skewed: i64 = String::from_utf8_lossy(&date.stdout).trim().parse().unwrap();
+    let skewed: i64 = String::from_utf8_lossy(&date.stdout)
+        .trim()
+        .parse()
+        .unwrap();
     let real = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -510,7 +546,10 @@ fn the_snapshot_cache_key_covers_config_path_and_home() {
     fake.script(json!({"gemini": {"models": [{"id": "g1"}]}}));
     let first = fake.run(&env, &["snapshot", "--json"]).expect(0).json();
     assert_eq!(first["fromCache"], false);
-    assert_eq!(first["cwd"], env.path().canonicalize().unwrap().display().to_string());
+    assert_eq!(
+        first["cwd"],
+        env.path().canonicalize().unwrap().display().to_string()
+    );
     let again = fake.run(&env, &["snapshot", "--json"]).expect(0).json();
     assert_eq!(again["fromCache"], true);
 
@@ -518,7 +557,11 @@ fn the_snapshot_cache_key_covers_config_path_and_home() {
     let other_home = env.path().join("other-home");
     std::fs::create_dir_all(&other_home).unwrap();
     let v = env
-        .run_with(fake.cmd(&env).env("HOME", &other_home).args(["snapshot", "--json"]))
+        .run_with(
+            fake.cmd(&env)
+                .env("HOME", &other_home)
+                .args(["snapshot", "--json"]),
+        )
         .expect(0)
         .json();
     assert_eq!(v["fromCache"], false, "{v}");
@@ -526,7 +569,10 @@ fn the_snapshot_cache_key_covers_config_path_and_home() {
     let v = env
         .run_with(
             fake.cmd(&env)
-                .env("PATH", format!("{}:/usr/bin:/bin:/sbin", fake.bin.display()))
+                .env(
+                    "PATH",
+                    format!("{}:/usr/bin:/bin:/sbin", fake.bin.display()),
+                )
                 .args(["snapshot", "--json"]),
         )
         .expect(0)
@@ -586,10 +632,17 @@ fn ctrl_c_gives_the_probe_lock_back() {
 fn a_failed_write_to_stdout_is_not_success() {
     let env = TestEnv::new();
     // A full disk.
-    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
     let run = env.run_with(env.cmd().args(["config", "show"]).stdout(full));
     assert_eq!(run.code, 3, "{}", run.stderr);
-    assert!(run.stderr.contains("cannot write to stdout"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot write to stdout"),
+        "{}",
+        run.stderr
+    );
     // A pipe whose reader is gone.
     let mut fds = [0; 2];
     // SAFETY: a fresh pipe; the read end is closed before the child writes.
@@ -600,6 +653,10 @@ fn a_failed_write_to_stdout_is_not_success() {
     use std::os::fd::FromRawFd;
     // SAFETY: fds[1] is a valid, owned file descriptor.
     let write_end = unsafe { std::fs::File::from_raw_fd(fds[1]) };
-    let run = env.run_with(env.cmd().args(["config", "show", "--json"]).stdout(write_end));
+    let run = env.run_with(
+        env.cmd()
+            .args(["config", "show", "--json"])
+            .stdout(write_end),
+    );
     assert_eq!(run.code, 3, "{}", run.stderr);
 }

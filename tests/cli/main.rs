@@ -3,8 +3,8 @@
 //! model server).
 
 mod cli;
-mod fault;
 mod fake_acp;
+mod fault;
 mod model_server;
 mod opencode;
 mod probe;

@@ -330,7 +330,10 @@ async fn short_lived_server_leaves_nothing_behind_and_reattach_reuses() {
     );
     assert_ne!(own.record.pid, kept.record.pid);
     drop(own);
-    assert!(alive(u64::from(kept.record.pid)), "the kept server was left alone");
+    assert!(
+        alive(u64::from(kept.record.pid)),
+        "the kept server was left alone"
+    );
     // A changed llama-swap model list also gets a server of its own.
     let more = ServerOptions {
         llama_swap_models: Some(vec![MODEL.to_string(), "added-later".to_string()]),
@@ -339,7 +342,10 @@ async fn short_lived_server_leaves_nothing_behind_and_reattach_reuses() {
     let own = ensure_server(&more, false).await.unwrap();
     assert_eq!(own.origin, Origin::ShortLived);
     assert!(
-        own.notice.as_deref().unwrap_or_default().contains("new: added-later"),
+        own.notice
+            .as_deref()
+            .unwrap_or_default()
+            .contains("new: added-later"),
         "{:?}",
         own.notice
     );

@@ -346,7 +346,10 @@ store_test!(leases_busy_expire_renew_release, |store, _b| {
     };
     assert_eq!(l.owner, "host:1");
     // Times are the database's clock.
-    assert!(l.acquired_at >= before && l.expires_at == l.acquired_at + 60_000, "{l:?}");
+    assert!(
+        l.acquired_at >= before && l.expires_at == l.acquired_at + 60_000,
+        "{l:?}"
+    );
     match store.acquire_lease("s", "host:2", 60_000).await.unwrap() {
         LeaseAttempt::Busy(held) => assert_eq!(held.owner, "host:1"),
         other => panic!("expected busy, got {other:?}"),
@@ -466,10 +469,23 @@ store_test!(probe_lock_contention_has_one_winner, |store, b| {
 store_test!(a_settled_turn_is_never_overwritten, |store, _b| {
     store.insert_session(&session("s")).await.unwrap();
     let id = store.start_turn("s", None, None, 1).await.unwrap();
-    assert!(store.finish_turn(id, "crashed", 2, &Tokens::default(), None).await.unwrap());
+    assert!(
+        store
+            .finish_turn(id, "crashed", 2, &Tokens::default(), None)
+            .await
+            .unwrap()
+    );
     // The old owner coming back late writes nothing.
-    assert!(!store.finish_turn(id, "done", 3, &Tokens::default(), None).await.unwrap());
-    assert_eq!(store.last_turn("s").await.unwrap().unwrap().status, "crashed");
+    assert!(
+        !store
+            .finish_turn(id, "done", 3, &Tokens::default(), None)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.last_turn("s").await.unwrap().unwrap().status,
+        "crashed"
+    );
 });
 
 store_test!(pending_changes_replace_is_atomic, |store, _b| {

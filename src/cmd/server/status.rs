@@ -52,9 +52,8 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
                     "unresponsive: {}\npid: {}\nnot answered for: {silent} s\n",
                     record.url, record.pid
                 ))?;
-                ctx.out.info(
-                    "hint: `boocoder server stop --force` stops it; turns on it may be lost",
-                );
+                ctx.out
+                    .info("hint: `boocoder server stop --force` stops it; turns on it may be lost");
             } else {
                 ctx.out.record(
                     "server",
