@@ -399,8 +399,8 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached opencode server later commands reattach to (idempotent)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running? Exit 0 when it is, 1 when not')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (graceful, then kill); exit 0 also when none ran')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering? Exit 0 when it is, 1 when not')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (refused while turns run on it, unless --force)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -409,6 +409,8 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--restart', '--restart', [CompletionResultType]::ParameterName, 'Stop the running server first and start a new one (refused while turns run on it)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --restart: stop it even while turns run on it (they fail as server_lost)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
@@ -441,6 +443,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Stop it even while turns run on it (they end as server_lost)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
@@ -454,8 +457,8 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
         }
         'boocoder;server;help' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached opencode server later commands reattach to (idempotent)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running? Exit 0 when it is, 1 when not')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (graceful, then kill); exit 0 also when none ran')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering? Exit 0 when it is, 1 when not')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (refused while turns run on it, unless --force)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -804,8 +807,8 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
         }
         'boocoder;help;server' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached opencode server later commands reattach to (idempotent)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running? Exit 0 when it is, 1 when not')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (graceful, then kill); exit 0 also when none ran')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering? Exit 0 when it is, 1 when not')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (refused while turns run on it, unless --force)')
             break
         }
         'boocoder;help;server;start' {

@@ -1422,7 +1422,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__server__subcmd__start)
-            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --restart --force --db --config --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1482,7 +1482,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__server__subcmd__stop)
-            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --force --db --config --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

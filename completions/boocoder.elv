@@ -366,8 +366,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+            cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'boocoder;server;start'= {
@@ -375,6 +375,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
             cand --format 'Output format on stdout'
             cand --color 'When to color output'
+            cand --restart 'Stop the running server first and start a new one (refused while turns run on it)'
+            cand --force 'With --restart: stop it even while turns run on it (they fail as server_lost)'
             cand --json 'Short for --format json'
             cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
             cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
@@ -405,6 +407,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
             cand --format 'Output format on stdout'
             cand --color 'When to color output'
+            cand --force 'Stop it even while turns run on it (they end as server_lost)'
             cand --json 'Short for --format json'
             cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
             cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
@@ -417,8 +420,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;server;help'= {
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+            cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'boocoder;server;help;start'= {
@@ -720,8 +723,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;help;server'= {
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+            cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
         }
         &'boocoder;help;server;start'= {
         }

@@ -315,8 +315,8 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "status" -d 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "stop" -d 'Stop the recorded server (refused while turns run on it, unless --force)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
@@ -326,6 +326,8 @@ ndjson\t'One JSON object per line, each with a "type" field'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l restart -d 'Stop the running server first and start a new one (refused while turns run on it)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l force -d 'With --restart: stop it even while turns run on it (they fail as server_lost)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Only errors on stderr'
@@ -352,14 +354,15 @@ ndjson\t'One JSON object per line, each with a "type" field'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l force -d 'Stop it even while turns run on it (they end as server_lost)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Only errors on stderr'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the recorded server (refused while turns run on it, unless --force)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l cwd -d 'Directory the probe sessions are opened in [default: current directory]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
@@ -567,8 +570,8 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "remove" -d 'Remove a session\'s worktree, its git registration and record (its branch when merged)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "prune" -d 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Is the recorded server running? Exit 0 when it is, 1 when not'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the recorded server (graceful, then kill); exit 0 also when none ran'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the recorded server (refused while turns run on it, unless --force)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "peek" -d 'One provider\'s cached entry; never probes (exit 1 when there is none)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file (and, with --format json, every directory)'

@@ -14,8 +14,11 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::Context;
 
 /// The request for `cwd` (default: the current directory), with PATH and
-/// HOME of this process.
+/// HOME of this process. From here a Ctrl-C lets the run give back the
+/// probe locks it holds before it ends.
 pub fn request(ctx: &Context, cwd: Option<&Path>, force: bool) -> Result<SnapshotRequest> {
+    ctx.graceful
+        .store(true, std::sync::atomic::Ordering::SeqCst);
     let cwd = match cwd {
         Some(c) => c.to_path_buf(),
         None => std::env::current_dir()?,
@@ -32,6 +35,7 @@ pub fn request(ctx: &Context, cwd: Option<&Path>, force: bool) -> Result<Snapsho
         },
         cwd,
         force,
+        cancel: ctx.cancel.clone(),
     })
 }
 

@@ -86,13 +86,10 @@ impl Output {
         }
     }
 
-    /// Write to stdout; a closed pipe (`| head`) is not an error.
+    /// Write to stdout. A failed write (a closed pipe, a full disk) is an
+    /// error: what the caller asked for did not arrive, so the exit is not 0.
     pub fn stdout(&self, s: &str) -> anyhow::Result<()> {
-        let mut out = std::io::stdout().lock();
-        match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            r => Ok(r?),
-        }
+        write_stdout(s).map_err(|e| stdout_error(&e).into())
     }
 
     /// A message for people on stderr, unless --quiet.
@@ -135,6 +132,21 @@ impl Output {
             let _ = self.stdout(&format!("{record}\n"));
         }
         exit
+    }
+}
+
+/// Write all of `s` to stdout and flush it.
+pub fn write_stdout(s: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes()).and_then(|_| out.flush())
+}
+
+/// The error for a failed write to stdout (exit 3).
+pub fn stdout_error(e: &std::io::Error) -> CliError {
+    CliError {
+        exit: Exit::Runtime,
+        message: format!("cannot write to stdout: {e}"),
+        hint: Some("the output was cut short (a closed pipe or a full disk)".into()),
     }
 }
 

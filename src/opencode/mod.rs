@@ -12,7 +12,7 @@ pub use client::{Client, Health, PermissionReply, SessionStatus};
 pub use events::{EventHub, StreamItem, Subscription};
 pub use server::{
     Origin, Server, ServerOptions, ServerRecord, ServerState, ensure_server, fingerprint,
-    llama_swap_model_id, read_state, server_status, start_kept_server, stop_server,
+    llama_swap_model_id, read_state, server_status, settings, start_kept_server, stop_server,
 };
 pub use sse::SseParser;
 pub use translate::{AgentEvent, TokenUsage, Translator, event_session};
@@ -54,6 +54,8 @@ pub enum OpencodeError {
         #[source]
         source: reqwest::Error,
     },
+    #[error("{why}")]
+    KeptDiffers { why: String },
     #[error("server state {}: {source}", path.display())]
     State {
         path: PathBuf,
@@ -74,6 +76,7 @@ impl OpencodeError {
     pub fn exit(&self) -> crate::Exit {
         match self {
             OpencodeError::Unauthorized { .. } => crate::Exit::Auth,
+            OpencodeError::KeptDiffers { .. } => crate::Exit::No,
             _ => crate::Exit::Runtime,
         }
     }
@@ -89,6 +92,11 @@ impl OpencodeError {
             ),
             OpencodeError::Unauthorized { .. } => Some(
                 "the recorded server's password no longer matches: run `boocoder server stop`"
+                    .into(),
+            ),
+            OpencodeError::KeptDiffers { .. } => Some(
+                "`boocoder server start --restart` replaces it (refused while turns run on it, \
+                 unless --force)"
                     .into(),
             ),
             _ => None,

@@ -2,6 +2,7 @@
 //! (short-lived), or started by `boocoder server start`, recorded in a state
 //! file, and reattached to by later commands.
 
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -103,15 +104,53 @@ pub fn llama_swap_model_id(model: &str, llama_swap_models: &[String]) -> (String
     }
 }
 
-/// A stable fingerprint of the settings a running server was started with:
-/// a recorded server with another fingerprint is not reused.
-pub fn fingerprint(opts: &ServerOptions) -> String {
-    let parts = [
+/// The settings a server is started with that a later command must share
+/// to reuse it: the opencode binary, llama-swap's URL, the models fetch
+/// switch, and the environment opencode reads its own configuration from.
+/// The model is not one of them: every turn names its model.
+pub fn settings(opts: &ServerOptions) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    m.insert(
+        "opencode_bin".into(),
         opts.bin.to_string_lossy().into_owned(),
+    );
+    m.insert(
+        "llama_swap_url".into(),
         opts.llama_swap_url.clone().unwrap_or_default(),
-        opts.default_model.clone().unwrap_or_default(),
+    );
+    m.insert(
+        "disable_models_fetch".into(),
         opts.disable_models_fetch.to_string(),
-    ];
+    );
+    for var in OPENCODE_CONFIG_ENV {
+        let extra = opts
+            .env
+            .iter()
+            .find(|(k, _)| k == var)
+            .map(|(_, v)| v.clone());
+        let value = extra
+            .or_else(|| std::env::var(var).ok())
+            .unwrap_or_default();
+        m.insert(format!("env.{var}"), value);
+    }
+    m
+}
+
+/// Where opencode finds its configuration besides what boocoder injects.
+const OPENCODE_CONFIG_ENV: [&str; 5] = [
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "OPENCODE_CONFIG",
+    "OPENCODE_CONFIG_DIR",
+];
+
+/// A stable fingerprint of [`settings`]: a recorded server with another
+/// fingerprint is not reused (nor stopped: the command gets a short-lived
+/// server of its own).
+pub fn fingerprint(opts: &ServerOptions) -> String {
+    let s = settings(opts);
+    let parts: Vec<String> = s.iter().map(|(k, v)| format!("{k}={v}")).collect();
     crate::util::fnv1a_hex(&parts.join("\u{1f}"))
 }
 
@@ -126,6 +165,12 @@ pub struct ServerRecord {
     pub fingerprint: String,
     pub started_at: i64,
     pub log: PathBuf,
+    /// What [`fingerprint`] covers, to say what differs.
+    #[serde(default)]
+    pub settings: BTreeMap<String, String>,
+    /// llama-swap's models when it started (opencode's provider lists them).
+    #[serde(default)]
+    pub models: Vec<String>,
 }
 
 /// How this command got its server.
@@ -147,6 +192,9 @@ pub enum Origin {
 pub struct Server {
     pub record: ServerRecord,
     pub origin: Origin,
+    /// Why this command runs on a short-lived server although a kept one
+    /// runs (for one line on stderr).
+    pub notice: Option<String>,
     child: Option<Child>,
 }
 
@@ -292,16 +340,38 @@ fn clear_state(state_dir: &Path) -> Result<(), OpencodeError> {
     }
 }
 
-/// Whether the recorded server is alive and answers with its password.
-async fn check(rec: &ServerRecord) -> Option<Health> {
+/// Whether the recorded server is alive and answers with its password; an
+/// answer is noted (the state dir's `server.answered`), so a server that
+/// stops answering can say since when.
+async fn check(state_dir: &Path, rec: &ServerRecord) -> Option<Health> {
     if !pid_alive(rec.pid) {
         return None;
     }
-    Client::new(&rec.url, &rec.password)
+    let h = Client::new(&rec.url, &rec.password)
         .health(Duration::from_secs(2))
         .await
         .ok()
-        .filter(|h| h.healthy)
+        .filter(|h| h.healthy)?;
+    let _ = std::fs::write(state_dir.join(ANSWERED), now_ms().to_string());
+    Some(h)
+}
+
+/// The state dir's note of the kept server's last answer (Unix ms).
+const ANSWERED: &str = "server.answered";
+
+/// When the recorded server last answered (or started, if later).
+fn last_answered(state_dir: &Path, rec: &ServerRecord) -> i64 {
+    std::fs::read_to_string(state_dir.join(ANSWERED))
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or(0)
+        .max(rec.started_at)
+}
+
+/// Whether the record names a live `opencode serve` of ours (a dead pid, or
+/// one another program reuses, is a stale record).
+fn is_live_record(rec: &ServerRecord) -> bool {
+    pid_alive(rec.pid) && is_recorded_server(rec)
 }
 
 /// The state of the recorded server.
@@ -311,45 +381,48 @@ pub enum ServerState {
         record: ServerRecord,
         health: Health,
     },
+    /// Its process lives but does not answer (stopped, hung, overloaded).
+    Unresponsive {
+        record: ServerRecord,
+        /// Unix ms of its last answer (or its start).
+        last_answered: i64,
+    },
     /// None is running; `cleared` says a stale record was removed.
     NotRunning { cleared: Option<ServerRecord> },
 }
 
-/// Look at the recorded server; a dead or impostor record is cleared.
+/// Look at the recorded server; a dead or impostor record is cleared. Never
+/// signals anything.
 pub async fn server_status(state_dir: &Path) -> Result<ServerState, OpencodeError> {
     let _lock = StateLock::acquire(state_dir).await?;
     let Some(rec) = read_state(state_dir)? else {
         return Ok(ServerState::NotRunning { cleared: None });
     };
-    match check(&rec).await {
+    if !is_live_record(&rec) {
+        clear_state(state_dir)?;
+        return Ok(ServerState::NotRunning { cleared: Some(rec) });
+    }
+    match check(state_dir, &rec).await {
         Some(health) => Ok(ServerState::Running {
             record: rec,
             health,
         }),
-        None => {
-            retire(&rec);
-            clear_state(state_dir)?;
-            Ok(ServerState::NotRunning { cleared: Some(rec) })
-        }
-    }
-}
-
-/// A recorded server that does not answer: stop it when it is verifiably
-/// ours (never signal a program that merely reused the pid).
-fn retire(rec: &ServerRecord) {
-    if pid_alive(rec.pid) && is_recorded_server(rec) {
-        terminate_group(rec.pid, RECORDED_GRACE, || !pid_alive(rec.pid));
+        None => Ok(ServerState::Unresponsive {
+            last_answered: last_answered(state_dir, &rec),
+            record: rec,
+        }),
     }
 }
 
 /// Stop the recorded server (graceful, then kill) and clear the record.
-/// Ok(None) when none was running.
+/// Ok(None) when none was running. The caller decides whether turns on it
+/// may be broken (`server stop` refuses without --force).
 pub async fn stop_server(state_dir: &Path) -> Result<Option<ServerRecord>, OpencodeError> {
     let _lock = StateLock::acquire(state_dir).await?;
     let Some(rec) = read_state(state_dir)? else {
         return Ok(None);
     };
-    let running = pid_alive(rec.pid) && is_recorded_server(&rec);
+    let running = is_live_record(&rec);
     if running {
         let pid = rec.pid;
         tokio::task::spawn_blocking(move || {
@@ -359,44 +432,171 @@ pub async fn stop_server(state_dir: &Path) -> Result<Option<ServerRecord>, Openc
         .expect("stop task");
     }
     clear_state(state_dir)?;
+    let _ = std::fs::remove_file(state_dir.join(ANSWERED));
     Ok(running.then_some(rec))
 }
 
-/// The server a command should use: the recorded one when it is alive and
-/// started with the same settings; otherwise a new one — recorded when
-/// `keep`, else short-lived.
-pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, OpencodeError> {
-    let lock = StateLock::acquire(&opts.state_dir).await?;
-    let wanted = fingerprint(opts);
-    if let Some(rec) = read_state(&opts.state_dir)? {
-        if rec.fingerprint == wanted && check(&rec).await.is_some() {
-            return Ok(Server {
-                record: rec,
-                origin: Origin::Reattached,
-                child: None,
-            });
+/// llama-swap's models for a server to be started: the given list, else
+/// asked for now; None when llama-swap does not answer (a warning says so).
+async fn resolve_models(opts: &ServerOptions) -> Option<Vec<String>> {
+    match (&opts.llama_swap_models, &opts.llama_swap_url) {
+        (Some(m), _) => Some(m.clone()),
+        (None, Some(url)) => {
+            use crate::probe::llama_swap;
+            let (ids, warning) =
+                llama_swap::models(&reqwest::Client::new(), url, llama_swap::TIMEOUT).await;
+            match warning {
+                Some(w) => {
+                    tracing::warn!("{w}; opencode gets no llama-swap models");
+                    None
+                }
+                None => Some(ids),
+            }
         }
-        tracing::info!(
-            pid = rec.pid,
-            "recorded server is gone or configured differently; clearing it"
-        );
-        retire(&rec);
-        clear_state(&opts.state_dir)?;
+        (None, None) => Some(Vec::new()),
     }
-    if !keep {
+}
+
+/// Why the live, recorded server does not suit these options (None: it
+/// does).
+async fn mismatch(
+    opts: &ServerOptions,
+    rec: &ServerRecord,
+    models: Option<&[String]>,
+) -> Option<String> {
+    if check(&opts.state_dir, rec).await.is_none() {
+        let silent = (now_ms() - last_answered(&opts.state_dir, rec)).max(0) / 1000;
+        return Some(format!(
+            "the kept server (pid {}) has not answered for {silent} s",
+            rec.pid
+        ));
+    }
+    if rec.fingerprint != fingerprint(opts) {
+        let wanted = settings(opts);
+        let differ: Vec<&str> = wanted
+            .iter()
+            .filter(|(k, v)| rec.settings.get(*k) != Some(*v))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let what = if differ.is_empty() {
+            "settings".to_string()
+        } else {
+            differ.join(", ")
+        };
+        return Some(format!(
+            "the kept server (pid {}) runs with another {what}",
+            rec.pid
+        ));
+    }
+    if let Some(models) = models
+        && models != rec.models.as_slice()
+    {
+        let added: Vec<&str> = models
+            .iter()
+            .filter(|m| !rec.models.contains(m))
+            .map(String::as_str)
+            .collect();
+        let what = if added.is_empty() {
+            String::new()
+        } else {
+            format!(" (new: {})", added.join(", "))
+        };
+        return Some(format!(
+            "llama-swap's models changed since the kept server (pid {}) started{what}; \
+             `boocoder server start --restart` updates it",
+            rec.pid
+        ));
+    }
+    None
+}
+
+/// The server a command should use: the recorded one when it is alive,
+/// answers, and was started with the same settings and llama-swap models.
+/// A recorded server that does not suit is never stopped (another process
+/// may be running a turn on it): this command gets a short-lived server of
+/// its own, and `notice` says why. With no (live) recorded server, a new
+/// one: recorded when `keep`, else short-lived.
+pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, OpencodeError> {
+    let models = resolve_models(opts).await;
+    let lock = StateLock::acquire(&opts.state_dir).await?;
+    let mut notice = None;
+    if let Some(rec) = read_state(&opts.state_dir)? {
+        if is_live_record(&rec) {
+            match mismatch(opts, &rec, models.as_deref()).await {
+                None => {
+                    return Ok(Server {
+                        record: rec,
+                        origin: Origin::Reattached,
+                        notice: None,
+                        child: None,
+                    });
+                }
+                Some(why) => {
+                    notice = Some(format!(
+                        "{why}: this command uses a short-lived server of its own"
+                    ))
+                }
+            }
+        } else {
+            tracing::info!(
+                pid = rec.pid,
+                "the recorded server is gone; clearing its record"
+            );
+            clear_state(&opts.state_dir)?;
+        }
+    }
+    let models = models.unwrap_or_default();
+    if !keep || notice.is_some() {
         drop(lock);
-        return spawn(opts, Origin::ShortLived).await;
+        let mut server = spawn(opts, Origin::ShortLived, &models).await?;
+        server.notice = notice;
+        return Ok(server);
     }
-    let mut server = spawn(opts, Origin::Started).await?;
+    let mut server = spawn(opts, Origin::Started, &models).await?;
     write_state(&opts.state_dir, &server.record)?;
     // Detach: the server outlives this process.
     server.child = None;
     Ok(server)
 }
 
-/// `boocoder server start`: the recorded server, started if needed.
-pub async fn start_kept_server(opts: &ServerOptions) -> Result<Server, OpencodeError> {
-    ensure_server(opts, true).await
+/// `boocoder server start`: the recorded server, started if none runs. A
+/// running one that does not suit these options is an error unless
+/// `restart` (the caller checked that no turn runs on it); so is one that
+/// does not answer.
+pub async fn start_kept_server(
+    opts: &ServerOptions,
+    restart: bool,
+) -> Result<Server, OpencodeError> {
+    let models = resolve_models(opts).await;
+    let _lock = StateLock::acquire(&opts.state_dir).await?;
+    if let Some(rec) = read_state(&opts.state_dir)? {
+        if is_live_record(&rec) {
+            if !restart {
+                return match mismatch(opts, &rec, models.as_deref()).await {
+                    None => Ok(Server {
+                        record: rec,
+                        origin: Origin::Reattached,
+                        notice: None,
+                        child: None,
+                    }),
+                    Some(why) => Err(OpencodeError::KeptDiffers { why }),
+                };
+            }
+            let pid = rec.pid;
+            tokio::task::spawn_blocking(move || {
+                terminate_group(pid, RECORDED_GRACE, || !pid_alive(pid))
+            })
+            .await
+            .expect("stop task");
+        }
+        clear_state(&opts.state_dir)?;
+        let _ = std::fs::remove_file(opts.state_dir.join(ANSWERED));
+    }
+    let models = models.unwrap_or_default();
+    let mut server = spawn(opts, Origin::Started, &models).await?;
+    write_state(&opts.state_dir, &server.record)?;
+    server.child = None;
+    Ok(server)
 }
 
 fn free_port() -> Result<u16, std::io::Error> {
@@ -419,22 +619,13 @@ fn log_tail(path: &Path, lines: usize) -> String {
 
 /// Start `opencode serve` on a free loopback port with a fresh password and
 /// wait until it is healthy.
-async fn spawn(opts: &ServerOptions, origin: Origin) -> Result<Server, OpencodeError> {
+async fn spawn(
+    opts: &ServerOptions,
+    origin: Origin,
+    models: &[String],
+) -> Result<Server, OpencodeError> {
     let logs = opts.state_dir.join("logs");
     create_private_dir(&logs)?;
-    let models = match (&opts.llama_swap_models, &opts.llama_swap_url) {
-        (Some(m), _) => m.clone(),
-        (None, Some(url)) => {
-            use crate::probe::llama_swap;
-            let (ids, warning) =
-                llama_swap::models(&reqwest::Client::new(), url, llama_swap::TIMEOUT).await;
-            if let Some(w) = warning {
-                tracing::warn!("{w}; opencode gets no llama-swap models");
-            }
-            ids
-        }
-        (None, None) => Vec::new(),
-    };
     let mut last_err = None;
     // A port picked free can be taken before opencode binds it: retry.
     for _ in 0..3 {
@@ -442,7 +633,7 @@ async fn spawn(opts: &ServerOptions, origin: Origin) -> Result<Server, OpencodeE
             bin: opts.bin.clone(),
             source,
         })?;
-        match spawn_on(opts, origin, port, &logs, &models).await {
+        match spawn_on(opts, origin, port, &logs, models).await {
             Err(OpencodeError::Exited { status, log_tail })
                 if log_tail.contains("EADDRINUSE") || log_tail.contains("in use") =>
             {
@@ -508,7 +699,7 @@ async fn spawn_on(
     if let Some(content) = opts.config_content(llama_swap_models) {
         cmd.env("OPENCODE_CONFIG_CONTENT", content);
     }
-    let mut child = cmd.spawn().map_err(|source| {
+    let child = cmd.spawn().map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
             OpencodeError::NotInstalled {
                 bin: opts.bin.clone(),
@@ -529,12 +720,27 @@ async fn spawn_on(
         fingerprint: fingerprint(opts),
         started_at: now_ms(),
         log: log.clone(),
+        settings: settings(opts),
+        models: llama_swap_models.to_vec(),
     };
     let client = Client::new(&record.url, &record.password);
+    // Guarded from here: an error, or this future dropped (Ctrl-C), stops
+    // the half-started server with its process group.
+    let mut server = Server {
+        record,
+        origin,
+        notice: None,
+        child: Some(child),
+    };
     let deadline = Instant::now() + opts.health_timeout;
     loop {
-        if let Ok(Some(status)) = child.try_wait() {
+        let exited = server
+            .child
+            .as_mut()
+            .and_then(|c| c.try_wait().ok().flatten());
+        if let Some(status) = exited {
             let tail = log_tail(&log, 20);
+            drop(server);
             let _ = std::fs::remove_file(&log);
             return Err(OpencodeError::Exited {
                 status: status.to_string(),
@@ -546,22 +752,11 @@ async fn spawn_on(
         if let Ok(h) = client.health(Duration::from_secs(1)).await
             && h.healthy
         {
-            return Ok(Server {
-                record: ServerRecord {
-                    version: h.version,
-                    ..record
-                },
-                origin,
-                child: Some(child),
-            });
+            server.record.version = h.version;
+            return Ok(server);
         }
         if Instant::now() >= deadline {
             let tail = log_tail(&log, 20);
-            let server = Server {
-                record,
-                origin,
-                child: Some(child),
-            };
             drop(server);
             return Err(OpencodeError::Unhealthy {
                 seconds: opts.health_timeout.as_secs(),

@@ -27,6 +27,38 @@ pub struct SnapshotRequest {
     pub cwd: PathBuf,
     /// Probe every installed ACP agent, ignoring the TTLs and the cache.
     pub force: bool,
+    /// Cancelled on Ctrl-C: a held probe lock is given back before the run
+    /// ends.
+    pub cancel: tokio_util::sync::CancellationToken,
+}
+
+impl SnapshotRequest {
+    /// What the snapshot's entries depend on besides the directory: the
+    /// providers' configuration, llama-swap's URL, PATH and HOME. Part of
+    /// the cache key, so a changed config or another user sharing the
+    /// database never reads a foreign snapshot.
+    pub fn fingerprint(&self) -> String {
+        let parts = [
+            serde_json::to_string(&self.config.providers).unwrap_or_default(),
+            self.config.llama_swap_url.clone().unwrap_or_default(),
+            self.env
+                .path
+                .as_ref()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            self.env
+                .home
+                .as_ref()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ];
+        crate::util::fnv1a_hex(&parts.join("\u{1f}"))
+    }
+
+    /// The snapshot cache's key for `cwd` under this request.
+    fn cache_key(&self, cwd: &Path) -> String {
+        format!("{}\u{1f}{}", cwd.display(), self.fingerprint())
+    }
 }
 
 /// A provider snapshot.
@@ -65,14 +97,15 @@ pub async fn snapshot(
     reporter: Arc<dyn Reporter>,
 ) -> crate::Result<Snapshot> {
     let cwd = canonical_cwd(&req.cwd)?;
-    let key = cwd.display().to_string();
+    let shown = cwd.display().to_string();
+    let key = req.cache_key(&cwd);
     if !req.force
         && let Some(row) = store.get_snapshot(&key).await?
         && now_ms() - row.built_at < ttl_ms(req.config.snapshot_ttl)
         && let Ok(entries) = serde_json::from_value::<Vec<Entry>>(row.entries)
     {
         return Ok(Snapshot {
-            cwd: key,
+            cwd: shown,
             built_at: row.built_at,
             from_cache: true,
             entries,
@@ -93,7 +126,7 @@ pub async fn snapshot(
         })
         .await?;
     Ok(Snapshot {
-        cwd: key,
+        cwd: shown,
         built_at,
         from_cache: false,
         entries,
@@ -127,11 +160,16 @@ pub async fn probe(
     Ok((reports, warnings))
 }
 
-/// The cached entry of provider `name` for `cwd`, however old; never probes.
-/// Returns the entry and when its snapshot was built.
-pub async fn peek(store: &Store, cwd: &Path, name: &str) -> crate::Result<Option<(Entry, i64)>> {
-    let cwd = canonical_cwd(cwd)?;
-    let Some(row) = store.get_snapshot(&cwd.display().to_string()).await? else {
+/// The cached entry of provider `name` for `req.cwd` (under the request's
+/// configuration, PATH and HOME), however old; never probes. Returns the
+/// entry and when its snapshot was built.
+pub async fn peek(
+    store: &Store,
+    req: &SnapshotRequest,
+    name: &str,
+) -> crate::Result<Option<(Entry, i64)>> {
+    let cwd = canonical_cwd(&req.cwd)?;
+    let Some(row) = store.get_snapshot(&req.cache_key(&cwd)).await? else {
         return Ok(None);
     };
     let entries: Vec<Entry> = serde_json::from_value(row.entries).unwrap_or_default();
@@ -172,6 +210,7 @@ struct Shared {
     warnings: Mutex<Vec<String>>,
     /// This run's name in `probe_locks`.
     owner: String,
+    cancel: tokio_util::sync::CancellationToken,
 }
 
 async fn build(
@@ -191,6 +230,7 @@ async fn build(
         llama: OnceCell::new(),
         warnings: Mutex::new(Vec::new()),
         owner: format!("{}:{}", std::process::id(), now_ms()),
+        cancel: req.cancel.clone(),
     });
     let limit = Arc::new(Semaphore::new(req.config.probe_concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
@@ -220,7 +260,13 @@ async fn build(
 enum Tier2 {
     /// Another process probed while this one waited for the lock.
     ProbedElsewhere(Option<AvailableAgentRow>),
-    Probed(Result<AcpProbe, AcpError>, Option<String>),
+    /// Probed here; with the row as it was once the lock was held (what
+    /// this run falls back on: never the older one read before waiting).
+    Probed(
+        Result<AcpProbe, AcpError>,
+        Option<String>,
+        Option<AvailableAgentRow>,
+    ),
 }
 
 fn stored_list<T: serde::de::DeserializeOwned>(v: Option<&serde_json::Value>) -> Vec<T> {
@@ -384,7 +430,7 @@ impl Shared {
             return Ok(report);
         }
 
-        match self.tier2(p, &install_path).await? {
+        match self.tier2(p, &install_path, last).await? {
             Tier2::ProbedElsewhere(row) => {
                 let e = &mut report.entry;
                 let row = row.as_ref();
@@ -399,8 +445,13 @@ impl Shared {
                 e.fetched_at = row.and_then(|r| r.last_probed_at);
                 report.version = row.and_then(|r| r.version.clone());
             }
-            Tier2::Probed(result, version) => {
+            Tier2::Probed(result, version, fresh) => {
                 report.probed = true;
+                let stored = fresh;
+                let stored_models: Vec<Model> = stored_list(stored.as_ref().map(|s| &s.models));
+                let stored_commands: Vec<SlashCommand> =
+                    stored_list(stored.as_ref().map(|s| &s.commands));
+                let last = stored.as_ref().and_then(|s| s.last_probed_at);
                 let version = version.or(report.version.clone());
                 report.version = version.clone();
                 let mut row = AvailableAgentRow {
@@ -472,50 +523,57 @@ impl Shared {
     }
 
     /// Run the ACP probe under the provider's store lock, so concurrent
-    /// runs (other processes, other machines) probe one at a time; a run
-    /// that waited uses what the other one stored instead of probing again.
-    async fn tier2(&self, p: &Provider, program: &Path) -> crate::Result<Tier2> {
-        let started = now_ms();
+    /// runs (other processes, other machines) probe one at a time. Once the
+    /// lock is held the row is read again: when another run probed since
+    /// this one read it (`seen`, its time then), that probe's result is
+    /// used instead of starting the agent again. Ctrl-C gives the lock back.
+    async fn tier2(&self, p: &Provider, program: &Path, seen: Option<i64>) -> crate::Result<Tier2> {
         let lease = ttl_ms(self.config.probe_timeout * 3 + Duration::from_secs(15));
-        let mut waited = false;
         loop {
-            let now = now_ms();
             if self
                 .store
-                .try_lock_probe(&p.name, &self.owner, now, now + lease)
+                .try_lock_probe(&p.name, &self.owner, lease)
                 .await?
                 .is_some()
             {
                 break;
             }
-            waited = true;
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        if waited {
-            let row = self.store.get_available_agent(&p.name).await;
-            let row = match row {
-                Ok(r) => r,
-                Err(e) => {
-                    let _ = self.store.unlock_probe(&p.name, &self.owner).await;
-                    return Err(e.into());
-                }
-            };
-            if row
-                .as_ref()
-                .and_then(|r| r.last_probed_at)
-                .is_some_and(|t| t >= started)
-            {
-                self.store.unlock_probe(&p.name, &self.owner).await?;
-                return Ok(Tier2::ProbedElsewhere(row));
+            tokio::select! {
+                _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
             }
         }
+        let row = match self.store.get_available_agent(&p.name).await {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = self.store.unlock_probe(&p.name, &self.owner).await;
+                return Err(e.into());
+            }
+        };
+        let probed_since = row
+            .as_ref()
+            .and_then(|r| r.last_probed_at)
+            .is_some_and(|t| seen.is_none_or(|s| t > s));
+        if probed_since {
+            self.store.unlock_probe(&p.name, &self.owner).await?;
+            return Ok(Tier2::ProbedElsewhere(row));
+        }
         let args = p.launch.get(1..).unwrap_or_default();
-        let (result, version) = tokio::join!(
-            acp::probe(program, args, &self.cwd, self.config.probe_timeout),
-            availability::version(program, availability::VERSION_TIMEOUT),
-        );
+        let probing = async {
+            tokio::join!(
+                acp::probe(program, args, &self.cwd, self.config.probe_timeout),
+                availability::version(program, availability::VERSION_TIMEOUT),
+            )
+        };
+        let (result, version) = tokio::select! {
+            r = probing => r,
+            _ = self.cancel.cancelled() => {
+                let _ = self.store.unlock_probe(&p.name, &self.owner).await;
+                return Err(crate::Error::Interrupted);
+            }
+        };
         self.store.unlock_probe(&p.name, &self.owner).await?;
-        Ok(Tier2::Probed(result, version))
+        Ok(Tier2::Probed(result, version, row))
     }
 }
 

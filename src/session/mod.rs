@@ -49,6 +49,15 @@ pub enum SessionError {
     ServerLost(String),
     #[error("the turn stalled: no event for {seconds} s while the agent stayed busy; aborted")]
     Stalled { seconds: u64 },
+    #[error(
+        "session {name} lost its lease ({why}): the agent turn was aborted and nothing more was recorded"
+    )]
+    LeaseLost { name: String, why: String },
+    #[error("cannot abort the crashed turn's agent session {agent_session}: {error}")]
+    AbortFailed {
+        agent_session: String,
+        error: String,
+    },
 }
 
 impl SessionError {
@@ -62,7 +71,9 @@ impl SessionError {
             | SessionError::EmptyPrompt => Exit::Usage,
             SessionError::NotStarted(_)
             | SessionError::ServerLost(_)
-            | SessionError::Stalled { .. } => Exit::Runtime,
+            | SessionError::Stalled { .. }
+            | SessionError::LeaseLost { .. }
+            | SessionError::AbortFailed { .. } => Exit::Runtime,
         }
     }
 
@@ -82,6 +93,16 @@ impl SessionError {
             }
             SessionError::Stalled { .. } => Some(
                 "raise the watchdog with --timeout or watchdog_seconds if the model is just slow"
+                    .into(),
+            ),
+            SessionError::LeaseLost { .. } => Some(
+                "another process runs this session now; raise lease_seconds if this process \
+                 stalls or the database is slow"
+                    .into(),
+            ),
+            SessionError::AbortFailed { .. } => Some(
+                "the agent may still be editing the worktree: stop it (`boocoder server stop \
+                 --force`) before the next turn"
                     .into(),
             ),
             _ => None,

@@ -30,6 +30,8 @@ const SETTLE_AFTER_ERROR: Duration = Duration::from_millis(250);
 const START_CHECK: Duration = Duration::from_secs(10);
 /// How often `--wait` retries a busy lease.
 const LEASE_POLL: Duration = Duration::from_millis(250);
+/// How long an aborted agent turn gets to stop being busy.
+const ABORT_SETTLE: Duration = Duration::from_secs(5);
 
 /// Asks a person about a permission (session name, the request); blocks.
 pub type AskPermission = Arc<dyn Fn(&str, &AgentEvent) -> PermissionReply + Send + Sync>;
@@ -154,21 +156,75 @@ pub fn lease_owner() -> String {
     format!("{host}:{}", std::process::id())
 }
 
-/// A held lease, renewed in the background until released.
+/// A held lease, renewed in the background until released. Lost when it
+/// was taken over or could not be renewed before it expired: the turn
+/// holding it must stop and write nothing more.
 struct Lease {
     store: Store,
     session: String,
     owner: String,
     renewer: tokio::task::JoinHandle<()>,
+    lost: CancellationToken,
+    why: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl Lease {
     async fn release(self) {
         self.renewer.abort();
+        if self.lost.is_cancelled() {
+            return;
+        }
         if let Err(e) = self.store.release_lease(&self.session, &self.owner).await {
             tracing::warn!("cannot release the lease of {}: {e}", self.session);
         }
     }
+
+    fn lose(&self, why: String) {
+        lose(&self.lost, &self.why, why);
+    }
+
+    /// Whether the lease is still this process's, asked of the database
+    /// (the renewer may not have noticed yet).
+    async fn check(&self) -> bool {
+        if self.lost.is_cancelled() {
+            return false;
+        }
+        match self.store.get_lease(&self.session).await {
+            Ok(Some(l)) if l.owner == self.owner => true,
+            Ok(Some(l)) => {
+                self.lose(format!("it was taken over by {}", l.owner));
+                false
+            }
+            Ok(None) => {
+                self.lose("it was released by another process".into());
+                false
+            }
+            Err(e) => {
+                self.lose(format!("the database cannot confirm it: {e}"));
+                false
+            }
+        }
+    }
+
+    fn error(&self) -> SessionError {
+        SessionError::LeaseLost {
+            name: self.session.clone(),
+            why: self
+                .why
+                .lock()
+                .expect("lease reason")
+                .clone()
+                .unwrap_or_else(|| "it was lost".into()),
+        }
+    }
+}
+
+fn lose(token: &CancellationToken, slot: &std::sync::Mutex<Option<String>>, why: String) {
+    let mut w = slot.lock().expect("lease reason");
+    if w.is_none() {
+        *w = Some(why);
+    }
+    token.cancel();
 }
 
 /// Runs turns on one server and one event stream (concurrently, too).
@@ -222,17 +278,26 @@ impl TurnRunner<'_> {
             return Err(SessionError::UnsupportedAgent(session.agent.clone()).into());
         }
         let owner = lease_owner();
-        let lease = self.take_lease(key, &owner, req.wait).await?;
-        let result = self.run_leased(req, &session, sink).await;
+        let lease = self.take_lease(&session, &owner, req.wait, sink).await?;
+        let result = self.run_leased(req, &session, &lease, sink).await;
         lease.release().await;
         result
     }
 
-    async fn take_lease(&self, key: &str, owner: &str, wait: bool) -> crate::Result<Lease> {
+    async fn take_lease(
+        &self,
+        session: &SessionRow,
+        owner: &str,
+        wait: bool,
+        sink: &(dyn Fn(TurnEvent) + Send + Sync),
+    ) -> crate::Result<Lease> {
+        let key = session.name.as_str();
+        let ttl = self.config.lease_ttl;
+        let ttl_ms = ttl.as_millis() as i64;
+        let mut asked;
         loop {
-            let now = now_ms();
-            let expires = now + self.config.lease_ttl.as_millis() as i64;
-            match self.store.acquire_lease(key, owner, now, expires).await? {
+            asked = Instant::now();
+            match self.store.acquire_lease(key, owner, ttl_ms).await? {
                 LeaseAttempt::Acquired(_) => break,
                 LeaseAttempt::Busy(held) if !wait => {
                     return Err(SessionError::Busy {
@@ -250,10 +315,71 @@ impl TurnRunner<'_> {
                 }
             }
         }
-        // A turn left `running` by an owner whose lease expired crashed.
-        if let Some(last) = self.store.last_turn(key).await?
-            && last.status == "running"
-        {
+        let lost = CancellationToken::new();
+        let why = Arc::new(std::sync::Mutex::new(None));
+        let store = self.store.clone();
+        let (name, me) = (key.to_string(), owner.to_string());
+        let (lost2, why2) = (lost.clone(), why.clone());
+        let renewer = tokio::spawn(async move {
+            // Valid until (at least) this long after the request that took
+            // or renewed it was sent.
+            let mut valid_until = asked + ttl;
+            let step = ttl / 3;
+            loop {
+                tokio::time::sleep(step).await;
+                let sent = Instant::now();
+                match tokio::time::timeout(step, store.renew_lease(&name, &me, ttl_ms)).await {
+                    Ok(Ok(true)) => valid_until = sent + ttl,
+                    Ok(Ok(false)) => {
+                        let by = match store.get_lease(&name).await {
+                            Ok(Some(l)) => format!("it was taken over by {}", l.owner),
+                            _ => "it was taken over".to_string(),
+                        };
+                        lose(&lost2, &why2, by);
+                        return;
+                    }
+                    failed => {
+                        let e = match failed {
+                            Ok(Err(e)) => e.to_string(),
+                            _ => format!("no answer within {} ms", step.as_millis()),
+                        };
+                        tracing::warn!("cannot renew the lease of {name}: {e}");
+                        // The next attempt would come after it expired.
+                        if Instant::now() + step >= valid_until {
+                            lose(
+                                &lost2,
+                                &why2,
+                                format!("it could not be renewed before it expired ({e})"),
+                            );
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        let lease = Lease {
+            store: self.store.clone(),
+            session: key.into(),
+            owner: owner.into(),
+            renewer,
+            lost,
+            why,
+        };
+        // A turn left `running` by an owner whose lease expired crashed:
+        // stop its agent turn first (it may still be editing the worktree
+        // on a kept server), then say so.
+        let crashed = match self.store.last_turn(key).await {
+            Ok(t) => t.filter(|t| t.status == "running"),
+            Err(e) => {
+                lease.release().await;
+                return Err(e.into());
+            }
+        };
+        if let Some(last) = crashed {
+            if let Err(e) = self.abort_crashed(session, &last, sink).await {
+                lease.release().await;
+                return Err(e);
+            }
             self.store
                 .finish_turn(
                     last.id,
@@ -264,32 +390,108 @@ impl TurnRunner<'_> {
                 )
                 .await?;
         }
-        let store = self.store.clone();
-        let ttl = self.config.lease_ttl;
-        let (session, me) = (key.to_string(), owner.to_string());
-        let renewer = tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(ttl / 3).await;
-                let expires = now_ms() + ttl.as_millis() as i64;
-                match store.renew_lease(&session, &me, expires).await {
-                    Ok(true) => {}
-                    Ok(false) => tracing::warn!("the lease of {session} was taken over"),
-                    Err(e) => tracing::warn!("cannot renew the lease of {session}: {e}"),
+        Ok(lease)
+    }
+
+    /// Abort the agent turn a crashed owner left running, when its server
+    /// is one this process can reach (its own, or the kept server); a
+    /// short-lived server ended with its owner. A failed abort is an error:
+    /// two agents must not edit one worktree.
+    async fn abort_crashed(
+        &self,
+        session: &SessionRow,
+        last: &crate::store::TurnRow,
+        sink: &(dyn Fn(TurnEvent) + Send + Sync),
+    ) -> crate::Result<()> {
+        let Some(asid) = last.agent_session_id.as_deref() else {
+            return Ok(());
+        };
+        let stored = self
+            .store
+            .get_agent_session(&session.name, &session.agent)
+            .await?
+            .filter(|a| a.agent_session_id == asid);
+        let Some(stored) = stored else {
+            return Ok(());
+        };
+        let (Some(url), Some(dir)) = (stored.server_url.as_deref(), stored.directory.as_deref())
+        else {
+            return Ok(());
+        };
+        let client = if url == self.server.record.url {
+            self.server.client()
+        } else {
+            match crate::opencode::read_state(&self.config.state_dir)
+                .ok()
+                .flatten()
+                .filter(|r| r.url == url)
+            {
+                Some(rec) => Client::new(&rec.url, &rec.password),
+                None => {
+                    sink(TurnEvent::Notice {
+                        notice: format!(
+                            "the crashed turn's agent session {asid} ran on a server of its own ({url}) that ended with it"
+                        ),
+                    });
+                    return Ok(());
                 }
             }
+        };
+        let dir = Path::new(dir);
+        let busy = match client.session_status(dir).await {
+            Ok(busy) => busy.contains_key(asid),
+            Err(e) => {
+                sink(TurnEvent::Notice {
+                    notice: format!(
+                        "cannot tell whether the crashed turn's agent session {asid} still runs on {url}: {e}"
+                    ),
+                });
+                return Ok(());
+            }
+        };
+        if !busy {
+            return Ok(());
+        }
+        let failed = |error: String| -> crate::Error {
+            SessionError::AbortFailed {
+                agent_session: asid.to_string(),
+                error,
+            }
+            .into()
+        };
+        client
+            .abort(asid, dir)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        let deadline = Instant::now() + ABORT_SETTLE;
+        loop {
+            match client.session_status(dir).await {
+                Ok(busy) if !busy.contains_key(asid) => break,
+                Ok(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await
+                }
+                Ok(_) => {
+                    return Err(failed(format!(
+                        "still busy {} s after the abort",
+                        ABORT_SETTLE.as_secs()
+                    )));
+                }
+                Err(e) => return Err(failed(e.to_string())),
+            }
+        }
+        sink(TurnEvent::Notice {
+            notice: format!(
+                "aborted the crashed turn's agent session {asid}, still running on {url}"
+            ),
         });
-        Ok(Lease {
-            store: self.store.clone(),
-            session: key.into(),
-            owner: owner.into(),
-            renewer,
-        })
+        Ok(())
     }
 
     async fn run_leased(
         &self,
         req: &TurnRequest,
         session: &SessionRow,
+        lease: &Lease,
         sink: &(dyn Fn(TurnEvent) + Send + Sync),
     ) -> crate::Result<TurnOutcome> {
         let key = &req.session;
@@ -385,24 +587,53 @@ impl TurnRunner<'_> {
             .await;
         let end = match prompted {
             Ok(()) => {
-                self.stream(
-                    req,
-                    &client,
-                    &mut sub,
-                    &agent_session_id,
-                    &dir,
-                    started_ms,
-                    &mut progress,
-                    sink,
-                )
-                .await
+                tokio::select! {
+                    end = self.stream(
+                        req,
+                        &client,
+                        &mut sub,
+                        &agent_session_id,
+                        &dir,
+                        started_ms,
+                        &mut progress,
+                        sink,
+                    ) => Some(end),
+                    _ = lease.lost.cancelled() => None,
+                }
             }
-            Err(e) => StreamEnd {
+            Err(e) => Some(StreamEnd {
                 status: TurnStatus::Failed,
                 error: Some(e.to_string()),
-            },
+            }),
         };
         drop(sub);
+        // Another process owns the session now (or may, any moment): stop
+        // the agent and write nothing more (its `crashed` mark and its
+        // pending changes stay as they are).
+        let end = match end {
+            Some(end) if lease.check().await => end,
+            _ => {
+                if let Err(e) = client.abort(&agent_session_id, &dir).await {
+                    sink(TurnEvent::Notice {
+                        notice: format!("cannot abort agent session {agent_session_id}: {e}"),
+                    });
+                }
+                let err = lease.error();
+                // Only a turn nobody settled yet (finish_turn never
+                // overwrites the next owner's `crashed`).
+                let _ = self
+                    .store
+                    .finish_turn(
+                        turn_id,
+                        "lease_lost",
+                        now_ms(),
+                        &Tokens::default(),
+                        Some(&err.to_string()),
+                    )
+                    .await;
+                return Err(err.into());
+            }
+        };
 
         let mut changes_error = None;
         let changes = match &worktree {
@@ -485,7 +716,7 @@ impl TurnRunner<'_> {
             .iter()
             .rev()
             .find(|t| t.status != "running")
-            .is_some_and(|t| t.status == "crashed");
+            .is_some_and(|t| t.status == "crashed" || t.status == "lease_lost");
         let reason = match &stored {
             None => Some(None),
             Some(_) if last_crashed => Some(Some("the last turn crashed")),

@@ -15,27 +15,27 @@ pub struct ProbeLock {
 }
 
 impl Store {
-    /// Take the probe lock of `name` for `owner` until `expires_at` when it is
-    /// free, expired, or already `owner`'s; `None` when somebody else holds
-    /// it. Atomic on both backends.
+    /// Take the probe lock of `name` for `owner` for `ttl_ms` (the
+    /// database's clock) when it is free, expired, or already `owner`'s;
+    /// `None` when somebody else holds it. Atomic on both backends.
     pub async fn try_lock_probe(
         &self,
         name: &str,
         owner: &str,
-        now: i64,
-        expires_at: i64,
+        ttl_ms: i64,
     ) -> Result<Option<ProbeLock>, StoreError> {
-        Ok(with_pool!(self, pool => sqlx::query_as(
-            "INSERT INTO probe_locks (name, owner, expires_at) VALUES ($1, $2, $4)
+        let now = self.now_sql();
+        let q = format!(
+            "INSERT INTO probe_locks (name, owner, expires_at) VALUES ($1, $2, {now} + $3)
              ON CONFLICT (name) DO UPDATE SET owner = excluded.owner,
                 expires_at = excluded.expires_at
-             WHERE probe_locks.expires_at <= $3 OR probe_locks.owner = excluded.owner
-             RETURNING name, owner, expires_at",
-        )
+             WHERE probe_locks.expires_at <= {now} OR probe_locks.owner = excluded.owner
+             RETURNING name, owner, expires_at"
+        );
+        Ok(with_pool!(self, pool => sqlx::query_as(&q)
         .bind(name)
         .bind(owner)
-        .bind(now)
-        .bind(expires_at)
+        .bind(ttl_ms)
         .fetch_optional(pool)
         .await?))
     }

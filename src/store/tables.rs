@@ -467,7 +467,9 @@ impl Store {
         .await?))
     }
 
-    /// Record how a turn ended.
+    /// Record how a running turn ended; false (and nothing written) when it
+    /// is not running: a turn settled already (say, marked `crashed` by the
+    /// lease's next owner) is never overwritten.
     pub async fn finish_turn(
         &self,
         id: i64,
@@ -480,7 +482,7 @@ impl Store {
             "UPDATE turns SET status = $2, ended_at = $3, tokens_input = $4, tokens_output = $5,
                     tokens_reasoning = $6, tokens_cache_read = $7, tokens_cache_write = $8,
                     error = $9
-             WHERE id = $1",
+             WHERE id = $1 AND status = 'running'",
         )
         .bind(id)
         .bind(status)
@@ -618,27 +620,29 @@ impl Store {
 
     // ---- session_leases ----------------------------------------------------
 
-    /// Take the session's lease for `owner` until `expires_at`, when it is
-    /// free, expired, or already `owner`'s. Atomic on both backends.
+    /// Take the session's lease for `owner` for `ttl_ms` when it is free,
+    /// expired, or already `owner`'s. Atomic on both backends. Time is the
+    /// database's clock, so machines whose clocks disagree still exclude
+    /// each other.
     pub async fn acquire_lease(
         &self,
         session: &str,
         owner: &str,
-        now: i64,
-        expires_at: i64,
+        ttl_ms: i64,
     ) -> Result<LeaseAttempt, StoreError> {
-        let taken: Option<LeaseRow> = with_pool!(self, pool => sqlx::query_as(
+        let now = self.now_sql();
+        let q = format!(
             "INSERT INTO session_leases (session, owner, acquired_at, expires_at)
-             VALUES ($1, $2, $3, $4)
+             VALUES ($1, $2, {now}, {now} + $3)
              ON CONFLICT (session) DO UPDATE SET owner = excluded.owner,
                 acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
-             WHERE session_leases.expires_at <= $3 OR session_leases.owner = excluded.owner
-             RETURNING session, owner, acquired_at, expires_at",
-        )
+             WHERE session_leases.expires_at <= {now} OR session_leases.owner = excluded.owner
+             RETURNING session, owner, acquired_at, expires_at"
+        );
+        let taken: Option<LeaseRow> = with_pool!(self, pool => sqlx::query_as(&q)
         .bind(session)
         .bind(owner)
-        .bind(now)
-        .bind(expires_at)
+        .bind(ttl_ms)
         .fetch_optional(pool)
         .await?);
         if let Some(lease) = taken {
@@ -647,27 +651,46 @@ impl Store {
         match self.get_lease(session).await? {
             Some(held) => Ok(LeaseAttempt::Busy(held)),
             // Released between our insert and read: try again once more.
-            None => Box::pin(self.acquire_lease(session, owner, now, expires_at)).await,
+            None => Box::pin(self.acquire_lease(session, owner, ttl_ms)).await,
         }
     }
 
-    /// Extend `owner`'s lease; false when it is no longer theirs.
+    /// Extend `owner`'s lease to `ttl_ms` from now (the database's clock);
+    /// false when it is no longer theirs.
     pub async fn renew_lease(
         &self,
         session: &str,
         owner: &str,
-        expires_at: i64,
+        ttl_ms: i64,
     ) -> Result<bool, StoreError> {
-        let n = with_pool!(self, pool => sqlx::query(
-            "UPDATE session_leases SET expires_at = $3 WHERE session = $1 AND owner = $2",
-        )
+        let q = format!(
+            "UPDATE session_leases SET expires_at = {} + $3 WHERE session = $1 AND owner = $2",
+            self.now_sql()
+        );
+        let n = with_pool!(self, pool => sqlx::query(&q)
         .bind(session)
         .bind(owner)
-        .bind(expires_at)
+        .bind(ttl_ms)
         .execute(pool)
         .await?
         .rows_affected());
         Ok(n == 1)
+    }
+
+    /// The database's clock in Unix milliseconds.
+    pub async fn db_now_ms(&self) -> Result<i64, StoreError> {
+        let q = format!("SELECT {}", self.now_sql());
+        Ok(with_pool!(self, pool => sqlx::query_scalar(&q).fetch_one(pool).await?))
+    }
+
+    /// SQL for the database's current time in Unix milliseconds.
+    pub(crate) fn now_sql(&self) -> &'static str {
+        match self {
+            Store::Sqlite { .. } => "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)",
+            Store::Postgres { .. } => {
+                "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+            }
+        }
     }
 
     /// Give the lease back; false when it was not `owner`'s.

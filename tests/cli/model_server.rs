@@ -162,6 +162,8 @@ struct Shared {
     keyed: Vec<(String, Script)>,
     requests: Vec<Value>,
     agent_requests: usize,
+    /// Models listed after those given at start (llama-swap's config grew).
+    added_models: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -251,6 +253,12 @@ impl ModelServer {
         self.lock().keyed.push((marker.to_string(), script));
     }
 
+    /// List one more model from now on, as llama-swap does after its
+    /// config gained one.
+    pub fn add_model(&self, id: &str) {
+        self.lock().added_models.push(id.to_string());
+    }
+
     /// Every chat request body received, in order.
     pub fn requests(&self) -> Vec<Value> {
         self.lock().requests.clone()
@@ -283,9 +291,16 @@ impl Drop for ModelServer {
 }
 
 async fn list_models(State(state): State<AppState>) -> Response {
+    let added = state
+        .shared
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .added_models
+        .clone();
     let data: Vec<Value> = state
         .models
         .iter()
+        .chain(added.iter())
         .map(|id| json!({"id": id, "object": "model", "created": 0, "owned_by": "scripted"}))
         .collect();
     axum::Json(json!({"object": "list", "data": data})).into_response()

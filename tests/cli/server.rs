@@ -306,17 +306,52 @@ async fn short_lived_server_leaves_nothing_behind_and_reattach_reuses() {
         "dropping a reattached server keeps it"
     );
 
-    // Other settings: the recorded server is replaced, not reused.
-    let other = ServerOptions {
+    // The model is per request: another default model reuses the kept server.
+    let other_model = ServerOptions {
         default_model: Some(MODEL.into()),
         ..opts.clone()
     };
-    let replaced = ensure_server(&other, false).await.unwrap();
-    assert_eq!(replaced.origin, Origin::ShortLived);
-    wait_until("the old server is stopped", Duration::from_secs(5), || {
-        !alive(u64::from(kept.record.pid))
-    });
-    drop(replaced);
+    let same = ensure_server(&other_model, false).await.unwrap();
+    assert_eq!(same.origin, Origin::Reattached);
+    drop(same);
+
+    // Other settings: a short-lived server of its own, saying why; the kept
+    // server is left running (another process may be using it).
+    let other = ServerOptions {
+        disable_models_fetch: false,
+        ..opts.clone()
+    };
+    let own = ensure_server(&other, true).await.unwrap();
+    assert_eq!(own.origin, Origin::ShortLived);
+    let notice = own.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("disable_models_fetch") && notice.contains("short-lived"),
+        "{notice}"
+    );
+    assert_ne!(own.record.pid, kept.record.pid);
+    drop(own);
+    assert!(
+        alive(u64::from(kept.record.pid)),
+        "the kept server was left alone"
+    );
+    // A changed llama-swap model list also gets a server of its own.
+    let more = ServerOptions {
+        llama_swap_models: Some(vec![MODEL.to_string(), "added-later".to_string()]),
+        ..opts.clone()
+    };
+    let own = ensure_server(&more, false).await.unwrap();
+    assert_eq!(own.origin, Origin::ShortLived);
+    assert!(
+        own.notice
+            .as_deref()
+            .unwrap_or_default()
+            .contains("new: added-later"),
+        "{:?}",
+        own.notice
+    );
+    drop(own);
+    assert!(alive(u64::from(kept.record.pid)));
+    boocoder::opencode::stop_server(&state).await.unwrap();
     assert!(processes_in(&state).is_empty());
 }
 

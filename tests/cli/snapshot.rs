@@ -216,7 +216,7 @@ fn llama_swap_down_malformed_non_200_or_slow_is_a_warning() {
 }
 
 #[test]
-fn concurrent_forced_snapshots_probe_each_agent_one_at_a_time() {
+fn concurrent_forced_snapshots_start_each_agent_once() {
     let env = TestEnv::new();
     let fake = FakeAgents::new(&env);
     fake.install("gemini");
@@ -243,12 +243,8 @@ fn concurrent_forced_snapshots_probe_each_agent_one_at_a_time() {
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(model_ids(entry(&v, "entries", "gemini")), ["g"]);
     }
-    let spans = fake.intervals("gemini");
-    assert!(!spans.is_empty() && spans.len() <= 3, "{spans:?}");
-    assert!(
-        spans.windows(2).all(|w| w[0].1 <= w[1].0),
-        "two probes of gemini overlapped: {spans:?}"
-    );
+    // The waiters use the probe that ran while they waited.
+    assert_eq!(fake.starts("gemini"), 1, "{:?}", fake.intervals("gemini"));
 }
 
 #[test]

@@ -132,7 +132,7 @@ store_test!(sessions_insert_read_update_delete, |store, _b| {
 
     // Deleting a session takes its agent sessions, turns and lease with it.
     store.start_turn("alpha", None, None, 5).await.unwrap();
-    store.acquire_lease("alpha", "me", 5, 10).await.unwrap();
+    store.acquire_lease("alpha", "me", 10_000).await.unwrap();
     store
         .upsert_agent_session(&AgentSessionRow {
             session: "alpha".into(),
@@ -341,29 +341,35 @@ store_test!(snapshot_cache_replaces, |store, _b| {
 
 store_test!(leases_busy_expire_renew_release, |store, _b| {
     store.insert_session(&session("s")).await.unwrap();
-    let LeaseAttempt::Acquired(l) = store.acquire_lease("s", "host:1", 100, 200).await.unwrap()
+    let before = store.db_now_ms().await.unwrap();
+    let LeaseAttempt::Acquired(l) = store.acquire_lease("s", "host:1", 60_000).await.unwrap()
     else {
         panic!("free lease not acquired");
     };
     assert_eq!(l.owner, "host:1");
-    match store.acquire_lease("s", "host:2", 150, 250).await.unwrap() {
-        LeaseAttempt::Busy(held) => {
-            assert_eq!((held.owner.as_str(), held.expires_at), ("host:1", 200))
-        }
+    // Times are the database's clock.
+    assert!(
+        l.acquired_at >= before && l.expires_at == l.acquired_at + 60_000,
+        "{l:?}"
+    );
+    match store.acquire_lease("s", "host:2", 60_000).await.unwrap() {
+        LeaseAttempt::Busy(held) => assert_eq!(held.owner, "host:1"),
         other => panic!("expected busy, got {other:?}"),
     }
     // The owner may take it again (and extend it).
     assert!(matches!(
-        store.acquire_lease("s", "host:1", 150, 300).await.unwrap(),
+        store.acquire_lease("s", "host:1", 60_000).await.unwrap(),
         LeaseAttempt::Acquired(_)
     ));
-    assert!(store.renew_lease("s", "host:1", 400).await.unwrap());
-    assert!(!store.renew_lease("s", "host:2", 999).await.unwrap());
-    // Expired: someone else takes it over.
-    match store.acquire_lease("s", "host:2", 400, 500).await.unwrap() {
+    assert!(store.renew_lease("s", "host:1", 60_000).await.unwrap());
+    assert!(!store.renew_lease("s", "host:2", 60_000).await.unwrap());
+    // Expired (renewed for no time at all): someone else takes it over.
+    assert!(store.renew_lease("s", "host:1", 0).await.unwrap());
+    match store.acquire_lease("s", "host:2", 60_000).await.unwrap() {
         LeaseAttempt::Acquired(l) => assert_eq!(l.owner, "host:2"),
         other => panic!("expired lease not taken over: {other:?}"),
     }
+    assert!(!store.renew_lease("s", "host:1", 60_000).await.unwrap());
     assert!(!store.release_lease("s", "host:1").await.unwrap());
     assert!(store.release_lease("s", "host:2").await.unwrap());
     assert!(store.get_lease("s").await.unwrap().is_none());
@@ -378,7 +384,7 @@ store_test!(lease_contention_has_one_winner, |store, b| {
         tasks.push(tokio::spawn(async move {
             let s = Store::open(&url, Migrate::Auto).await.unwrap();
             let r = s
-                .acquire_lease("s", &format!("owner{i}"), 1_000, 2_000)
+                .acquire_lease("s", &format!("owner{i}"), 60_000)
                 .await
                 .unwrap();
             s.close().await;
@@ -394,28 +400,22 @@ store_test!(lease_contention_has_one_winner, |store, b| {
 
 store_test!(probe_locks_busy_expire_release, |store, _b| {
     let l = store
-        .try_lock_probe("gemini", "host:1", 100, 200)
+        .try_lock_probe("gemini", "host:1", 60_000)
         .await
-        .unwrap();
-    assert_eq!(
-        l,
-        Some(ProbeLock {
-            name: "gemini".into(),
-            owner: "host:1".into(),
-            expires_at: 200
-        })
-    );
+        .unwrap()
+        .expect("a free lock is taken");
+    assert_eq!((l.name.as_str(), l.owner.as_str()), ("gemini", "host:1"));
     // Held and unexpired: another owner is refused; the holder may extend.
     assert!(
         store
-            .try_lock_probe("gemini", "host:2", 150, 250)
+            .try_lock_probe("gemini", "host:2", 60_000)
             .await
             .unwrap()
             .is_none()
     );
     assert!(
         store
-            .try_lock_probe("gemini", "host:1", 150, 300)
+            .try_lock_probe("gemini", "host:1", 0)
             .await
             .unwrap()
             .is_some()
@@ -423,14 +423,14 @@ store_test!(probe_locks_busy_expire_release, |store, _b| {
     // Another provider's lock is independent.
     assert!(
         store
-            .try_lock_probe("qwen", "host:2", 150, 250)
+            .try_lock_probe("qwen", "host:2", 60_000)
             .await
             .unwrap()
             .is_some()
     );
-    // Expired: taken over.
+    // Expired (host:1 took it for no time): taken over.
     let l = store
-        .try_lock_probe("gemini", "host:2", 300, 400)
+        .try_lock_probe("gemini", "host:2", 60_000)
         .await
         .unwrap();
     assert_eq!(l.map(|l| l.owner), Some("host:2".to_string()));
@@ -439,7 +439,7 @@ store_test!(probe_locks_busy_expire_release, |store, _b| {
     assert!(store.get_probe_lock("gemini").await.unwrap().is_none());
     assert!(
         store
-            .try_lock_probe("gemini", "host:3", 300, 400)
+            .try_lock_probe("gemini", "host:3", 60_000)
             .await
             .unwrap()
             .is_some()
@@ -454,7 +454,7 @@ store_test!(probe_lock_contention_has_one_winner, |store, b| {
         tasks.push(tokio::spawn(async move {
             let s = Store::open(&url, Migrate::Auto).await.unwrap();
             let r = s
-                .try_lock_probe("opencode", &format!("owner{i}"), 1_000, 2_000)
+                .try_lock_probe("opencode", &format!("owner{i}"), 60_000)
                 .await
                 .unwrap();
             s.close().await;
@@ -466,6 +466,28 @@ store_test!(probe_lock_contention_has_one_winner, |store, b| {
         winners += t.await.unwrap() as usize;
     }
     assert_eq!(winners, 1);
+});
+
+store_test!(a_settled_turn_is_never_overwritten, |store, _b| {
+    store.insert_session(&session("s")).await.unwrap();
+    let id = store.start_turn("s", None, None, 1).await.unwrap();
+    assert!(
+        store
+            .finish_turn(id, "crashed", 2, &Tokens::default(), None)
+            .await
+            .unwrap()
+    );
+    // The old owner coming back late writes nothing.
+    assert!(
+        !store
+            .finish_turn(id, "done", 3, &Tokens::default(), None)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.last_turn("s").await.unwrap().unwrap().status,
+        "crashed"
+    );
 });
 
 store_test!(pending_changes_replace_is_atomic, |store, _b| {

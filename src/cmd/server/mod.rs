@@ -15,9 +15,9 @@ use super::Context;
 pub enum ServerCommand {
     /// Start a detached opencode server later commands reattach to (idempotent)
     Start(start::StartArgs),
-    /// Is the recorded server running? Exit 0 when it is, 1 when not
+    /// Is the recorded server running and answering? Exit 0 when it is, 1 when not
     Status(status::StatusArgs),
-    /// Stop the recorded server (graceful, then kill); exit 0 also when none ran
+    /// Stop the recorded server (refused while turns run on it, unless --force)
     Stop(stop::StopArgs),
 }
 
@@ -33,4 +33,62 @@ pub async fn run(ctx: &Context, cmd: &ServerCommand) -> Result<Exit> {
 /// for only when a server is started).
 pub fn server_options(ctx: &Context) -> ServerOptions {
     ServerOptions::from_config(&ctx.config)
+}
+
+/// Busy agent sessions on a server across the directories boocoder knows
+/// (its sessions' repositories and worktrees); None when the store or the
+/// server cannot say.
+pub async fn active_sessions(ctx: &Context, url: &str, password: &str) -> Option<usize> {
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+    let store = ctx.store().await.ok()?;
+    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for w in store.list_worktrees(None).await.ok()? {
+        dirs.insert(w.path.into());
+    }
+    for s in store.list_sessions().await.ok()? {
+        dirs.insert(s.repo.into());
+    }
+    let client = boocoder::opencode::Client::new(url, password);
+    let mut n = 0;
+    for d in dirs.iter().filter(|d| d.is_dir()) {
+        n += client.session_status(d).await.ok()?.len();
+    }
+    Some(n)
+}
+
+/// Refuse to stop the recorded server while turns run on it (or when it
+/// cannot say), unless `force`.
+pub async fn refuse_if_busy(ctx: &Context, what: &str, force: bool) -> Result<()> {
+    use boocoder::opencode::ServerState;
+    if force {
+        return Ok(());
+    }
+    let busy = match boocoder::opencode::server_status(&ctx.config.state_dir).await? {
+        ServerState::NotRunning { .. } => return Ok(()),
+        ServerState::Running { record, .. } => {
+            match active_sessions(ctx, &record.url, &record.password).await {
+                Some(0) => return Ok(()),
+                Some(n) => format!(
+                    "{n} agent turn{} running on the kept server (pid {})",
+                    if n == 1 { " is" } else { "s are" },
+                    record.pid
+                ),
+                None => format!(
+                    "cannot tell whether turns run on the kept server (pid {})",
+                    record.pid
+                ),
+            }
+        }
+        ServerState::Unresponsive { record, .. } => format!(
+            "the kept server (pid {}) does not answer, so it cannot say whether turns run on it",
+            record.pid
+        ),
+    };
+    Err(crate::cmd::output::CliError {
+        exit: Exit::No,
+        message: format!("not {what}: {busy}"),
+        hint: Some("wait for the turns to end, or pass --force to break them".into()),
+    }
+    .into())
 }

@@ -11,15 +11,29 @@ use crate::cmd::Context;
 #[command(
     after_help = "The server listens on 127.0.0.1 only, behind a fresh random password \
 (HTTP Basic auth), in its own process group. Its pid, URL, password and settings are recorded \
-in <state dir>/server.json (mode 0600); commands reattach to it while it is alive and the \
-settings (opencode binary, llama-swap URL, default model) are unchanged. Running `start` again \
-prints the running server; two concurrent starts make one server."
+in <state dir>/server.json (mode 0600); commands reattach to it while it is alive, answers, and \
+was started with their settings (opencode binary, llama-swap URL, models fetch switch, HOME and \
+opencode's config variables) and llama-swap's current model list. A command whose settings \
+differ never stops it: it runs on a short-lived server of its own and says so on stderr. \
+Running `start` again prints the running server; two concurrent starts make one server. \
+Exit 1 when a running server does not suit (other settings, a changed model list, or it does \
+not answer): --restart replaces it, refused while turns run on it unless --force."
 )]
-pub struct StartArgs {}
+pub struct StartArgs {
+    /// Stop the running server first and start a new one (refused while turns run on it)
+    #[arg(long)]
+    pub restart: bool,
+    /// With --restart: stop it even while turns run on it (they fail as server_lost)
+    #[arg(long, requires = "restart")]
+    pub force: bool,
+}
 
-pub async fn run(ctx: &Context, _args: &StartArgs) -> Result<Exit> {
+pub async fn run(ctx: &Context, args: &StartArgs) -> Result<Exit> {
     let opts = super::server_options(ctx);
-    let server = start_kept_server(&opts).await?;
+    if args.restart {
+        super::refuse_if_busy(ctx, "restarting", args.force).await?;
+    }
+    let server = start_kept_server(&opts, args.restart).await?;
     let rec = &server.record;
     let reused = server.origin == Origin::Reattached;
     if ctx.out.is_text() {
@@ -40,6 +54,7 @@ pub async fn run(ctx: &Context, _args: &StartArgs) -> Result<Exit> {
                 "version": rec.version,
                 "started_at": rec.started_at,
                 "log": rec.log,
+                "models": rec.models,
             }),
         )?;
     }

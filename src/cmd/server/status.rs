@@ -1,8 +1,5 @@
 //! `boocoder server status`
 
-use std::collections::BTreeSet;
-use std::path::PathBuf;
-
 use anyhow::Result;
 use boocoder::Exit;
 use boocoder::opencode::{ServerState, server_status};
@@ -13,8 +10,10 @@ use crate::cmd::Context;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit 0 when the recorded server is running, 1 when none is. A record \
-whose server is gone (or whose pid now belongs to another program) is cleared. \
+    after_help = "Exit 0 when the recorded server is running and answers, 1 when none is or \
+it does not answer (JSON: \"responding\": false, with its pid and \"silent_seconds\", how long \
+it has not answered). It never sends a signal: `server stop` does. A record whose server is \
+gone (or whose pid now belongs to another program) is cleared. \
 `sessions_active` counts busy agent sessions in the directories boocoder knows (its sessions' \
 repositories and worktrees)."
 )]
@@ -36,14 +35,44 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
                     "server",
                     &serde_json::json!({
                         "running": false,
+                        "responding": false,
                         "stale_record_cleared": cleared.is_some(),
                     }),
                 )?;
             }
             Ok(Exit::No)
         }
+        ServerState::Unresponsive {
+            record,
+            last_answered,
+        } => {
+            let silent = (now_ms() - last_answered).max(0) / 1000;
+            if ctx.out.is_text() {
+                ctx.out.stdout(&format!(
+                    "unresponsive: {}\npid: {}\nnot answered for: {silent} s\n",
+                    record.url, record.pid
+                ))?;
+                ctx.out
+                    .info("hint: `boocoder server stop --force` stops it; turns on it may be lost");
+            } else {
+                ctx.out.record(
+                    "server",
+                    &serde_json::json!({
+                        "running": true,
+                        "responding": false,
+                        "url": record.url,
+                        "pid": record.pid,
+                        "port": record.port,
+                        "started_at": record.started_at,
+                        "last_answered_at": last_answered,
+                        "silent_seconds": silent,
+                    }),
+                )?;
+            }
+            Ok(Exit::No)
+        }
         ServerState::Running { record, health } => {
-            let active = active_sessions(ctx, &record.url, &record.password).await;
+            let active = super::active_sessions(ctx, &record.url, &record.password).await;
             let uptime = (now_ms() - record.started_at).max(0) / 1000;
             if ctx.out.is_text() {
                 let active = active.map_or("unknown".to_string(), |n| n.to_string());
@@ -56,6 +85,7 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
                     "server",
                     &serde_json::json!({
                         "running": true,
+                        "responding": true,
                         "url": record.url,
                         "pid": record.pid,
                         "port": record.port,
@@ -69,23 +99,4 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
             Ok(Exit::Ok)
         }
     }
-}
-
-/// Busy sessions across the directories boocoder knows; None when the store
-/// cannot say.
-async fn active_sessions(ctx: &Context, url: &str, password: &str) -> Option<usize> {
-    let store = ctx.store().await.ok()?;
-    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    for w in store.list_worktrees(None).await.ok()? {
-        dirs.insert(w.path.into());
-    }
-    for s in store.list_sessions().await.ok()? {
-        dirs.insert(s.repo.into());
-    }
-    let client = boocoder::opencode::Client::new(url, password);
-    let mut n = 0;
-    for d in dirs.iter().filter(|d| d.is_dir()) {
-        n += client.session_status(d).await.ok()?.len();
-    }
-    Some(n)
 }

@@ -10,11 +10,17 @@ use crate::cmd::Context;
 #[derive(Debug, Args)]
 #[command(
     after_help = "Sends TERM to the server's process group, waits up to 3 s, then KILL; \
-clears the record. Exit 0 also when no server was running."
+clears the record. Exit 0 also when no server was running. Refused (exit 1) while agent turns \
+run on it, or when it does not answer and so cannot say: --force stops it anyway."
 )]
-pub struct StopArgs {}
+pub struct StopArgs {
+    /// Stop it even while turns run on it (they end as server_lost)
+    #[arg(long)]
+    pub force: bool,
+}
 
-pub async fn run(ctx: &Context, _args: &StopArgs) -> Result<Exit> {
+pub async fn run(ctx: &Context, args: &StopArgs) -> Result<Exit> {
+    super::refuse_if_busy(ctx, "stopping", args.force).await?;
     let stopped = stop_server(&ctx.config.state_dir).await?;
     if ctx.out.is_text() {
         match &stopped {

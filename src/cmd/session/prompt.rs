@@ -207,6 +207,9 @@ pub async fn run_turns(
     let (server, early_hub) = tokio::join!(ensure_server(&server_opts, keep), early_hub);
     let server = server?;
     tracing::info!(url = %server.record.url, origin = ?server.origin, "opencode server");
+    if let Some(n) = &server.notice {
+        ctx.out.info(&format!("note: {n}"));
+    }
     let hub = match early_hub {
         Some(hub)
             if server.origin == Origin::Reattached
@@ -275,6 +278,7 @@ pub async fn run_turns(
         exit = Exit::Interrupted;
     }
     drop(server);
+    render.check_written()?;
     Ok((exit, outcomes))
 }
 
@@ -352,6 +356,8 @@ struct Renderer {
     open_line: Mutex<bool>,
     /// Reasoning was written to stderr without a line end yet.
     open_reasoning: Mutex<bool>,
+    /// The first failed write to stdout (the exit is then not 0).
+    write_error: Mutex<Option<std::io::Error>>,
 }
 
 impl Renderer {
@@ -366,12 +372,26 @@ impl Renderer {
             lines: Mutex::new(HashMap::new()),
             open_line: Mutex::new(false),
             open_reasoning: Mutex::new(false),
+            write_error: Mutex::new(None),
         }
     }
 
     fn out(&self, s: &str) {
-        let mut o = std::io::stdout().lock();
-        let _ = o.write_all(s.as_bytes()).and_then(|_| o.flush());
+        let mut failed = self.write_error.lock().expect("write error");
+        if failed.is_some() {
+            return;
+        }
+        if let Err(e) = crate::cmd::output::write_stdout(s) {
+            *failed = Some(e);
+        }
+    }
+
+    /// Err when a write to stdout failed.
+    fn check_written(&self) -> Result<()> {
+        match self.write_error.lock().expect("write error").take() {
+            Some(e) => Err(crate::cmd::output::stdout_error(&e).into()),
+            None => Ok(()),
+        }
     }
 
     fn err(&self, session: &str, s: &str) {
