@@ -203,10 +203,9 @@ fn busy(rounds: usize) -> Tally {
         let store = rt
             .block_on(Store::open(&w.db_url(), Migrate::Auto))
             .unwrap();
-        let now = boocoder::util::now_ms();
         let owner = "fault-turn:1";
         match rt
-            .block_on(store.acquire_lease("busy", owner, now, now + 600_000))
+            .block_on(store.acquire_lease("busy", owner, 600_000))
             .unwrap()
         {
             LeaseAttempt::Acquired(_) => {}

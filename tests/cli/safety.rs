@@ -398,9 +398,8 @@ fn hold_lease(url: &str, session: &str, owner: &str) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let store = Store::open(url, Migrate::Auto).await.unwrap();
-        let now = boocoder_now();
         match store
-            .acquire_lease(session, owner, now, now + 600_000)
+            .acquire_lease(session, owner, 600_000)
             .await
             .unwrap()
         {
@@ -409,13 +408,6 @@ fn hold_lease(url: &str, session: &str, owner: &str) {
         }
         store.close().await;
     });
-}
-
-fn boocoder_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
 }
 
 fn sqlite_url(env: &TestEnv) -> String {
