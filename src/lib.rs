@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod error;
+pub mod land;
 pub mod opencode;
 pub mod probe;
 pub mod providers;

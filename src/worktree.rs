@@ -638,7 +638,7 @@ pub fn parse_age(s: &str) -> std::result::Result<Duration, String> {
 }
 
 /// libgit2 settings, applied once before the first git step of the process.
-fn init_git() {
+pub(crate) fn init_git() {
     static INIT: std::sync::Once = std::sync::Once::new();
     INIT.call_once(|| {
         // Like git, do not re-hash every object read from the object

@@ -30,7 +30,10 @@ several), tool activity and notices to stderr (reasoning too, dimmed, with \
 \"delta\"}, {\"type\":\"reasoning\",\"delta\"}, {\"type\":\"tool\",\"tool\",\"status\",\
 \"title\"}, {\"type\":\"permission\",...}, {\"type\":\"notice\",...}), each with \"session\", \
 then one final {\"type\":\"done\",\"session\",\"agent_session_id\",\"server_url\",\"model\",\
-\"duration_ms\",\"tokens\",\"changes\":{\"files\",\"insertions\",\"deletions\"}} or \
+\"duration_ms\",\"tokens\",\"changes\":{\"files\",\"insertions\",\"deletions\"},\
+\"turn_changes\":{\"files\",\"insertions\",\"deletions\"}} (changes: the session's pending \
+changes against its base; turn_changes: what this turn changed, the worktree before the turn \
+against after it, untracked files included; both null without a worktree) or \
 {\"type\":\"error\",\"kind\",\"message\"} per session. --format json prints the final \
 records only, with the full text.
 
@@ -492,6 +495,7 @@ impl Renderer {
             "duration_ms": o.duration_ms,
             "tokens": o.tokens,
             "changes": o.changes,
+            "turn_changes": o.turn_changes,
         })
     }
 
@@ -551,8 +555,17 @@ impl Renderer {
                         )
                     })
                     .unwrap_or_default();
+                let this_turn = o
+                    .turn_changes
+                    .map(|c| {
+                        format!(
+                            ", this turn {} files (+{} -{})",
+                            c.files, c.insertions, c.deletions
+                        )
+                    })
+                    .unwrap_or_default();
                 let summary = format!(
-                    "{} in {:.1} s, {} tokens out{changes}",
+                    "{} in {:.1} s, {} tokens out{changes}{this_turn}",
                     o.status.as_str(),
                     o.duration_ms as f64 / 1000.0,
                     o.tokens.output
