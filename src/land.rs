@@ -106,7 +106,9 @@ impl LandError {
             Conflict { .. } => "commit or stash your changes to those files, or resolve by hand \
 with `boocoder worktree diff NAME | git apply --3way` (nothing was changed)"
                 .into(),
-            NothingToCommit(_) => "`boocoder session changes NAME` shows the pending changes".into(),
+            NothingToCommit(_) => {
+                "`boocoder session changes NAME` shows the pending changes".into()
+            }
             NoWorktree(_) => "its changes are already in the repository's checkout".into(),
             WorktreeGone { .. } => "`boocoder worktree ensure` recreates it".into(),
             NoBranch(_) => "give an existing local branch with --into".into(),
@@ -421,9 +423,7 @@ fn worktree_index(repo: &Repository) -> LandResult<(git2::Index, Oid)> {
         .map_err(git("add the worktree's files"))?;
     idx.update_all(["*"], None)
         .map_err(git("update the worktree's files"))?;
-    let tree = idx
-        .write_tree()
-        .map_err(git("write the worktree's tree"))?;
+    let tree = idx.write_tree().map_err(git("write the worktree's tree"))?;
     Ok((idx, tree))
 }
 
@@ -443,7 +443,12 @@ fn commit_blocking(wt: &WorktreeRow, message: &str) -> LandResult<Option<Committ
     }
     let tree = repo.find_tree(tree_id).map_err(git("read the tree"))?;
     let sig = signature(&repo)?;
-    let files = tree_changes(&repo, &head.tree().map_err(git("read a tree"))?, &tree, true)?;
+    let files = tree_changes(
+        &repo,
+        &head.tree().map_err(git("read a tree"))?,
+        &tree,
+        true,
+    )?;
     let id = repo
         .commit(Some("HEAD"), &sig, &sig, message, &tree, &[&head])
         .map_err(git("commit on the session branch"))?;
@@ -480,8 +485,14 @@ fn tree_changes(
     Ok(diff
         .deltas()
         .map(|d| {
-            let new_path = d.new_file().path().map(|p| p.to_string_lossy().into_owned());
-            let old_path = d.old_file().path().map(|p| p.to_string_lossy().into_owned());
+            let new_path = d
+                .new_file()
+                .path()
+                .map(|p| p.to_string_lossy().into_owned());
+            let old_path = d
+                .old_file()
+                .path()
+                .map(|p| p.to_string_lossy().into_owned());
             let status = match d.status() {
                 Delta::Added => "added",
                 Delta::Deleted => "deleted",
@@ -514,7 +525,9 @@ fn workdir_blob(path: &Path) -> LandResult<Option<Oid>> {
     }
     if meta.is_dir() {
         // Cannot equal any blob.
-        return Ok(Some(Oid::hash_object(ObjectType::Tree, b"").map_err(git("hash"))?));
+        return Ok(Some(
+            Oid::hash_object(ObjectType::Tree, b"").map_err(git("hash"))?,
+        ));
     }
     Oid::hash_file(ObjectType::Blob, path)
         .map(Some)
@@ -753,7 +766,9 @@ fn merge_blocking(
         return Ok(out);
     }
     let target_commit = repo.find_commit(target_tip).map_err(git("read a commit"))?;
-    let session_commit = repo.find_commit(session_tip).map_err(git("read a commit"))?;
+    let session_commit = repo
+        .find_commit(session_tip)
+        .map_err(git("read a commit"))?;
     let ff = !req.squash
         && repo
             .graph_descendant_of(session_tip, target_tip)
@@ -810,7 +825,10 @@ fn merge_blocking(
     if let Some(dir) = checked_out_at(&repo, &target_ref_name)? {
         let checkout =
             Repository::open(&dir).map_err(git(format!("open the checkout {}", dir.display())))?;
-        update_checkout(&checkout, &dir, &new_tree)?;
+        let tree = checkout
+            .find_tree(new_tree.id())
+            .map_err(git("read the merged tree"))?;
+        update_checkout(&checkout, &dir, &tree)?;
         out.checkout = Some(dir.to_string_lossy().into_owned());
     }
     // Compare-and-swap: a branch that moved meanwhile is not overwritten.
@@ -823,40 +841,33 @@ fn merge_blocking(
 /// `tree`, refusing (before writing anything) when a file to be updated
 /// has uncommitted changes or an untracked file is in the way.
 fn update_checkout(repo: &Repository, dir: &Path, tree: &git2::Tree<'_>) -> LandResult<()> {
+    // libgit2 finds every conflict before it writes anything, and then
+    // writes nothing: one run both checks and updates.
     let conflicts = std::cell::RefCell::new(Vec::<String>::new());
-    let run = |dry_run: bool| {
-        let mut b = git2::build::CheckoutBuilder::new();
-        b.safe();
-        if dry_run {
-            b.dry_run();
-        }
-        b.notify_on(CheckoutNotificationType::CONFLICT | CheckoutNotificationType::DIRTY);
-        b.notify(|kind, path, _, _, _| {
-            if let Some(p) = path {
-                let p = p.to_string_lossy().into_owned();
-                if kind.contains(CheckoutNotificationType::CONFLICT)
-                    && !conflicts.borrow().contains(&p)
-                {
-                    conflicts.borrow_mut().push(p);
-                }
+    let mut b = git2::build::CheckoutBuilder::new();
+    b.safe();
+    b.notify_on(CheckoutNotificationType::CONFLICT);
+    b.notify(|_, path, _, _, _| {
+        if let Some(p) = path {
+            let p = p.to_string_lossy().into_owned();
+            if !conflicts.borrow().contains(&p) {
+                conflicts.borrow_mut().push(p);
             }
-            true
-        });
-        repo.checkout_tree(tree.as_object(), Some(&mut b))
-    };
-    let dry = run(true);
-    let found = conflicts.borrow().clone();
-    if !found.is_empty() || dry.is_err() {
-        if found.is_empty() {
-            return Err(git("check the checkout")(dry.unwrap_err()));
         }
-        return Err(LandError::Conflict {
+        true
+    });
+    let r = repo.checkout_tree(tree.as_object(), Some(&mut b));
+    drop(b);
+    let found = conflicts.into_inner();
+    match r {
+        Ok(()) => Ok(()),
+        Err(_) if !found.is_empty() => Err(LandError::Conflict {
             what: "merge",
             dir: dir.to_path_buf(),
             paths: found,
-        });
+        }),
+        Err(e) => Err(git(format!("update the checkout {}", dir.display()))(e)),
     }
-    run(false).map_err(git(format!("update the checkout {}", dir.display())))
 }
 
 /// `Squashed session NAME` and the subjects of the commits it squashes.

@@ -117,15 +117,19 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 let tools = match &r.tools {
-                    Some(t) => serde_json::from_str(t)
-                        .map_err(|source| StoreError::Json { what: "tool calls", source })?,
+                    Some(t) => serde_json::from_str(t).map_err(|source| StoreError::Json {
+                        what: "tool calls",
+                        source,
+                    })?,
                     None => Vec::new(),
                 };
                 let turn_changes = match &r.turn_changes {
-                    Some(t) => Some(
-                        serde_json::from_str(t)
-                            .map_err(|source| StoreError::Json { what: "turn changes", source })?,
-                    ),
+                    Some(t) => {
+                        Some(serde_json::from_str(t).map_err(|source| StoreError::Json {
+                            what: "turn changes",
+                            source,
+                        })?)
+                    }
                     None => None,
                 };
                 Ok(TurnLogRow {

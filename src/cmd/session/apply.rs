@@ -44,8 +44,10 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     if applied.files.is_empty() {
-        ctx.out
-            .info(&format!("nothing to apply: {} already has the session's changes", applied.dir));
+        ctx.out.info(&format!(
+            "nothing to apply: {} already has the session's changes",
+            applied.dir
+        ));
         return Ok(Exit::Ok);
     }
     ctx.out.stdout(&files_text(&applied.files))?;
@@ -85,7 +87,8 @@ pub(super) fn conflict_or(ctx: &Context, session: &str, e: boocoder::Error) -> R
                 }),
             )?;
         } else {
-            ctx.out.stdout(&paths.iter().map(|p| format!("{p}\n")).collect::<String>())?;
+            ctx.out
+                .stdout(&paths.iter().map(|p| format!("{p}\n")).collect::<String>())?;
         }
         eprintln!("error: {l}");
         if let Some(h) = l.hint() {

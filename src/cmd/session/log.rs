@@ -77,7 +77,8 @@ pub async fn run(ctx: &Context, args: &LogArgs) -> Result<Exit> {
         }
         Format::Text => {
             if turns.is_empty() {
-                ctx.out.info(&format!("session {} has no turns yet", session.name));
+                ctx.out
+                    .info(&format!("session {} has no turns yet", session.name));
             }
             let mut s = String::new();
             for (i, t) in turns.iter().enumerate() {

@@ -48,7 +48,10 @@ pub async fn run(ctx: &Context, args: &MergeArgs) -> Result<Exit> {
         message: args.message.clone(),
         remove: args.remove,
     };
-    let m = match Landing::new(store, &ctx.config).merge(&args.name, &req).await {
+    let m = match Landing::new(store, &ctx.config)
+        .merge(&args.name, &req)
+        .await
+    {
         Ok(m) => m,
         Err(e) => return super::apply::conflict_or(ctx, args.name.as_str(), e),
     };
@@ -64,7 +67,10 @@ pub async fn run(ctx: &Context, args: &MergeArgs) -> Result<Exit> {
         ));
     }
     if m.kind == MergeKind::UpToDate {
-        ctx.out.stdout(&format!("{} already contains {}\n", m.branch, m.session_branch))?;
+        ctx.out.stdout(&format!(
+            "{} already contains {}\n",
+            m.branch, m.session_branch
+        ))?;
     } else {
         ctx.out.stdout(&super::apply::files_text(&m.files))?;
         ctx.out.stdout(&format!(
@@ -81,7 +87,8 @@ pub async fn run(ctx: &Context, args: &MergeArgs) -> Result<Exit> {
         ))?;
     }
     if m.worktree_removed {
-        ctx.out.info(&format!("removed the worktree of {}", m.session));
+        ctx.out
+            .info(&format!("removed the worktree of {}", m.session));
     }
     Ok(Exit::Ok)
 }

@@ -3,9 +3,9 @@
 mod apply;
 mod changes;
 mod commit;
+mod list;
 mod log;
 mod merge;
-mod list;
 mod new;
 pub mod prompt;
 mod rm;
