@@ -14,4 +14,5 @@ mod smoke_opencode;
 mod snapshot;
 mod store;
 mod support;
+mod turn_log;
 mod worktree;
