@@ -7,6 +7,7 @@ use crate::providers::ProviderError;
 use crate::session::SessionError;
 use crate::store::StoreError;
 use crate::worktree::WorktreeError;
+use crate::worktree_setup::SetupError;
 
 /// The process exit codes boocoder documents (README, `--help`) and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -98,6 +99,8 @@ pub enum Error {
     Provider(#[from] ProviderError),
     #[error(transparent)]
     Land(#[from] LandError),
+    #[error(transparent)]
+    Setup(#[from] SetupError),
     /// Bad input that is not a config problem (a malformed argument value).
     #[error("{message}")]
     Usage {
@@ -125,6 +128,7 @@ impl Error {
             Error::Session(e) => e.exit(),
             Error::Provider(e) => e.exit(),
             Error::Land(e) => e.exit(),
+            Error::Setup(_) => Exit::Runtime,
             Error::Interrupted => Exit::Interrupted,
         }
     }
@@ -138,6 +142,7 @@ impl Error {
             Error::Session(e) => e.hint(),
             Error::Provider(e) => e.hint(),
             Error::Land(e) => e.hint(),
+            Error::Setup(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
             Error::Interrupted => None,
         }

@@ -16,6 +16,7 @@ pub mod session_key;
 pub mod store;
 pub mod util;
 pub mod worktree;
+pub mod worktree_setup;
 
 pub use config::Config;
 pub use error::{Error, Exit, Result};

@@ -174,6 +174,9 @@ pub struct Ensured {
     pub created: bool,
     /// Submodules of the repository that are not initialised in the worktree.
     pub uninitialised_submodules: Vec<String>,
+    /// Git-ignored set-up files copied in when it was created
+    /// (`.worktreeinclude`, `[worktree] include`).
+    pub copied: Vec<String>,
 }
 
 /// How a file changed against the base.
@@ -315,6 +318,7 @@ pub struct Pruned {
 pub struct Worktrees<'a> {
     store: &'a Store,
     root: PathBuf,
+    setup: crate::worktree_setup::WorktreeSetup,
 }
 
 impl<'a> Worktrees<'a> {
@@ -323,7 +327,14 @@ impl<'a> Worktrees<'a> {
         Worktrees {
             store,
             root: root.into(),
+            setup: Default::default(),
         }
+    }
+
+    /// What a new worktree gets: copied set-up files, a post-create command.
+    pub fn with_setup(mut self, setup: crate::worktree_setup::WorktreeSetup) -> Self {
+        self.setup = setup;
+        self
     }
 
     /// Create the session's worktree, or return the existing one untouched.
@@ -340,6 +351,7 @@ impl<'a> Worktrees<'a> {
                     worktree: row,
                     created: false,
                     uninitialised_submodules: uninitialised,
+                    copied: Vec::new(),
                 });
             }
         }
@@ -360,6 +372,7 @@ impl<'a> Worktrees<'a> {
                 worktree: row.clone(),
                 created: false,
                 uninitialised_submodules: uninitialised,
+                copied: Vec::new(),
             });
         }
         let plan = match &existing {
@@ -399,10 +412,13 @@ impl<'a> Worktrees<'a> {
                     .await?
             }
         };
+        let copied =
+            crate::worktree_setup::set_up(&self.setup, &repo, Path::new(&row.path)).await?;
         Ok(Ensured {
             worktree: row,
             created: true,
             uninitialised_submodules: created.uninitialised_submodules,
+            copied,
         })
     }
 

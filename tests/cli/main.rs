@@ -16,3 +16,4 @@ mod store;
 mod support;
 mod turn_log;
 mod worktree;
+mod worktree_setup;
