@@ -361,31 +361,6 @@ pub fn run_post_create(command: &str, dir: &Path, timeout: Duration) -> Result<(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gitignore_patterns() {
-        let p = parse_patterns(
-            "# c\n.env\n/config/*.local\n!keep.env\nsecrets/\n**/deep.txt\n*.en[v]x\n*.env\n!keep.env\n",
-        );
-        assert!(included(&p, ".env"));
-        assert!(included(&p, "a/b/.env"));
-        assert!(included(&p, "config/app.local"));
-        assert!(!included(&p, "x/config/app.local"));
-        assert!(!included(&p, "config/sub/app.local"));
-        assert!(!included(&p, "keep.env"));
-        assert!(included(&p, "a.env"));
-        assert!(included(&p, "secrets/a/b.txt"));
-        assert!(!included(&p, "secrets"));
-        assert!(included(&p, "deep.txt"));
-        assert!(included(&p, "a/b/deep.txt"));
-        assert!(included(&p, "x.envx"));
-        assert!(!included(&p, "README.md"));
-    }
-}
-
 /// Copy the set-up files into a new worktree, then run the post-create
 /// command there (off the async threads). Returns the copied paths.
 pub async fn set_up(
@@ -419,5 +394,30 @@ impl crate::config::Config {
             post_create: self.worktree.post_create.clone(),
             post_create_timeout: self.worktree.post_create_timeout,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gitignore_patterns() {
+        let p = parse_patterns(
+            "# c\n.env\n/config/*.local\n!keep.env\nsecrets/\n**/deep.txt\n*.en[v]x\n*.env\n!keep.env\n",
+        );
+        assert!(included(&p, ".env"));
+        assert!(included(&p, "a/b/.env"));
+        assert!(included(&p, "config/app.local"));
+        assert!(!included(&p, "x/config/app.local"));
+        assert!(!included(&p, "config/sub/app.local"));
+        assert!(!included(&p, "keep.env"));
+        assert!(included(&p, "a.env"));
+        assert!(included(&p, "secrets/a/b.txt"));
+        assert!(!included(&p, "secrets"));
+        assert!(included(&p, "deep.txt"));
+        assert!(included(&p, "a/b/deep.txt"));
+        assert!(included(&p, "x.envx"));
+        assert!(!included(&p, "README.md"));
     }
 }
