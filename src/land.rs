@@ -431,13 +431,23 @@ fn open_worktree(wt: &WorktreeRow) -> LandResult<Repository> {
     Repository::open(&wt.path).map_err(git(format!("open the worktree {}", wt.path)))
 }
 
-fn commit_blocking(wt: &WorktreeRow, message: &str) -> LandResult<Option<Committed>> {
+/// A commit of the worktree's pending work, made but not yet on the
+/// session branch (so a refused merge leaves every ref as it was).
+struct Pending {
+    repo: Repository,
+    index: git2::Index,
+    head: Oid,
+    id: Oid,
+    committed: Committed,
+}
+
+fn pending_commit(wt: &WorktreeRow, message: &str) -> LandResult<Option<Pending>> {
     let repo = open_worktree(wt)?;
     let head = repo
         .head()
         .and_then(|h| h.peel_to_commit())
         .map_err(git("read the worktree's HEAD"))?;
-    let (mut idx, tree_id) = worktree_index(&repo)?;
+    let (index, tree_id) = worktree_index(&repo)?;
     if tree_id == head.tree_id() {
         return Ok(None);
     }
@@ -450,11 +460,9 @@ fn commit_blocking(wt: &WorktreeRow, message: &str) -> LandResult<Option<Committ
         true,
     )?;
     let id = repo
-        .commit(Some("HEAD"), &sig, &sig, message, &tree, &[&head])
+        .commit(None, &sig, &sig, message, &tree, &[&head])
         .map_err(git("commit on the session branch"))?;
-    // The commit is made; the index now matches it.
-    idx.write().map_err(git("write the worktree's index"))?;
-    Ok(Some(Committed {
+    let committed = Committed {
         session: wt.session.clone(),
         branch: wt.branch.clone(),
         commit: id.to_string(),
@@ -465,7 +473,38 @@ fn commit_blocking(wt: &WorktreeRow, message: &str) -> LandResult<Option<Committ
             sig.email().unwrap_or_default()
         ),
         files,
+    };
+    let head_id = head.id();
+    drop(tree);
+    drop(head);
+    Ok(Some(Pending {
+        repo,
+        index,
+        head: head_id,
+        id,
+        committed,
     }))
+}
+
+impl Pending {
+    /// Move the session branch to the commit; the worktree's index then
+    /// matches it.
+    fn publish(mut self) -> LandResult<Committed> {
+        let branch = format!("refs/heads/{}", self.committed.branch);
+        self.repo
+            .reference_matching(&branch, self.id, true, self.head, "boocoder session commit")
+            .map_err(git(format!("move {}", self.committed.branch)))?;
+        self.index
+            .write()
+            .map_err(git("write the worktree's index"))?;
+        Ok(self.committed)
+    }
+}
+
+fn commit_blocking(wt: &WorktreeRow, message: &str) -> LandResult<Option<Committed>> {
+    pending_commit(wt, message)?
+        .map(Pending::publish)
+        .transpose()
 }
 
 /// The files that differ between two trees.
@@ -738,22 +777,42 @@ fn merge_blocking(
             .ok_or_else(|| LandError::NoBranch(into.clone()))?,
         Err(_) => return Err(LandError::NoBranch(into)),
     };
-    let committed = commit_blocking(wt, commit_message)?.map(|c| c.commit);
+    let pending = pending_commit(wt, commit_message)?;
+    let mut merged = merge_pending(&repo, wt, session, req, &into, &target_ref_name, &pending)?;
+    if let Some(p) = pending {
+        merged.committed = Some(p.publish()?.commit);
+    }
+    Ok(merged)
+}
 
+/// Merge the session branch (with the pending commit on top, if any) into
+/// `into`; moves only `into`.
+fn merge_pending(
+    repo: &Repository,
+    wt: &WorktreeRow,
+    session: &str,
+    req: &MergeRequest,
+    into: &str,
+    target_ref_name: &str,
+    pending: &Option<Pending>,
+) -> LandResult<Merged> {
     let target_tip = repo
         .refname_to_id(&target_ref_name)
         .map_err(git(format!("read {into}")))?;
-    let session_tip = repo
-        .refname_to_id(&format!("refs/heads/{}", wt.branch))
-        .map_err(git(format!("read {}", wt.branch)))?;
+    let session_tip = match pending {
+        Some(p) => p.id,
+        None => repo
+            .refname_to_id(&format!("refs/heads/{}", wt.branch))
+            .map_err(git(format!("read {}", wt.branch)))?,
+    };
     let mut out = Merged {
         session: session.to_string(),
-        branch: into.clone(),
+        branch: into.to_string(),
         session_branch: wt.branch.clone(),
         kind: MergeKind::UpToDate,
         old_commit: target_tip.to_string(),
         commit: target_tip.to_string(),
-        committed,
+        committed: None,
         checkout: None,
         files: Vec::new(),
         worktree_removed: false,
