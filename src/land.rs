@@ -797,7 +797,7 @@ fn merge_pending(
     pending: &Option<Pending>,
 ) -> LandResult<Merged> {
     let target_tip = repo
-        .refname_to_id(&target_ref_name)
+        .refname_to_id(target_ref_name)
         .map_err(git(format!("read {into}")))?;
     let session_tip = match pending {
         Some(p) => p.id,
@@ -846,15 +846,15 @@ fn merge_pending(
             });
         }
         let tree_id = idx
-            .write_tree_to(&repo)
+            .write_tree_to(repo)
             .map_err(git("write the merged tree"))?;
         let tree = repo.find_tree(tree_id).map_err(git("read a tree"))?;
-        let sig = signature(&repo)?;
+        let sig = signature(repo)?;
         let (message, parents, kind) = if req.squash {
             let message = req
                 .message
                 .clone()
-                .unwrap_or_else(|| squash_message(&repo, session, target_tip, session_tip));
+                .unwrap_or_else(|| squash_message(repo, session, target_tip, session_tip));
             (message, vec![&target_commit], MergeKind::Squash)
         } else {
             let message = req
@@ -876,12 +876,12 @@ fn merge_pending(
     let new_commit = repo.find_commit(new_id).map_err(git("read a commit"))?;
     let old_tree = target_commit.tree().map_err(git("read a tree"))?;
     let new_tree = new_commit.tree().map_err(git("read a tree"))?;
-    out.files = tree_changes(&repo, &old_tree, &new_tree, true)?;
+    out.files = tree_changes(repo, &old_tree, &new_tree, true)?;
     out.kind = kind;
     out.commit = new_id.to_string();
 
     let reflog = format!("boocoder session merge {session}: {}", kind.as_str());
-    if let Some(dir) = checked_out_at(&repo, &target_ref_name)? {
+    if let Some(dir) = checked_out_at(repo, target_ref_name)? {
         let checkout =
             Repository::open(&dir).map_err(git(format!("open the checkout {}", dir.display())))?;
         let tree = checkout
@@ -891,7 +891,7 @@ fn merge_pending(
         out.checkout = Some(dir.to_string_lossy().into_owned());
     }
     // Compare-and-swap: a branch that moved meanwhile is not overwritten.
-    repo.reference_matching(&target_ref_name, new_id, true, target_tip, &reflog)
+    repo.reference_matching(target_ref_name, new_id, true, target_tip, &reflog)
         .map_err(git(format!("move {into}")))?;
     Ok(out)
 }
