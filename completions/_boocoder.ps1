@@ -92,6 +92,10 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a session and its clean worktree (dirty: refused without --force)')
             [CompletionResult]::new('changes', 'changes', [CompletionResultType]::ParameterValue, 'The pending changes of a session''s last turn')
             [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'Run one turn: send a prompt, stream the reply')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The session''s turns: prompt, reply, tools, tokens, what each changed')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Write the session''s changes into the checkout, uncommitted')
+            [CompletionResult]::new('commit', 'commit', [CompletionResultType]::ParameterValue, 'Commit the worktree''s pending work on the session branch')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Commit pending work and merge the session branch into a branch')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -210,6 +214,79 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'boocoder;session;log' {
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Only the last N turns')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'boocoder;session;apply' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The checkout to write to (default: the session''s repository); a checkout or linked worktree of the same repository')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'boocoder;session;commit' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The commit message (default: from the session''s last prompt)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The commit message (default: from the session''s last prompt)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'boocoder;session;merge' {
+            [CompletionResult]::new('--into', '--into', [CompletionResultType]::ParameterName, 'The local branch to merge into')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The message of the merge or squashed commit')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The message of the merge or squashed commit')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--squash', '--squash', [CompletionResultType]::ParameterName, 'One commit with the session''s changes instead of a merge or fast-forward')
+            [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Then remove the session''s worktree and branch (the session stays)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'boocoder;session;help' {
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Record a session and make its worktree')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The sessions, with their last turn')
@@ -217,6 +294,10 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a session and its clean worktree (dirty: refused without --force)')
             [CompletionResult]::new('changes', 'changes', [CompletionResultType]::ParameterValue, 'The pending changes of a session''s last turn')
             [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'Run one turn: send a prompt, stream the reply')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The session''s turns: prompt, reply, tools, tokens, what each changed')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Write the session''s changes into the checkout, uncommitted')
+            [CompletionResult]::new('commit', 'commit', [CompletionResultType]::ParameterValue, 'Commit the worktree''s pending work on the session branch')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Commit pending work and merge the session branch into a branch')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -236,6 +317,18 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             break
         }
         'boocoder;session;help;prompt' {
+            break
+        }
+        'boocoder;session;help;log' {
+            break
+        }
+        'boocoder;session;help;apply' {
+            break
+        }
+        'boocoder;session;help;commit' {
+            break
+        }
+        'boocoder;session;help;merge' {
             break
         }
         'boocoder;session;help;help' {
@@ -762,6 +855,10 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a session and its clean worktree (dirty: refused without --force)')
             [CompletionResult]::new('changes', 'changes', [CompletionResultType]::ParameterValue, 'The pending changes of a session''s last turn')
             [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'Run one turn: send a prompt, stream the reply')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The session''s turns: prompt, reply, tools, tokens, what each changed')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Write the session''s changes into the checkout, uncommitted')
+            [CompletionResult]::new('commit', 'commit', [CompletionResultType]::ParameterValue, 'Commit the worktree''s pending work on the session branch')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Commit pending work and merge the session branch into a branch')
             break
         }
         'boocoder;help;session;new' {
@@ -780,6 +877,18 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             break
         }
         'boocoder;help;session;prompt' {
+            break
+        }
+        'boocoder;help;session;log' {
+            break
+        }
+        'boocoder;help;session;apply' {
+            break
+        }
+        'boocoder;help;session;commit' {
+            break
+        }
+        'boocoder;help;session;merge' {
             break
         }
         'boocoder;help;worktree' {

@@ -157,11 +157,23 @@ _boocoder() {
             boocoder__subcmd__help__subcmd__server,stop)
                 cmd="boocoder__subcmd__help__subcmd__server__subcmd__stop"
                 ;;
+            boocoder__subcmd__help__subcmd__session,apply)
+                cmd="boocoder__subcmd__help__subcmd__session__subcmd__apply"
+                ;;
             boocoder__subcmd__help__subcmd__session,changes)
                 cmd="boocoder__subcmd__help__subcmd__session__subcmd__changes"
                 ;;
+            boocoder__subcmd__help__subcmd__session,commit)
+                cmd="boocoder__subcmd__help__subcmd__session__subcmd__commit"
+                ;;
             boocoder__subcmd__help__subcmd__session,list)
                 cmd="boocoder__subcmd__help__subcmd__session__subcmd__list"
+                ;;
+            boocoder__subcmd__help__subcmd__session,log)
+                cmd="boocoder__subcmd__help__subcmd__session__subcmd__log"
+                ;;
+            boocoder__subcmd__help__subcmd__session,merge)
+                cmd="boocoder__subcmd__help__subcmd__session__subcmd__merge"
                 ;;
             boocoder__subcmd__help__subcmd__session,new)
                 cmd="boocoder__subcmd__help__subcmd__session__subcmd__new"
@@ -217,14 +229,26 @@ _boocoder() {
             boocoder__subcmd__server__subcmd__help,stop)
                 cmd="boocoder__subcmd__server__subcmd__help__subcmd__stop"
                 ;;
+            boocoder__subcmd__session,apply)
+                cmd="boocoder__subcmd__session__subcmd__apply"
+                ;;
             boocoder__subcmd__session,changes)
                 cmd="boocoder__subcmd__session__subcmd__changes"
+                ;;
+            boocoder__subcmd__session,commit)
+                cmd="boocoder__subcmd__session__subcmd__commit"
                 ;;
             boocoder__subcmd__session,help)
                 cmd="boocoder__subcmd__session__subcmd__help"
                 ;;
             boocoder__subcmd__session,list)
                 cmd="boocoder__subcmd__session__subcmd__list"
+                ;;
+            boocoder__subcmd__session,log)
+                cmd="boocoder__subcmd__session__subcmd__log"
+                ;;
+            boocoder__subcmd__session,merge)
+                cmd="boocoder__subcmd__session__subcmd__merge"
                 ;;
             boocoder__subcmd__session,new)
                 cmd="boocoder__subcmd__session__subcmd__new"
@@ -238,14 +262,26 @@ _boocoder() {
             boocoder__subcmd__session,show)
                 cmd="boocoder__subcmd__session__subcmd__show"
                 ;;
+            boocoder__subcmd__session__subcmd__help,apply)
+                cmd="boocoder__subcmd__session__subcmd__help__subcmd__apply"
+                ;;
             boocoder__subcmd__session__subcmd__help,changes)
                 cmd="boocoder__subcmd__session__subcmd__help__subcmd__changes"
+                ;;
+            boocoder__subcmd__session__subcmd__help,commit)
+                cmd="boocoder__subcmd__session__subcmd__help__subcmd__commit"
                 ;;
             boocoder__subcmd__session__subcmd__help,help)
                 cmd="boocoder__subcmd__session__subcmd__help__subcmd__help"
                 ;;
             boocoder__subcmd__session__subcmd__help,list)
                 cmd="boocoder__subcmd__session__subcmd__help__subcmd__list"
+                ;;
+            boocoder__subcmd__session__subcmd__help,log)
+                cmd="boocoder__subcmd__session__subcmd__help__subcmd__log"
+                ;;
+            boocoder__subcmd__session__subcmd__help,merge)
+                cmd="boocoder__subcmd__session__subcmd__help__subcmd__merge"
                 ;;
             boocoder__subcmd__session__subcmd__help,new)
                 cmd="boocoder__subcmd__session__subcmd__help__subcmd__new"
@@ -1024,8 +1060,22 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__help__subcmd__session)
-            opts="new list show rm changes prompt"
+            opts="new list show rm changes prompt log apply commit merge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__session__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1051,7 +1101,49 @@ _boocoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        boocoder__subcmd__help__subcmd__session__subcmd__commit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         boocoder__subcmd__help__subcmd__session__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__session__subcmd__log)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__session__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1512,12 +1604,46 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__session)
-            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version new list show rm changes prompt help"
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version new list show rm changes prompt log apply commit merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__session__subcmd__apply)
+            opts="-v -q -h -V --to --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1571,8 +1697,46 @@ _boocoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        boocoder__subcmd__session__subcmd__commit)
+            opts="-m -v -q -h -V --message --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         boocoder__subcmd__session__subcmd__help)
-            opts="new list show rm changes prompt help"
+            opts="new list show rm changes prompt log apply commit merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1585,7 +1749,35 @@ _boocoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        boocoder__subcmd__session__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         boocoder__subcmd__session__subcmd__help__subcmd__changes)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__session__subcmd__help__subcmd__commit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1614,6 +1806,34 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__session__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__session__subcmd__help__subcmd__log)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__session__subcmd__help__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1690,6 +1910,82 @@ _boocoder() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__session__subcmd__log)
+            opts="-v -q -h -V --last --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__session__subcmd__merge)
+            opts="-m -v -q -h -V --into --squash --message --remove --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --into)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

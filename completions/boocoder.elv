@@ -87,6 +87,10 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand rm 'Remove a session and its clean worktree (dirty: refused without --force)'
             cand changes 'The pending changes of a session''s last turn'
             cand prompt 'Run one turn: send a prompt, stream the reply'
+            cand log 'The session''s turns: prompt, reply, tools, tokens, what each changed'
+            cand apply 'Write the session''s changes into the checkout, uncommitted'
+            cand commit 'Commit the worktree''s pending work on the session branch'
+            cand merge 'Commit pending work and merge the session branch into a branch'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'boocoder;session;new'= {
@@ -198,6 +202,75 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'boocoder;session;log'= {
+            cand --last 'Only the last N turns'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;session;apply'= {
+            cand --to 'The checkout to write to (default: the session''s repository); a checkout or linked worktree of the same repository'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;session;commit'= {
+            cand -m 'The commit message (default: from the session''s last prompt)'
+            cand --message 'The commit message (default: from the session''s last prompt)'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;session;merge'= {
+            cand --into 'The local branch to merge into'
+            cand -m 'The message of the merge or squashed commit'
+            cand --message 'The message of the merge or squashed commit'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --squash 'One commit with the session''s changes instead of a merge or fast-forward'
+            cand --remove 'Then remove the session''s worktree and branch (the session stays)'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'boocoder;session;help'= {
             cand new 'Record a session and make its worktree'
             cand list 'The sessions, with their last turn'
@@ -205,6 +278,10 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand rm 'Remove a session and its clean worktree (dirty: refused without --force)'
             cand changes 'The pending changes of a session''s last turn'
             cand prompt 'Run one turn: send a prompt, stream the reply'
+            cand log 'The session''s turns: prompt, reply, tools, tokens, what each changed'
+            cand apply 'Write the session''s changes into the checkout, uncommitted'
+            cand commit 'Commit the worktree''s pending work on the session branch'
+            cand merge 'Commit pending work and merge the session branch into a branch'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'boocoder;session;help;new'= {
@@ -218,6 +295,14 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;session;help;changes'= {
         }
         &'boocoder;session;help;prompt'= {
+        }
+        &'boocoder;session;help;log'= {
+        }
+        &'boocoder;session;help;apply'= {
+        }
+        &'boocoder;session;help;commit'= {
+        }
+        &'boocoder;session;help;merge'= {
         }
         &'boocoder;session;help;help'= {
         }
@@ -691,6 +776,10 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand rm 'Remove a session and its clean worktree (dirty: refused without --force)'
             cand changes 'The pending changes of a session''s last turn'
             cand prompt 'Run one turn: send a prompt, stream the reply'
+            cand log 'The session''s turns: prompt, reply, tools, tokens, what each changed'
+            cand apply 'Write the session''s changes into the checkout, uncommitted'
+            cand commit 'Commit the worktree''s pending work on the session branch'
+            cand merge 'Commit pending work and merge the session branch into a branch'
         }
         &'boocoder;help;session;new'= {
         }
@@ -703,6 +792,14 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;help;session;changes'= {
         }
         &'boocoder;help;session;prompt'= {
+        }
+        &'boocoder;help;session;log'= {
+        }
+        &'boocoder;help;session;apply'= {
+        }
+        &'boocoder;help;session;commit'= {
+        }
+        &'boocoder;help;session;merge'= {
         }
         &'boocoder;help;worktree'= {
             cand ensure 'Create (or return the existing) worktree of a session'

@@ -72,26 +72,30 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s v -l verbos
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s q -l quiet -d 'Only errors on stderr'
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
 ndjson\t'One JSON object per line, each with a "type" field'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "new" -d 'Record a session and make its worktree'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "list" -d 'The sessions, with their last turn'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "show" -d 'One session: worktree, agent session, last turn'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "rm" -d 'Remove a session and its clean worktree (dirty: refused without --force)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "changes" -d 'The pending changes of a session\'s last turn'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "prompt" -d 'Run one turn: send a prompt, stream the reply'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "new" -d 'Record a session and make its worktree'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "list" -d 'The sessions, with their last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "show" -d 'One session: worktree, agent session, last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "rm" -d 'Remove a session and its clean worktree (dirty: refused without --force)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "changes" -d 'The pending changes of a session\'s last turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "prompt" -d 'Run one turn: send a prompt, stream the reply'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "log" -d 'The session\'s turns: prompt, reply, tools, tokens, what each changed'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "apply" -d 'Write the session\'s changes into the checkout, uncommitted'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "commit" -d 'Commit the worktree\'s pending work on the session branch'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "merge" -d 'Commit pending work and merge the session branch into a branch'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l repo -d 'The repository the session works on' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l agent -d 'The agent that runs its turns' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l model -d 'The session\'s model (default: the configured default_model)' -r
@@ -190,12 +194,75 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s q -l quiet -d 'Only errors on stderr'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -l last -d 'Only the last N turns' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -l to -d 'The checkout to write to (default: the session\'s repository); a checkout or linked worktree of the same repository' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -s m -l message -d 'The commit message (default: from the session\'s last prompt)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l into -d 'The local branch to merge into' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -s m -l message -d 'The message of the merge or squashed commit' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l squash -d 'One commit with the session\'s changes instead of a merge or fast-forward'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l remove -d 'Then remove the session\'s worktree and branch (the session stays)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "new" -d 'Record a session and make its worktree'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "list" -d 'The sessions, with their last turn'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "show" -d 'One session: worktree, agent session, last turn'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove a session and its clean worktree (dirty: refused without --force)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "changes" -d 'The pending changes of a session\'s last turn'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "prompt" -d 'Run one turn: send a prompt, stream the reply'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "log" -d 'The session\'s turns: prompt, reply, tools, tokens, what each changed'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Write the session\'s changes into the checkout, uncommitted'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "commit" -d 'Commit the worktree\'s pending work on the session branch'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Commit pending work and merge the session branch into a branch'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
@@ -564,6 +631,10 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "rm" -d 'Remove a session and its clean worktree (dirty: refused without --force)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "changes" -d 'The pending changes of a session\'s last turn'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "prompt" -d 'Run one turn: send a prompt, stream the reply'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "log" -d 'The session\'s turns: prompt, reply, tools, tokens, what each changed'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "apply" -d 'Write the session\'s changes into the checkout, uncommitted'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "commit" -d 'Commit the worktree\'s pending work on the session branch'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "merge" -d 'Commit pending work and merge the session branch into a branch'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "ensure" -d 'Create (or return the existing) worktree of a session'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "diff" -d 'Diff a session\'s worktree against its base commit'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "list" -d 'List the recorded worktrees with their state'

@@ -187,6 +187,28 @@ pub struct ServerConfig {
     pub disable_models_fetch: bool,
 }
 
+/// `[worktree]`: what a new worktree gets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct WorktreeConfig {
+    /// Globs (gitignore syntax) of git-ignored files copied from the checkout.
+    pub include: Vec<String>,
+    /// A shell command run in each new worktree.
+    pub post_create: Option<String>,
+    #[serde(rename = "post_create_timeout_seconds", with = "secs")]
+    pub post_create_timeout: Duration,
+}
+
+pub const DEFAULT_POST_CREATE_TIMEOUT: Duration = Duration::from_secs(600);
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorktreeFile {
+    #[serde(default)]
+    include: Vec<String>,
+    post_create: Option<String>,
+    post_create_timeout_seconds: Option<u64>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ServerFile {
@@ -212,6 +234,8 @@ struct FileConfig {
     worktree_root: Option<String>,
     #[serde(default)]
     server: ServerFile,
+    #[serde(default)]
+    worktree: WorktreeFile,
     #[serde(default)]
     providers: BTreeMap<String, ProviderConfig>,
 }
@@ -246,6 +270,7 @@ pub struct Config {
     pub probe_concurrency: usize,
     pub worktree_root: PathBuf,
     pub server: ServerConfig,
+    pub worktree: WorktreeConfig,
     pub providers: BTreeMap<String, ProviderConfig>,
     #[serde(skip)]
     sources: BTreeMap<&'static str, Source>,
@@ -498,6 +523,11 @@ impl Config {
             DEFAULT_STREAM_TIMEOUT,
         );
 
+        let post_create_timeout = seconds(
+            "worktree.post_create_timeout_seconds",
+            file.worktree.post_create_timeout_seconds,
+            DEFAULT_POST_CREATE_TIMEOUT,
+        );
         let config = Config {
             config_file,
             config_file_loaded: loaded,
@@ -521,6 +551,11 @@ impl Config {
                 stream_timeout,
                 disable_models_fetch: file.server.disable_models_fetch.unwrap_or(true),
             },
+            worktree: WorktreeConfig {
+                include: file.worktree.include,
+                post_create: file.worktree.post_create.filter(|c| !c.trim().is_empty()),
+                post_create_timeout,
+            },
             providers: file.providers,
             sources,
         };
@@ -541,6 +576,10 @@ impl Config {
             ("probe_timeout_seconds", self.probe_timeout),
             ("server.health_timeout_seconds", self.server.health_timeout),
             ("server.stream_timeout_seconds", self.server.stream_timeout),
+            (
+                "worktree.post_create_timeout_seconds",
+                self.worktree.post_create_timeout,
+            ),
         ] {
             if d.is_zero() {
                 return Err(invalid(key, "must be at least 1 second".into()));

@@ -1,11 +1,13 @@
 //! Exit codes and the library's error type, in one place.
 
 use crate::config::ConfigError;
+use crate::land::LandError;
 use crate::opencode::OpencodeError;
 use crate::providers::ProviderError;
 use crate::session::SessionError;
 use crate::store::StoreError;
 use crate::worktree::WorktreeError;
+use crate::worktree_setup::SetupError;
 
 /// The process exit codes boocoder documents (README, `--help`) and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,6 +97,10 @@ pub enum Error {
     Session(#[from] SessionError),
     #[error(transparent)]
     Provider(#[from] ProviderError),
+    #[error(transparent)]
+    Land(#[from] LandError),
+    #[error(transparent)]
+    Setup(#[from] SetupError),
     /// Bad input that is not a config problem (a malformed argument value).
     #[error("{message}")]
     Usage {
@@ -121,6 +127,8 @@ impl Error {
             Error::Worktree(e) => e.exit(),
             Error::Session(e) => e.exit(),
             Error::Provider(e) => e.exit(),
+            Error::Land(e) => e.exit(),
+            Error::Setup(_) => Exit::Runtime,
             Error::Interrupted => Exit::Interrupted,
         }
     }
@@ -133,6 +141,8 @@ impl Error {
             Error::Worktree(e) => e.hint(),
             Error::Session(e) => e.hint(),
             Error::Provider(e) => e.hint(),
+            Error::Land(e) => e.hint(),
+            Error::Setup(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
             Error::Interrupted => None,
         }

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod error;
+pub mod land;
 pub mod opencode;
 pub mod probe;
 pub mod providers;
@@ -15,6 +16,7 @@ pub mod session_key;
 pub mod store;
 pub mod util;
 pub mod worktree;
+pub mod worktree_setup;
 
 pub use config::Config;
 pub use error::{Error, Exit, Result};

@@ -219,6 +219,9 @@ pub struct Ensured {
     pub created: bool,
     /// Submodules of the repository that are not initialised in the worktree.
     pub uninitialised_submodules: Vec<String>,
+    /// Git-ignored set-up files copied in when it was created
+    /// (`.worktreeinclude`, `[worktree] include`).
+    pub copied: Vec<String>,
 }
 
 /// How a file changed against the base.
@@ -389,6 +392,7 @@ pub struct Pruned {
 pub struct Worktrees<'a> {
     store: &'a Store,
     root: PathBuf,
+    setup: crate::worktree_setup::WorktreeSetup,
 }
 
 impl<'a> Worktrees<'a> {
@@ -397,7 +401,14 @@ impl<'a> Worktrees<'a> {
         Worktrees {
             store,
             root: root.into(),
+            setup: Default::default(),
         }
+    }
+
+    /// What a new worktree gets: copied set-up files, a post-create command.
+    pub fn with_setup(mut self, setup: crate::worktree_setup::WorktreeSetup) -> Self {
+        self.setup = setup;
+        self
     }
 
     /// Create the session's worktree, or return the existing one untouched.
@@ -422,6 +433,7 @@ impl<'a> Worktrees<'a> {
                     worktree: row,
                     created: false,
                     uninitialised_submodules: uninitialised,
+                    copied: Vec::new(),
                 });
             }
         }
@@ -445,6 +457,7 @@ impl<'a> Worktrees<'a> {
                 worktree: row.clone(),
                 created: false,
                 uninitialised_submodules: uninitialised,
+                copied: Vec::new(),
             });
         }
         let plan = match &existing {
@@ -492,10 +505,13 @@ impl<'a> Worktrees<'a> {
                     .await?
             }
         };
+        let copied =
+            crate::worktree_setup::set_up(&self.setup, &repo, Path::new(&row.path)).await?;
         Ok(Ensured {
             worktree: row,
             created: true,
             uninitialised_submodules: created.uninitialised_submodules,
+            copied,
         })
     }
 
@@ -608,13 +624,18 @@ impl<'a> Worktrees<'a> {
         .await
     }
 
-    /// The session's lease when a turn holds it (unexpired).
+    /// The session's lease when another process's turn holds it (unexpired
+    /// by the database's clock, as leases are taken). A lease this process
+    /// holds (a landing that removes its worktree) is not "busy".
     async fn live_lease(&self, session: &str) -> Result<Option<LeaseRow>> {
-        Ok(self
-            .store
-            .get_lease(session)
-            .await?
-            .filter(|l| l.expires_at > now_ms()))
+        let Some(lease) = self.store.get_lease(session).await? else {
+            return Ok(None);
+        };
+        if lease.owner == crate::session::lease_owner() {
+            return Ok(None);
+        }
+        let now = self.store.db_now_ms().await?;
+        Ok((lease.expires_at > now).then_some(lease))
     }
 
     /// Refuse when a turn holds the session's lease.
@@ -803,7 +824,7 @@ pub fn parse_age(s: &str) -> std::result::Result<Duration, String> {
 }
 
 /// libgit2 settings, applied once before the first git step of the process.
-fn init_git() {
+pub(crate) fn init_git() {
     static INIT: std::sync::Once = std::sync::Once::new();
     INIT.call_once(|| {
         // Like git, do not re-hash every object read from the object

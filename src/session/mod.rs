@@ -153,6 +153,7 @@ impl<'a> Sessions<'a> {
 
     pub fn worktrees(&self) -> Worktrees<'a> {
         Worktrees::new(self.store, self.config.worktree_root.clone())
+            .with_setup(self.config.worktree_setup())
     }
 
     /// Record a session and (unless it works in the repository) ensure its

@@ -133,6 +133,9 @@ pub struct TurnOutcome {
     /// Why the pending changes could not be recorded (the previous turn's
     /// were cleared: they no longer describe the worktree).
     pub changes_error: Option<String>,
+    /// What this turn changed in the worktree (before vs after, untracked
+    /// files included); None without a worktree.
+    pub turn_changes: Option<crate::store::ChangeCounts>,
     pub text: String,
     pub error: Option<String>,
     /// Why a new agent session was made for this turn (None: reused, or first).
@@ -255,6 +258,8 @@ struct Progress {
     error: Option<String>,
     error_name: Option<String>,
     started: bool,
+    /// Tool calls in the order they started, with their last status.
+    tools: Vec<(String, crate::store::ToolCall)>,
 }
 
 impl TurnRunner<'_> {
@@ -572,6 +577,11 @@ impl TurnRunner<'_> {
                 started_ms,
             )
             .await?;
+        self.store.set_turn_prompt(turn_id, &req.text).await?;
+        let before = match &worktree {
+            Some(_) => crate::land::worktree_snapshot(&dir).await.ok(),
+            None => None,
+        };
 
         // Subscribe before prompting: there is no replay.
         let mut sub = self.hub.subscribe(&dir_str, &agent_session_id);
@@ -658,6 +668,17 @@ impl TurnRunner<'_> {
             },
             None => None,
         };
+        let turn_changes = match &before {
+            Some(b) => match crate::land::worktree_snapshot(&dir).await {
+                Ok(after) => crate::land::snapshot_changes(&dir, b, &after).await.ok(),
+                Err(_) => None,
+            },
+            None => None,
+        };
+        let tools: Vec<_> = progress.tools.iter().map(|(_, t)| t.clone()).collect();
+        self.store
+            .set_turn_result(turn_id, &progress.text, &tools, turn_changes)
+            .await?;
         let ended = now_ms();
         let t = &progress.tokens;
         self.store
@@ -689,6 +710,7 @@ impl TurnRunner<'_> {
             tokens: progress.tokens,
             changes,
             changes_error,
+            turn_changes,
             text: progress.text,
             error: end.error,
             new_agent_session: reason,
@@ -915,6 +937,28 @@ impl TurnRunner<'_> {
                 p.text.push_str(delta);
             }
             AgentEvent::StepFinish { tokens, .. } => p.tokens.add(tokens),
+            AgentEvent::Tool {
+                call_id,
+                tool,
+                status,
+                title,
+                ..
+            } => {
+                let call = crate::store::ToolCall {
+                    name: tool.clone(),
+                    title: title.clone(),
+                    status: status.clone(),
+                };
+                match p.tools.iter_mut().find(|(id, _)| id == call_id) {
+                    Some((_, t)) => {
+                        t.status = call.status;
+                        if call.title.is_some() {
+                            t.title = call.title;
+                        }
+                    }
+                    None => p.tools.push((call_id.clone(), call)),
+                }
+            }
             AgentEvent::Error { name, message } => {
                 p.error = Some(format!("{name}: {message}"));
                 p.error_name = Some(name.clone());

@@ -6,6 +6,7 @@
 
 mod probe_locks;
 mod tables;
+mod turn_history;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -20,6 +21,7 @@ use sqlx::sqlite::{
 
 pub use probe_locks::ProbeLock;
 pub use tables::*;
+pub use turn_history::{ChangeCounts, ToolCall, TurnLogRow};
 
 use crate::config::mask_url_password;
 

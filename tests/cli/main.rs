@@ -5,6 +5,7 @@
 mod cli;
 mod fake_acp;
 mod fault;
+mod land;
 mod model_server;
 mod opencode;
 mod probe;
@@ -15,4 +16,6 @@ mod smoke_opencode;
 mod snapshot;
 mod store;
 mod support;
+mod turn_log;
 mod worktree;
+mod worktree_setup;

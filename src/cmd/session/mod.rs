@@ -1,7 +1,11 @@
 //! `boocoder session ...`: sessions and their turns.
 
+mod apply;
 mod changes;
+mod commit;
 mod list;
+mod log;
+mod merge;
 mod new;
 pub mod prompt;
 mod rm;
@@ -29,6 +33,14 @@ pub enum SessionCommand {
     Changes(changes::ChangesArgs),
     /// Run one turn: send a prompt, stream the reply
     Prompt(prompt::PromptArgs),
+    /// The session's turns: prompt, reply, tools, tokens, what each changed
+    Log(log::LogArgs),
+    /// Write the session's changes into the checkout, uncommitted
+    Apply(apply::ApplyArgs),
+    /// Commit the worktree's pending work on the session branch
+    Commit(commit::CommitArgs),
+    /// Commit pending work and merge the session branch into a branch
+    Merge(merge::MergeArgs),
 }
 
 pub async fn run(ctx: &Context, cmd: &SessionCommand) -> Result<Exit> {
@@ -39,6 +51,10 @@ pub async fn run(ctx: &Context, cmd: &SessionCommand) -> Result<Exit> {
         SessionCommand::Rm(a) => rm::run(ctx, a).await,
         SessionCommand::Changes(a) => changes::run(ctx, a).await,
         SessionCommand::Prompt(a) => prompt::run(ctx, a).await,
+        SessionCommand::Log(a) => log::run(ctx, a).await,
+        SessionCommand::Apply(a) => apply::run(ctx, a).await,
+        SessionCommand::Commit(a) => commit::run(ctx, a).await,
+        SessionCommand::Merge(a) => merge::run(ctx, a).await,
     }
 }
 

@@ -13,7 +13,9 @@ use crate::cmd::Context;
 #[command(after_help = "\
 Records the session and makes its worktree: <worktree root>/<repo-id>/<name> on a new \
 branch boocoder/<name> from --base (default: the repository's HEAD), base commit recorded. \
-With --no-worktree the agent works in the repository itself.
+With --no-worktree the agent works in the repository itself. The new worktree gets the \
+git-ignored set-up files (.worktreeinclude, [worktree] include; -v names them) and runs \
+[worktree] post_create.
 
 json: {\"name\",\"repo\",\"agent\",\"model\",\"worktree\":{\"path\",\"branch\",\"base_commit\"}|null, ...}
 

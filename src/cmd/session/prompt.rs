@@ -30,7 +30,11 @@ several), tool activity and notices to stderr (reasoning too, dimmed, with \
 \"delta\"}, {\"type\":\"reasoning\",\"delta\"}, {\"type\":\"tool\",\"tool\",\"status\",\
 \"title\"}, {\"type\":\"permission\",...}, {\"type\":\"notice\",...}), each with \"session\", \
 then one final {\"type\":\"done\",\"session\",\"agent_session_id\",\"server_url\",\"model\",\
-\"duration_ms\",\"tokens\",\"changes\":{\"files\",\"insertions\",\"deletions\"},\"changes_error\"} or \
+\"duration_ms\",\"tokens\",\"changes\":{\"files\",\"insertions\",\"deletions\"},\
+\"changes_error\",\"turn_changes\":{\"files\",\"insertions\",\"deletions\"}} (changes: the \
+session's pending changes against its base, null with changes_error set when they could not be \
+recorded; turn_changes: what this turn changed, the worktree before the turn against after it, \
+untracked files included; both null without a worktree) or \
 {\"type\":\"error\",\"kind\",\"message\"} per session. --format json prints the final \
 records only, with the full text.
 
@@ -513,6 +517,7 @@ impl Renderer {
             "tokens": o.tokens,
             "changes": o.changes,
             "changes_error": o.changes_error,
+            "turn_changes": o.turn_changes,
         })
     }
 
@@ -577,8 +582,17 @@ impl Renderer {
                             .map(|_| ", changes not recorded".to_string())
                     })
                     .unwrap_or_default();
+                let this_turn = o
+                    .turn_changes
+                    .map(|c| {
+                        format!(
+                            ", this turn {} files (+{} -{})",
+                            c.files, c.insertions, c.deletions
+                        )
+                    })
+                    .unwrap_or_default();
                 let summary = format!(
-                    "{} in {:.1} s, {} tokens out{changes}",
+                    "{} in {:.1} s, {} tokens out{changes}{this_turn}",
                     o.status.as_str(),
                     o.duration_ms as f64 / 1000.0,
                     o.tokens.output

@@ -17,7 +17,9 @@ new branch boocoder/<session> made from --base (default: the repository's HEAD, 
 detached or not), and records the session, repository, path, branch and base commit. \
 When the session already has a worktree, returns it and touches nothing. Concurrent \
 calls with the same session agree on one worktree. Submodules are not initialised in \
-the worktree (a note says which).
+the worktree (a note says which). A new worktree gets the git-ignored files listed in \
+.worktreeinclude (gitignore syntax) and [worktree] include (json: copied; -v names each), then \
+runs [worktree] post_create in it (exit 3 with its last lines when it fails; the worktree is kept).
 
 stdout: the worktree's path (text), or the record (json/ndjson).
 

@@ -41,10 +41,10 @@ pub async fn run(ctx: &Context, cmd: &WorktreeCommand) -> Result<Exit> {
 
 /// The worktrees of the configured store and root.
 async fn worktrees(ctx: &Context) -> Result<Worktrees<'_>> {
-    Ok(Worktrees::new(
-        ctx.store().await?,
-        ctx.config.worktree_root.clone(),
-    ))
+    Ok(
+        Worktrees::new(ctx.store().await?, ctx.config.worktree_root.clone())
+            .with_setup(ctx.config.worktree_setup()),
+    )
 }
 
 /// A commit id shortened for people.

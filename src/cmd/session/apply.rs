@@ -1,0 +1,100 @@
+//! `boocoder session apply`
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use boocoder::land::{LandError, LandedFile, Landing};
+use boocoder::{Exit, SessionKey};
+use clap::Args;
+
+use crate::cmd::Context;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Writes the session's changes against its base (committed and uncommitted \
+work of its worktree, untracked files included; binary files, renames and deletions too) into \
+the checkout as uncommitted changes (the index is not touched), merged three-way where the \
+checkout has moved on since the base. The session's worktree and branch are left as they were. \
+Any conflict (the same lines changed on both sides, or a file the session changes that has \
+uncommitted changes in the checkout, unless they are identical) changes nothing at all: exit 1 \
+and the conflicting paths are listed (json: {\"type\":\"conflict\",\"session\",\"dir\",\"paths\"}). \
+json on success: {\"session\",\"dir\",\"files\":[{\"path\",\"old_path\",\"status\"}]}. \
+Exit 1 also when the session is busy (a turn is running) or has no worktree."
+)]
+pub struct ApplyArgs {
+    #[arg(value_parser = SessionKey::parse)]
+    pub name: SessionKey,
+    /// The checkout to write to (default: the session's repository); a
+    /// checkout or linked worktree of the same repository
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+}
+
+pub async fn run(ctx: &Context, args: &ApplyArgs) -> Result<Exit> {
+    let store = ctx.store().await?;
+    let applied = match Landing::new(store, &ctx.config)
+        .apply(&args.name, args.to.as_deref())
+        .await
+    {
+        Ok(a) => a,
+        Err(e) => return conflict_or(ctx, args.name.as_str(), e),
+    };
+    if !ctx.out.is_text() {
+        ctx.out.record("applied", &applied)?;
+        return Ok(Exit::Ok);
+    }
+    if applied.files.is_empty() {
+        ctx.out.info(&format!(
+            "nothing to apply: {} already has the session's changes",
+            applied.dir
+        ));
+        return Ok(Exit::Ok);
+    }
+    ctx.out.stdout(&files_text(&applied.files))?;
+    ctx.out.info(&format!(
+        "applied {} files to {} (uncommitted)",
+        applied.files.len(),
+        applied.dir
+    ));
+    Ok(Exit::Ok)
+}
+
+/// One line per file: status and path.
+pub(super) fn files_text(files: &[LandedFile]) -> String {
+    files
+        .iter()
+        .map(|f| match &f.old_path {
+            Some(old) => format!("{:<10} {old} -> {}\n", f.status, f.path),
+            None => format!("{:<10} {}\n", f.status, f.path),
+        })
+        .collect()
+}
+
+/// A conflict: the paths on stdout (json) and the error on stderr, exit 1;
+/// any other error goes up.
+pub(super) fn conflict_or(ctx: &Context, session: &str, e: boocoder::Error) -> Result<Exit> {
+    if let boocoder::Error::Land(l @ LandError::Conflict { dir, paths, .. }) = &e {
+        if !ctx.out.is_text() {
+            ctx.out.record(
+                "conflict",
+                &serde_json::json!({
+                    "type": "conflict",
+                    "session": session,
+                    "dir": dir,
+                    "paths": paths,
+                    "message": l.to_string(),
+                    "exit_code": 1,
+                }),
+            )?;
+        } else {
+            ctx.out
+                .stdout(&paths.iter().map(|p| format!("{p}\n")).collect::<String>())?;
+        }
+        eprintln!("error: {l}");
+        if let Some(h) = l.hint() {
+            eprintln!("hint: {h}");
+        }
+        return Ok(Exit::No);
+    }
+    Err(e.into())
+}

@@ -1,0 +1,43 @@
+//! `boocoder session commit`
+
+use anyhow::Result;
+use boocoder::land::Landing;
+use boocoder::{Exit, SessionKey};
+use clap::Args;
+
+use crate::cmd::Context;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Commits everything uncommitted in the session's worktree (staged, unstaged, \
+untracked; ignored files left out) on the session branch. The message defaults to the first \
+line of the session's last prompt; the author is git's user.name / user.email, else \
+`boocoder <boocoder@localhost>`. json: {\"session\",\"branch\",\"commit\",\"message\",\
+\"author\",\"files\":[{\"path\",\"old_path\",\"status\"}]}. Exit 1 when there is nothing to \
+commit, the session is busy (a turn is running) or has no worktree."
+)]
+pub struct CommitArgs {
+    #[arg(value_parser = SessionKey::parse)]
+    pub name: SessionKey,
+    /// The commit message (default: from the session's last prompt)
+    #[arg(short, long, value_name = "MSG")]
+    pub message: Option<String>,
+}
+
+pub async fn run(ctx: &Context, args: &CommitArgs) -> Result<Exit> {
+    let store = ctx.store().await?;
+    let c = Landing::new(store, &ctx.config)
+        .commit(&args.name, args.message.as_deref())
+        .await?;
+    if !ctx.out.is_text() {
+        ctx.out.record("committed", &c)?;
+        return Ok(Exit::Ok);
+    }
+    ctx.out.stdout(&format!(
+        "{} {} ({} files)\n",
+        c.branch,
+        &c.commit[..12],
+        c.files.len()
+    ))?;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,153 @@
+//! What each turn was asked and answered, the tools it ran and what it
+//! changed (migration 0005): `session log` and default commit messages.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Store, StoreError, Tokens, with_pool};
+
+/// One tool call of a turn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolCall {
+    pub name: String,
+    pub title: Option<String>,
+    pub status: String,
+}
+
+/// Files, insertions and deletions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeCounts {
+    pub files: i64,
+    pub insertions: i64,
+    pub deletions: i64,
+}
+
+/// A turn with its history, for `session log`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TurnLogRow {
+    pub id: i64,
+    pub session: String,
+    pub agent_session_id: Option<String>,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub status: String,
+    pub model: Option<String>,
+    pub tokens: Tokens,
+    pub error: Option<String>,
+    pub prompt: Option<String>,
+    pub reply: Option<String>,
+    pub tools: Vec<ToolCall>,
+    pub turn_changes: Option<ChangeCounts>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Raw {
+    id: i64,
+    session: String,
+    agent_session_id: Option<String>,
+    started_at: i64,
+    ended_at: Option<i64>,
+    status: String,
+    model: Option<String>,
+    #[sqlx(flatten)]
+    tokens: Tokens,
+    error: Option<String>,
+    prompt: Option<String>,
+    reply: Option<String>,
+    tools: Option<String>,
+    turn_changes: Option<String>,
+}
+
+impl Store {
+    /// Store a turn's prompt (at its start).
+    pub async fn set_turn_prompt(&self, id: i64, prompt: &str) -> Result<(), StoreError> {
+        with_pool!(self, pool => sqlx::query("UPDATE turns SET prompt = $2 WHERE id = $1")
+            .bind(id)
+            .bind(prompt)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Store what a turn answered, ran and changed (at its end).
+    pub async fn set_turn_result(
+        &self,
+        id: i64,
+        reply: &str,
+        tools: &[ToolCall],
+        turn_changes: Option<ChangeCounts>,
+    ) -> Result<(), StoreError> {
+        let tools = serde_json::to_string(tools).expect("tool calls serialize");
+        let changes = turn_changes.map(|c| serde_json::to_string(&c).expect("counts serialize"));
+        with_pool!(self, pool => sqlx::query(
+            "UPDATE turns SET reply = $2, tools = $3, turn_changes = $4 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(reply)
+        .bind(tools)
+        .bind(changes)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// The prompt of the session's most recent turn that has one.
+    pub async fn last_prompt(&self, session: &str) -> Result<Option<String>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_scalar(
+            "SELECT prompt FROM turns WHERE session = $1 AND prompt IS NOT NULL
+             ORDER BY started_at DESC, id DESC LIMIT 1",
+        )
+        .bind(session)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// A session's turns with their history, oldest first.
+    pub async fn turn_log(&self, session: &str) -> Result<Vec<TurnLogRow>, StoreError> {
+        let rows: Vec<Raw> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT id, session, agent_session_id, started_at, ended_at, status, model,
+                    tokens_input, tokens_output, tokens_reasoning, tokens_cache_read,
+                    tokens_cache_write, error, prompt, reply, tools, turn_changes
+             FROM turns WHERE session = $1 ORDER BY started_at, id",
+        )
+        .bind(session)
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter()
+            .map(|r| {
+                let tools = match &r.tools {
+                    Some(t) => serde_json::from_str(t).map_err(|source| StoreError::Json {
+                        what: "tool calls",
+                        source,
+                    })?,
+                    None => Vec::new(),
+                };
+                let turn_changes = match &r.turn_changes {
+                    Some(t) => {
+                        Some(serde_json::from_str(t).map_err(|source| StoreError::Json {
+                            what: "turn changes",
+                            source,
+                        })?)
+                    }
+                    None => None,
+                };
+                Ok(TurnLogRow {
+                    id: r.id,
+                    session: r.session,
+                    agent_session_id: r.agent_session_id,
+                    started_at: r.started_at,
+                    ended_at: r.ended_at,
+                    status: r.status,
+                    model: r.model,
+                    tokens: r.tokens,
+                    error: r.error,
+                    prompt: r.prompt,
+                    reply: r.reply,
+                    tools,
+                    turn_changes,
+                })
+            })
+            .collect()
+    }
+}
