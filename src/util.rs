@@ -72,3 +72,12 @@ mod tests {
         assert_eq!(fnv1a_hex("a"), "af63dc4c8601ec8c");
     }
 }
+
+/// `1 file`, `2 files`, `0 files`: a count with its word, pluralised.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -11,6 +11,7 @@ mod prompt;
 mod server;
 mod session;
 mod snapshot;
+mod spinner;
 mod worktree;
 
 use std::path::PathBuf;

@@ -13,4 +13,5 @@ mod smoke_opencode;
 mod snapshot;
 mod store;
 mod support;
+mod terminal;
 mod worktree;
