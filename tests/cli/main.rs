@@ -4,6 +4,7 @@
 
 mod cli;
 mod fake_acp;
+mod first_minutes;
 mod model_server;
 mod opencode;
 mod probe;
