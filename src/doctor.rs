@@ -109,7 +109,7 @@ pub async fn run(req: &DoctorRequest) -> Report {
     );
     let (database, store) = match store {
         Ok(s) => (database(&req.config, s.as_ref()).await, s),
-        Err(c) => (c, None),
+        Err(c) => (*c, None),
     };
     let worktrees = worktrees(store.as_ref()).await;
     let agents = agents(req, store.as_ref()).await;
@@ -208,8 +208,9 @@ async fn llama_swap_check(config: &Config) -> Check {
         "default_model_listed": listed,
     });
     if let Some(w) = warning {
-        return Check::new("llama-swap", Level::Fail, w, details)
-            .fix(format!("start llama-swap at {url}, or point LLAMA_SWAP_URL at where it runs"));
+        return Check::new("llama-swap", Level::Fail, w, details).fix(format!(
+            "start llama-swap at {url}, or point LLAMA_SWAP_URL at where it runs"
+        ));
     }
     let n = plural(models.len(), "model");
     match (&default, listed) {
@@ -244,15 +245,17 @@ async fn llama_swap_check(config: &Config) -> Check {
 
 /// The store when the database exists (a SQLite file not yet created is
 /// Ok(None)); a database that cannot be opened is the failed check.
-async fn open_store(url: &str) -> Result<Option<Store>, Check> {
+async fn open_store(url: &str) -> Result<Option<Store>, Box<Check>> {
     let fail = |summary: String, fix: String| {
-        Err(Check::new(
-            "database",
-            Level::Fail,
-            summary,
-            json!({"url": mask_url_password(url), "reachable": false}),
-        )
-        .fix(fix))
+        Err(Box::new(
+            Check::new(
+                "database",
+                Level::Fail,
+                summary,
+                json!({"url": mask_url_password(url), "reachable": false}),
+            )
+            .fix(fix),
+        ))
     };
     match DatabaseUrl::parse(url) {
         Err(e) => fail(
@@ -538,7 +541,10 @@ async fn agents(req: &DoctorRequest, store: Option<&Store>) -> Vec<Check> {
         _ => Vec::new(),
     };
     let mut out = Vec::new();
-    for p in providers.iter().filter(|p| p.transport != Transport::Native) {
+    for p in providers
+        .iter()
+        .filter(|p| p.transport != Transport::Native)
+    {
         let name = format!("agent:{}", p.name);
         let launch = p.launch.join(" ");
         let path = p
@@ -561,7 +567,10 @@ async fn agents(req: &DoctorRequest, store: Option<&Store>) -> Vec<Check> {
                 format!("{launch}: {} ({})", err.kind, err.message),
                 details,
             )
-            .fix(format!("run `boocoder probe {} --force` to see it again", p.name))
+            .fix(format!(
+                "run `boocoder probe {} --force` to see it again",
+                p.name
+            ))
         } else if let Some(path) = &path {
             let models = entry
                 .map(|e| format!(", {} in the snapshot", plural(e.models.len(), "model")))

@@ -55,6 +55,15 @@ pub fn format_utc(ms: i64) -> String {
     )
 }
 
+/// `1 file`, `2 files`, `0 files`: a count with its word, pluralised.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,14 +79,5 @@ mod tests {
     fn fnv_is_stable() {
         assert_eq!(fnv1a_hex(""), "cbf29ce484222325");
         assert_eq!(fnv1a_hex("a"), "af63dc4c8601ec8c");
-    }
-}
-
-/// `1 file`, `2 files`, `0 files`: a count with its word, pluralised.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }

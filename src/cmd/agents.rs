@@ -82,7 +82,9 @@ impl Reporter for Lines {
 fn summary(e: &Entry) -> String {
     match (&e.status, &e.error) {
         (_, Some(err)) => format!("{} ({})", e.status, err.kind),
-        (Status::Ready, None) => format!("ready, {}", boocoder::util::plural(e.models.len(), "model")),
+        (Status::Ready, None) => {
+            format!("ready, {}", boocoder::util::plural(e.models.len(), "model"))
+        }
         _ => e.status.to_string(),
     }
 }

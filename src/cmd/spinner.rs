@@ -51,12 +51,9 @@ impl Waiting {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template("{spinner} {msg} {secs}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner())
-                .with_key(
-                    "secs",
-                    |s: &ProgressState, w: &mut dyn std::fmt::Write| {
-                        let _ = write!(w, "{:.1}s", s.elapsed().as_secs_f64());
-                    },
-                );
+                .with_key("secs", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.1}s", s.elapsed().as_secs_f64());
+                });
             bar.set_style(style);
             bar.set_message(message.to_string());
             bar.enable_steady_tick(Duration::from_millis(100));

@@ -219,12 +219,13 @@ pub fn configured(config: &crate::config::Config) -> (Vec<Provider>, Vec<String>
         .providers
         .get("opencode")
         .is_some_and(|c| c.launch_command.is_some());
-    if let (Some(bin), false) = (&config.opencode_bin, overridden) {
-        if let Some(p) = list.iter_mut().find(|p| p.name == "opencode") {
-            if let Some(first) = p.launch.first_mut() {
-                *first = bin.to_string_lossy().into_owned();
-            }
-        }
+    if let (Some(bin), false) = (&config.opencode_bin, overridden)
+        && let Some(first) = list
+            .iter_mut()
+            .find(|p| p.name == "opencode")
+            .and_then(|p| p.launch.first_mut())
+    {
+        *first = bin.to_string_lossy().into_owned();
     }
     (list, warnings)
 }

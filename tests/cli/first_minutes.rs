@@ -54,21 +54,37 @@ fn doctor_on_a_bare_machine_fails_on_opencode_and_says_how_to_fix_it() {
         .collect();
     assert_eq!(
         &names[..6],
-        ["opencode", "llama-swap", "database", "git", "server", "worktrees"]
+        [
+            "opencode",
+            "llama-swap",
+            "database",
+            "git",
+            "server",
+            "worktrees"
+        ]
     );
-    assert!(names.contains(&"agent:opencode") && names.contains(&"agent:qwen"), "{names:?}");
+    assert!(
+        names.contains(&"agent:opencode") && names.contains(&"agent:qwen"),
+        "{names:?}"
+    );
 
     let oc = check(&doc, "opencode");
     assert_eq!(oc["status"], "fail");
     assert_eq!(oc["summary"], "not found on PATH");
     assert!(
-        oc["fix"].as_str().unwrap().contains("scripts/install-opencode"),
+        oc["fix"]
+            .as_str()
+            .unwrap()
+            .contains("scripts/install-opencode"),
         "{oc}"
     );
     assert_eq!(oc["details"]["tested"], "1.18.33");
     let ls = check(&doc, "llama-swap");
     assert_eq!(ls["status"], "warn");
-    assert!(ls["fix"].as_str().unwrap().contains("LLAMA_SWAP_URL"), "{ls}");
+    assert!(
+        ls["fix"].as_str().unwrap().contains("LLAMA_SWAP_URL"),
+        "{ls}"
+    );
     let db = check(&doc, "database");
     assert_eq!(db["status"], "ok");
     assert_eq!(db["details"]["exists"], false);
@@ -87,7 +103,13 @@ fn doctor_on_a_bare_machine_fails_on_opencode_and_says_how_to_fix_it() {
     assert_eq!(text.code, 1);
     let lines: Vec<&str> = text.stdout.lines().collect();
     assert!(lines[0].starts_with("fail  opencode "), "{}", text.stdout);
-    assert!(lines[1].trim_start().starts_with("fix: run scripts/install-opencode"), "{}", text.stdout);
+    assert!(
+        lines[1]
+            .trim_start()
+            .starts_with("fix: run scripts/install-opencode"),
+        "{}",
+        text.stdout
+    );
     assert!(text.stdout.ends_with("1 failed\n"), "{}", text.stdout);
 }
 
@@ -99,7 +121,9 @@ fn doctor_passes_with_opencode_llama_swap_and_a_kept_server_and_reports_worktree
     let doctor = |expect: i32| {
         let mut c = env.cmd();
         with_opencode(&env, &mut c, &models.url());
-        env.run_with(c.args(["doctor", "--json"])).expect(expect).json()
+        env.run_with(c.args(["doctor", "--json"]))
+            .expect(expect)
+            .json()
     };
     let doc = doctor(0);
     let oc = check(&doc, "opencode");
@@ -112,7 +136,10 @@ fn doctor_passes_with_opencode_llama_swap_and_a_kept_server_and_reports_worktree
     );
     let ls = check(&doc, "llama-swap");
     assert_eq!(ls["status"], "ok", "{ls}");
-    assert_eq!(ls["details"]["models"], serde_json::json!([MODEL, "other-model"]));
+    assert_eq!(
+        ls["details"]["models"],
+        serde_json::json!([MODEL, "other-model"])
+    );
     assert_eq!(ls["details"]["default_model_listed"], true);
     assert_eq!(doc["fail"], 0);
 
@@ -143,7 +170,13 @@ fn doctor_passes_with_opencode_llama_swap_and_a_kept_server_and_reports_worktree
             .expect(0);
     }
     let lost = env
-        .run(&["worktree", "ensure", "lost", "--repo", repo.to_str().unwrap()])
+        .run(&[
+            "worktree",
+            "ensure",
+            "lost",
+            "--repo",
+            repo.to_str().unwrap(),
+        ])
         .expect(0)
         .stdout;
     std::fs::remove_dir_all(Path::new(lost.trim())).unwrap();
@@ -153,7 +186,10 @@ fn doctor_passes_with_opencode_llama_swap_and_a_kept_server_and_reports_worktree
     assert_eq!(wt["details"]["count"], 2);
     assert_eq!(wt["details"]["missing"], serde_json::json!(["lost"]));
     assert!(wt["details"]["bytes"].as_u64().unwrap() > 0, "{wt}");
-    assert!(wt["fix"].as_str().unwrap().contains("worktree prune"), "{wt}");
+    assert!(
+        wt["fix"].as_str().unwrap().contains("worktree prune"),
+        "{wt}"
+    );
     let db = check(&doc, "database");
     assert_eq!(db["status"], "ok", "{db}");
     assert_eq!(db["details"]["pending"], 0);
@@ -180,7 +216,13 @@ fn doctor_fails_when_default_model_is_not_served_or_llama_swap_is_down() {
     let ls = check(&doc, "llama-swap");
     assert_eq!(ls["status"], "fail");
     assert_eq!(ls["details"]["reachable"], false);
-    assert!(ls["fix"].as_str().unwrap().starts_with("start llama-swap at "), "{ls}");
+    assert!(
+        ls["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("start llama-swap at "),
+        "{ls}"
+    );
 }
 
 #[test]
@@ -203,7 +245,11 @@ fn completions_print_the_committed_script_for_each_shell() {
         assert_eq!(run.stderr, "");
     }
     let bad = env.run(&["completions", "tcsh"]).expect(2);
-    assert!(bad.stderr.contains("bash"), "the valid shells are listed: {}", bad.stderr);
+    assert!(
+        bad.stderr.contains("bash"),
+        "the valid shells are listed: {}",
+        bad.stderr
+    );
 }
 
 #[test]

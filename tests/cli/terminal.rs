@@ -130,7 +130,10 @@ fn shows_spinner_with_time(raw: &str) -> bool {
         let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
         digits > 0
             && rest[digits..].starts_with('.')
-            && rest[digits + 1..].chars().next().is_some_and(|c| c.is_ascii_digit())
+            && rest[digits + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
             && rest[digits + 2..].starts_with('s')
     })
 }
@@ -156,13 +159,12 @@ fn on_a_terminal_a_turn_spins_then_keeps_text_and_tool_lines_apart() {
         "the text ends its line before the tool line: {lines:#?}"
     );
     assert!(
-        lines.iter().any(|l| l.starts_with("· write ") && l.ends_with("[completed]")),
+        lines
+            .iter()
+            .any(|l| l.starts_with("· write ") && l.ends_with("[completed]")),
         "{lines:#?}"
     );
-    assert!(
-        lines.iter().any(|l| l == "Wrote it."),
-        "{lines:#?}"
-    );
+    assert!(lines.iter().any(|l| l == "Wrote it."), "{lines:#?}");
     let summary = lines
         .iter()
         .find(|l| l.starts_with("done in "))
@@ -184,10 +186,16 @@ fn pipes_and_json_get_no_spinner_and_unchanged_text() {
     rig.queue_write_turn(&wt);
     let run = rig
         .env
-        .run_with(rig.cmd().args(["session", "prompt", "pipe", "write a file"]))
+        .run_with(
+            rig.cmd()
+                .args(["session", "prompt", "pipe", "write a file"]),
+        )
         .expect(0);
     assert!(!run.stderr.contains(SPINNER), "{}", run.stderr);
-    assert_eq!(run.stdout, "Writing.Wrote it.\n", "stdout is the reply, as sent");
+    assert_eq!(
+        run.stdout, "Writing.Wrote it.\n",
+        "stdout is the reply, as sent"
+    );
     assert!(
         run.stderr.contains(", 1 file changed (+1 -0)"),
         "{}",
@@ -198,7 +206,10 @@ fn pipes_and_json_get_no_spinner_and_unchanged_text() {
     rig.queue_write_turn(&wt);
     let run = rig
         .env
-        .run_with(rig.cmd().args(["session", "prompt", "pipe", "again", "--json"]))
+        .run_with(
+            rig.cmd()
+                .args(["session", "prompt", "pipe", "again", "--json"]),
+        )
         .expect(0);
     assert!(!run.stderr.contains(SPINNER), "{}", run.stderr);
     assert!(!run.stdout.contains(SPINNER), "{}", run.stdout);
@@ -212,7 +223,14 @@ fn json_on_a_terminal_gets_no_spinner() {
     rig.queue_write_turn(&wt);
     let out = in_terminal(
         &rig.cmd(),
-        &["session", "prompt", "ttyjson", "'write a file'", "--format", "ndjson"],
+        &[
+            "session",
+            "prompt",
+            "ttyjson",
+            "'write a file'",
+            "--format",
+            "ndjson",
+        ],
     )
     .stdin(Stdio::null())
     .output()
