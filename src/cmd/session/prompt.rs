@@ -347,6 +347,17 @@ fn ask(session: &str, e: &AgentEvent) -> PermissionReply {
     }
 }
 
+/// Whether stdout and stderr are the same file or pipe (`2>&1`): a reader
+/// sees them interleaved, as on a terminal.
+fn stdout_is_stderr() -> bool {
+    let id = |fd: i32| {
+        // SAFETY: fstat fills the zeroed struct or fails.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        (unsafe { libc::fstat(fd, &mut st) } == 0).then_some((st.st_dev, st.st_ino))
+    };
+    matches!((id(1), id(2)), (Some(a), Some(b)) if a == b)
+}
+
 /// Renders turn events as they come, for one or several sessions.
 struct Renderer {
     format: Format,
@@ -361,8 +372,8 @@ struct Renderer {
     open_line: Mutex<bool>,
     /// Reasoning was written to stderr without a line end yet.
     open_reasoning: Mutex<bool>,
-    /// stdout is a terminal: a line of text is ended before a stderr line
-    /// so that the two never run into each other on the screen.
+    /// stdout is a terminal (or the same pipe as stderr): a line of text is
+    /// ended before a stderr line so that the two never run into each other.
     stdout_tty: bool,
     /// The spinner shown until the first event.
     waiting: Arc<Waiting>,
@@ -380,7 +391,7 @@ impl Renderer {
             lines: Mutex::new(HashMap::new()),
             open_line: Mutex::new(false),
             open_reasoning: Mutex::new(false),
-            stdout_tty: std::io::stdout().is_terminal(),
+            stdout_tty: std::io::stdout().is_terminal() || stdout_is_stderr(),
             waiting,
         }
     }
