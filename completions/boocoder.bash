@@ -16,11 +16,17 @@ _boocoder() {
             ",$1")
                 cmd="boocoder"
                 ;;
+            boocoder,completions)
+                cmd="boocoder__subcmd__completions"
+                ;;
             boocoder,config)
                 cmd="boocoder__subcmd__config"
                 ;;
             boocoder,db)
                 cmd="boocoder__subcmd__db"
+                ;;
+            boocoder,doctor)
+                cmd="boocoder__subcmd__doctor"
                 ;;
             boocoder,generate)
                 cmd="boocoder__subcmd__generate"
@@ -100,11 +106,17 @@ _boocoder() {
             boocoder__subcmd__generate__subcmd__help,man)
                 cmd="boocoder__subcmd__generate__subcmd__help__subcmd__man"
                 ;;
+            boocoder__subcmd__help,completions)
+                cmd="boocoder__subcmd__help__subcmd__completions"
+                ;;
             boocoder__subcmd__help,config)
                 cmd="boocoder__subcmd__help__subcmd__config"
                 ;;
             boocoder__subcmd__help,db)
                 cmd="boocoder__subcmd__help__subcmd__db"
+                ;;
+            boocoder__subcmd__help,doctor)
+                cmd="boocoder__subcmd__help__subcmd__doctor"
                 ;;
             boocoder__subcmd__help,generate)
                 cmd="boocoder__subcmd__help__subcmd__generate"
@@ -350,8 +362,38 @@ _boocoder() {
 
     case "${cmd}" in
         boocoder)
-            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version prompt session worktree server probe snapshot config db generate help"
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version prompt session worktree server probe snapshot config db doctor completions generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__completions)
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version bash zsh fish powershell elvish"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -671,6 +713,40 @@ _boocoder() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        boocoder__subcmd__doctor)
+            opts="-v -q -h -V --cwd --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cwd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         boocoder__subcmd__generate)
             opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -822,8 +898,22 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__help)
-            opts="prompt session worktree server probe snapshot config db generate help"
+            opts="prompt session worktree server probe snapshot config db doctor completions generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -908,6 +998,20 @@ _boocoder() {
         boocoder__subcmd__help__subcmd__db__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

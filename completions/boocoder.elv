@@ -39,6 +39,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand snapshot 'The provider snapshot: cached, fast, for scripts and cron'
             cand config 'Show the effective configuration and where it comes from'
             cand db 'Inspect and migrate the state database'
+            cand doctor 'Check what a turn needs (opencode, llama-swap, database, git, server, agents) and say how to fix it'
+            cand completions 'Print the shell completion script (bash, zsh, fish, powershell, elvish)'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -695,6 +697,37 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;db;help;help'= {
         }
+        &'boocoder;doctor'= {
+            cand --cwd 'The directory whose cached provider snapshot is read [default: current directory]'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'boocoder;completions'= {
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'boocoder;generate'= {
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
             cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
@@ -764,6 +797,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand snapshot 'The provider snapshot: cached, fast, for scripts and cron'
             cand config 'Show the effective configuration and where it comes from'
             cand db 'Inspect and migrate the state database'
+            cand doctor 'Check what a turn needs (opencode, llama-swap, database, git, server, agents) and say how to fix it'
+            cand completions 'Print the shell completion script (bash, zsh, fish, powershell, elvish)'
             cand generate 'Generate shell completions and man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -851,6 +886,10 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;help;db;migrate'= {
         }
         &'boocoder;help;db;status'= {
+        }
+        &'boocoder;help;doctor'= {
+        }
+        &'boocoder;help;completions'= {
         }
         &'boocoder;help;generate'= {
             cand completions 'Shell completions: one shell to stdout, or every shell into --dir'

@@ -6,6 +6,7 @@
 //! result. The library never prints.
 
 pub mod config;
+pub mod doctor;
 pub mod error;
 pub mod land;
 pub mod opencode;

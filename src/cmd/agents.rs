@@ -86,7 +86,9 @@ impl Reporter for Lines {
 fn summary(e: &Entry) -> String {
     match (&e.status, &e.error) {
         (_, Some(err)) => format!("{} ({})", e.status, err.kind),
-        (Status::Ready, None) => format!("ready, {} models", e.models.len()),
+        (Status::Ready, None) => {
+            format!("ready, {}", boocoder::util::plural(e.models.len(), "model"))
+        }
         _ => e.status.to_string(),
     }
 }

@@ -2,8 +2,10 @@
 //! folders), the [`Context`] handed to every command, and error rendering.
 
 mod agents;
+mod completions;
 mod config;
 mod db;
+mod doctor;
 mod generate;
 mod output;
 mod probe;
@@ -11,6 +13,7 @@ mod prompt;
 mod server;
 mod session;
 mod snapshot;
+mod spinner;
 mod worktree;
 
 use std::path::PathBuf;
@@ -117,6 +120,10 @@ pub enum Command {
     /// Inspect and migrate the state database
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Check what a turn needs (opencode, llama-swap, database, git, server, agents) and say how to fix it
+    Doctor(doctor::DoctorArgs),
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(completions::CompletionsArgs),
     /// Generate shell completions and man pages
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
@@ -208,6 +215,9 @@ async fn run(
         // Needs no config: generating completions must work anywhere.
         return generate::run(args, Cli::command());
     }
+    if let Command::Completions(args) = &cli.command {
+        return completions::run(args, Cli::command());
+    }
     let overrides = Overrides {
         database_url: cli.global.db.clone(),
         config_file: cli.global.config.clone(),
@@ -229,7 +239,8 @@ async fn run(
         Command::Worktree(c) => worktree::run(&ctx, c).await,
         Command::Probe(a) => probe::run(&ctx, a).await,
         Command::Snapshot(a) => snapshot::run(&ctx, a).await,
-        Command::Generate(_) => unreachable!("handled above"),
+        Command::Doctor(a) => doctor::run(&ctx, a).await,
+        Command::Generate(_) | Command::Completions(_) => unreachable!("handled above"),
     };
     if let Some(store) = ctx.store.get() {
         store.close().await;

@@ -246,7 +246,7 @@ pub fn init_tracing(g: &GlobalArgs, out: &Output) {
         .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(format!("boocoder={level},warn")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(super::spinner::stderr_writer)
         .with_ansi(out.color_stderr)
         .with_target(g.verbose >= 2)
         .without_time()

@@ -210,6 +210,26 @@ fn apply(p: &mut Provider, c: &ProviderConfig) {
     }
 }
 
+/// Every provider for `config`: [`providers`], with the built-in opencode
+/// launched from the configured `opencode_bin` (`BOOCODER_OPENCODE_BIN`), the
+/// binary turns run, unless its `launch_command` is overridden.
+pub fn configured(config: &crate::config::Config) -> (Vec<Provider>, Vec<String>) {
+    let (mut list, warnings) = providers(&config.providers);
+    let overridden = config
+        .providers
+        .get("opencode")
+        .is_some_and(|c| c.launch_command.is_some());
+    if let (Some(bin), false) = (&config.opencode_bin, overridden)
+        && let Some(first) = list
+            .iter_mut()
+            .find(|p| p.name == "opencode")
+            .and_then(|p| p.launch.first_mut())
+    {
+        *first = bin.to_string_lossy().into_owned();
+    }
+    (list, warnings)
+}
+
 /// Every provider: the built-ins in their order with overrides applied, then
 /// the custom ACP providers (unknown names with `transport = "acp"` and a
 /// `launch_command`) by name. Config entries that are neither come back as

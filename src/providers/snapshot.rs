@@ -112,7 +112,7 @@ pub async fn snapshot(
             warnings: Vec::new(),
         });
     }
-    let (providers, warnings) = registry::providers(&req.config.providers);
+    let (providers, warnings) = registry::configured(&req.config);
     let (reports, mut more) = build(store, req, &cwd, providers, reporter).await?;
     let mut all_warnings = warnings;
     all_warnings.append(&mut more);
@@ -143,7 +143,7 @@ pub async fn probe(
     reporter: Arc<dyn Reporter>,
 ) -> crate::Result<(Vec<ProbeReport>, Vec<String>)> {
     let cwd = canonical_cwd(&req.cwd)?;
-    let (mut providers, mut warnings) = registry::providers(&req.config.providers);
+    let (mut providers, mut warnings) = registry::configured(&req.config);
     if !names.is_empty() {
         let known: Vec<String> = providers.iter().map(|p| p.name.clone()).collect();
         if let Some(bad) = names.iter().find(|n| !known.contains(n)) {

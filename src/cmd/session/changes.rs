@@ -76,7 +76,10 @@ pub async fn run(ctx: &Context, args: &ChangesArgs) -> Result<Exit> {
             c.status, counts, r.agent
         ));
     }
-    text.push_str(&format!("{} files, +{ins} -{del}\n", rows.len()));
+    text.push_str(&format!(
+        "{}, +{ins} -{del}\n",
+        boocoder::util::plural(rows.len(), "file")
+    ));
     if args.patch {
         for r in &rows {
             if let Some(p) = &r.change.patch {

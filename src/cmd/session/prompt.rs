@@ -16,6 +16,9 @@ use boocoder::{Exit, SessionKey};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
+use boocoder::util::plural;
+
+use crate::cmd::spinner::Waiting;
 use crate::cmd::{Context, Format};
 
 #[derive(Debug, Args)]
@@ -194,6 +197,8 @@ pub async fn run_turns(
             return Err(boocoder::Error::from(SessionError::NotFound(n.to_string())).into());
         }
     }
+    // On a terminal: a spinner until the first event (server start included).
+    let waiting = Arc::new(Waiting::start(ctx, "waiting for the agent"));
     let server_opts = crate::cmd::server::server_options(ctx);
     let keep = opts.flags.keep_server || ctx.config.server.keep;
     let stream_timeout = ctx.config.server.stream_timeout;
@@ -233,11 +238,11 @@ pub async fn run_turns(
         llama_swap_models: tokio::sync::OnceCell::new(),
         cancel: ctx.cancel.clone(),
     };
-    let policy = permission_policy(opts);
+    let policy = permission_policy(opts, waiting.clone());
     // From here a Ctrl-C aborts the turns and records them before exiting.
     ctx.graceful
         .store(true, std::sync::atomic::Ordering::SeqCst);
-    let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts));
+    let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts, waiting));
     let turns = names.iter().map(|name| {
         let req = TurnRequest {
             session: name.clone(),
@@ -308,14 +313,18 @@ fn worse(a: Exit, b: Exit) -> Exit {
     if rank(b) > rank(a) { b } else { a }
 }
 
-fn permission_policy(opts: &TurnOptions) -> PermissionPolicy {
+fn permission_policy(opts: &TurnOptions, waiting: Arc<Waiting>) -> PermissionPolicy {
+    let ask = Arc::new(move |session: &str, e: &AgentEvent| {
+        waiting.stop();
+        ask(session, e)
+    });
     let interactive =
         !opts.text_from_stdin && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     match opts.flags.permissions {
         Some(Permissions::Allow) => PermissionPolicy::Allow,
         Some(Permissions::Deny) => PermissionPolicy::Deny,
-        Some(Permissions::Ask) if interactive => PermissionPolicy::Ask(Arc::new(ask)),
-        None if interactive => PermissionPolicy::Ask(Arc::new(ask)),
+        Some(Permissions::Ask) if interactive => PermissionPolicy::Ask(ask),
+        None if interactive => PermissionPolicy::Ask(ask),
         _ => PermissionPolicy::Deny,
     }
 }
@@ -346,6 +355,17 @@ fn ask(session: &str, e: &AgentEvent) -> PermissionReply {
     }
 }
 
+/// Whether stdout and stderr are the same file or pipe (`2>&1`): a reader
+/// sees them interleaved, as on a terminal.
+fn stdout_is_stderr() -> bool {
+    let id = |fd: i32| {
+        // SAFETY: fstat fills the zeroed struct or fails.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        (unsafe { libc::fstat(fd, &mut st) } == 0).then_some((st.st_dev, st.st_ino))
+    };
+    matches!((id(1), id(2)), (Some(a), Some(b)) if a == b)
+}
+
 /// Renders turn events as they come, for one or several sessions.
 struct Renderer {
     format: Format,
@@ -362,10 +382,15 @@ struct Renderer {
     open_reasoning: Mutex<bool>,
     /// The first failed write to stdout (the exit is then not 0).
     write_error: Mutex<Option<std::io::Error>>,
+    /// stdout is a terminal (or the same pipe as stderr): a line of text is
+    /// ended before a stderr line so that the two never run into each other.
+    stdout_tty: bool,
+    /// The spinner shown until the first event.
+    waiting: Arc<Waiting>,
 }
 
 impl Renderer {
-    fn new(ctx: &Context, multi: bool, opts: &TurnOptions) -> Renderer {
+    fn new(ctx: &Context, multi: bool, opts: &TurnOptions, waiting: Arc<Waiting>) -> Renderer {
         Renderer {
             format: ctx.out.format,
             quiet: ctx.out.quiet,
@@ -377,10 +402,23 @@ impl Renderer {
             open_line: Mutex::new(false),
             open_reasoning: Mutex::new(false),
             write_error: Mutex::new(None),
+            stdout_tty: std::io::stdout().is_terminal() || stdout_is_stderr(),
+            waiting,
+        }
+    }
+
+    /// Before a line on stderr: end the text line open on a terminal.
+    fn break_text_line(&self) {
+        if !self.multi
+            && self.stdout_tty
+            && std::mem::take(&mut *self.open_line.lock().expect("line"))
+        {
+            self.out("\n");
         }
     }
 
     fn out(&self, s: &str) {
+        self.waiting.stop();
         let mut failed = self.write_error.lock().expect("write error");
         if failed.is_some() {
             return;
@@ -402,6 +440,8 @@ impl Renderer {
         if self.quiet {
             return;
         }
+        self.waiting.stop();
+        self.break_text_line();
         let prefix = if self.multi {
             format!("[{session}] ")
         } else {
@@ -459,6 +499,8 @@ impl Renderer {
             TurnEvent::Agent(AgentEvent::Reasoning { delta, .. })
                 if self.show_reasoning && !self.quiet =>
             {
+                self.waiting.stop();
+                self.break_text_line();
                 let (a, b) = if self.dim {
                     ("\x1b[2m", "\x1b[0m")
                 } else {
@@ -522,6 +564,7 @@ impl Renderer {
     }
 
     fn finish(&self, o: &TurnOutcome) -> Result<()> {
+        self.waiting.stop();
         let record = match o.status {
             TurnStatus::Done => Self::done_record(o),
             status => json!({
@@ -572,8 +615,10 @@ impl Renderer {
                     .changes
                     .map(|c| {
                         format!(
-                            ", {} files changed (+{} -{})",
-                            c.files, c.insertions, c.deletions
+                            ", {} changed (+{} -{})",
+                            plural(c.files, "file"),
+                            c.insertions,
+                            c.deletions
                         )
                     })
                     .or_else(|| {
@@ -586,16 +631,18 @@ impl Renderer {
                     .turn_changes
                     .map(|c| {
                         format!(
-                            ", this turn {} files (+{} -{})",
-                            c.files, c.insertions, c.deletions
+                            ", this turn {} (+{} -{})",
+                            plural(c.files as usize, "file"),
+                            c.insertions,
+                            c.deletions
                         )
                     })
                     .unwrap_or_default();
                 let summary = format!(
-                    "{} in {:.1} s, {} tokens out{changes}{this_turn}",
+                    "{} in {:.1} s, {} out{changes}{this_turn}",
                     o.status.as_str(),
                     o.duration_ms as f64 / 1000.0,
-                    o.tokens.output
+                    plural(o.tokens.output as usize, "token")
                 );
                 match (&o.status, &o.error) {
                     (TurnStatus::Done, _) => self.err(&o.session, &summary),
@@ -608,6 +655,7 @@ impl Renderer {
     }
 
     fn failed(&self, session: &str, err: &anyhow::Error, code: Exit) -> Result<()> {
+        self.waiting.stop();
         let message = format!("{err:#}");
         match self.format {
             Format::Text => self.err(session, &format!("error: {message}")),
