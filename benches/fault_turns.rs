@@ -131,7 +131,7 @@ fn row(name: &str, samples: &[Sample]) {
         .collect();
     let statuses: Vec<&str> = samples.iter().map(|s| s.status.as_str()).collect();
     println!(
-        "  {name:<46} {median:>8.2}  {:>5.2}-{:<5.2}  exit {:<8} {}",
+        "  {name:<50} {median:>8.2}  {:>5.2}-{:<5.2}  exit {:<8} {}",
         secs[0],
         secs[secs.len() - 1],
         codes.join(","),
@@ -172,7 +172,7 @@ fn main() {
 
     println!("fault turns ({runs} runs each; stream timeout 30 s, watchdog 180 s)");
     println!(
-        "  {:<46} {:>8}  {:<11}  {:<13} status",
+        "  {:<50} {:>8}  {:<11}  {:<13} status",
         "case", "median s", "min-max", "exit"
     );
     row("server SIGKILL mid-turn (kept): s to detect", &kept);
