@@ -104,7 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
         'boocoder;session;new' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository the session works on')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'The agent that runs its turns')
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The session''s model (default: the configured default_model)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The session''s model (default: default_model, else llama-swap''s only model)')
             [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'Base branch, tag or commit of the worktree [default: HEAD]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]')

@@ -98,7 +98,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;session;new'= {
             cand --repo 'The repository the session works on'
             cand --agent 'The agent that runs its turns'
-            cand --model 'The session''s model (default: the configured default_model)'
+            cand --model 'The session''s model (default: default_model, else llama-swap''s only model)'
             cand --base 'Base branch, tag or commit of the worktree [default: HEAD]'
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
             cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'

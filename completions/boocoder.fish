@@ -100,7 +100,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fis
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l repo -d 'The repository the session works on' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l agent -d 'The agent that runs its turns' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l model -d 'The session\'s model (default: the configured default_model)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l model -d 'The session\'s model (default: default_model, else llama-swap\'s only model)' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l base -d 'Base branch, tag or commit of the worktree [default: HEAD]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F

@@ -19,8 +19,9 @@ pub struct Env {
 
 impl Env {
     /// The variables this module understands.
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "BOOCODER_DATABASE_URL",
+        "BOOCODER_DEFAULT_MODEL",
         "BOOCODER_CONFIG",
         "BOOCODER_DATA_DIR",
         "BOOCODER_STATE_DIR",
@@ -458,8 +459,13 @@ impl Config {
             file.database_url,
         )
         .unwrap_or_else(|| format!("sqlite://{}", dirs.data.join("boocoder.db").display()));
-        let default_model = layered("default_model", None, None, file.default_model)
-            .filter(|m| !m.trim().is_empty());
+        let default_model = layered(
+            "default_model",
+            None,
+            Some("BOOCODER_DEFAULT_MODEL"),
+            file.default_model,
+        )
+        .filter(|m| !m.trim().is_empty());
         let llama_swap_url = layered(
             "llama_swap_url",
             None,

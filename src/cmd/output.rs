@@ -43,6 +43,8 @@ pub struct Output {
     pub quiet: bool,
     pub color_stdout: bool,
     pub color_stderr: bool,
+    /// How many `-v`: agent errors are shown in full from 1.
+    pub verbose: u8,
 }
 
 impl Output {
@@ -59,6 +61,7 @@ impl Output {
             quiet: g.quiet,
             color_stdout: color(std::io::stdout().is_terminal()),
             color_stderr: color(std::io::stderr().is_terminal()),
+            verbose: g.verbose,
         }
     }
 

@@ -11,8 +11,9 @@ mod translate;
 pub use client::{Client, Health, PermissionReply, SessionStatus};
 pub use events::{EventHub, StreamItem, Subscription};
 pub use server::{
-    Origin, Server, ServerOptions, ServerRecord, ServerState, ensure_server, fingerprint,
-    llama_swap_model_id, read_state, server_status, settings, start_kept_server, stop_server,
+    LLAMA_SWAP_PROVIDER, Origin, Server, ServerOptions, ServerRecord, ServerState, ensure_server,
+    fingerprint, llama_swap_model_id, read_state, server_status, settings, start_kept_server,
+    stop_server,
 };
 pub use sse::SseParser;
 pub use translate::{AgentEvent, TokenUsage, Translator, event_session};

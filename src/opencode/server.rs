@@ -202,6 +202,17 @@ impl Server {
     pub fn client(&self) -> Client {
         Client::new(&self.record.url, &self.record.password)
     }
+
+    /// Whether the server process has exited (gone, or a zombie not yet
+    /// reaped): a turn on it can end at once.
+    pub fn process_gone(&self) -> bool {
+        let pid = self.record.pid;
+        !pid_alive(pid)
+            || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+                s.rsplit_once(')')
+                    .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X']))
+            })
+    }
 }
 
 impl Drop for Server {

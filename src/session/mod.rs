@@ -9,11 +9,13 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 pub use turn::{
-    PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus, lease_owner,
+    PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus, first_line,
+    lease_owner,
 };
 
 use crate::Exit;
 use crate::config::Config;
+use crate::probe::llama_swap;
 use crate::session_key::SessionKey;
 use crate::store::{AgentSessionRow, SessionRow, Store, TurnRow, WorktreeRow};
 use crate::util::now_ms;
@@ -58,6 +60,25 @@ pub enum SessionError {
         agent_session: String,
         error: String,
     },
+    #[error("no model configured (no --model, no session model, no default_model); {llama_swap}")]
+    NoModel {
+        /// What llama-swap offers, or why it could not be asked.
+        llama_swap: String,
+    },
+    #[error("model `{model}` is not one of llama-swap's models at {url} ({})", list_models(.models))]
+    UnknownModel {
+        model: String,
+        url: String,
+        models: Vec<String>,
+    },
+}
+
+fn list_models(models: &[String]) -> String {
+    if models.is_empty() {
+        "it lists none".into()
+    } else {
+        format!("it serves: {}", models.join(", "))
+    }
 }
 
 impl SessionError {
@@ -68,7 +89,9 @@ impl SessionError {
             }
             SessionError::UnsupportedAgent(_)
             | SessionError::RepoMissing(_)
-            | SessionError::EmptyPrompt => Exit::Usage,
+            | SessionError::EmptyPrompt
+            | SessionError::NoModel { .. }
+            | SessionError::UnknownModel { .. } => Exit::Usage,
             SessionError::NotStarted(_)
             | SessionError::ServerLost(_)
             | SessionError::Stalled { .. }
@@ -105,9 +128,83 @@ impl SessionError {
                  --force`) before the next turn"
                     .into(),
             ),
+            SessionError::NoModel { .. } => Some(
+                "set default_model in the config (or BOOCODER_DEFAULT_MODEL), or pass --model"
+                    .into(),
+            ),
+            SessionError::UnknownModel { .. } => {
+                Some("pass one of llama-swap's models with --model, or add it to llama-swap".into())
+            }
             _ => None,
         }
     }
+}
+
+/// The model a turn uses when neither the turn nor the session names one:
+/// the configured default; else llama-swap's only model (with a notice to
+/// show); else [`SessionError::NoModel`], listing llama-swap's models.
+pub async fn default_model(config: &Config) -> crate::Result<(String, Option<String>)> {
+    if let Some(m) = config
+        .default_model
+        .as_ref()
+        .filter(|m| !m.trim().is_empty())
+    {
+        return Ok((m.clone(), None));
+    }
+    let Some(url) = &config.llama_swap_url else {
+        return Err(SessionError::NoModel {
+            llama_swap: "LLAMA_SWAP_URL is not set, so no llama-swap model can be chosen".into(),
+        }
+        .into());
+    };
+    let (models, warning) =
+        llama_swap::models(&reqwest::Client::new(), url, llama_swap::TIMEOUT).await;
+    if let Some(w) = warning {
+        return Err(SessionError::NoModel { llama_swap: w }.into());
+    }
+    match &models[..] {
+        [only] => Ok((
+            only.clone(),
+            Some(format!(
+                "no model configured: using {only}, the only model llama-swap at {url} serves"
+            )),
+        )),
+        [] => Err(SessionError::NoModel {
+            llama_swap: format!("llama-swap at {url} lists no model"),
+        }
+        .into()),
+        many => Err(SessionError::NoModel {
+            llama_swap: format!(
+                "llama-swap at {url} serves several, choose one: {}",
+                many.join(", ")
+            ),
+        }
+        .into()),
+    }
+}
+
+/// Check `model` against llama-swap's list when it is a llama-swap model:
+/// Err([`SessionError::UnknownModel`]) when llama-swap answers without it;
+/// Ok(Some(warning)) when llama-swap cannot be asked (the model is accepted).
+pub async fn check_model(config: &Config, model: &str) -> crate::Result<Option<String>> {
+    let Some(url) = &config.llama_swap_url else {
+        return Ok(None);
+    };
+    let (models, warning) =
+        llama_swap::models(&reqwest::Client::new(), url, llama_swap::TIMEOUT).await;
+    if let Some(w) = warning {
+        return Ok(Some(format!("model {model} not checked: {w}")));
+    }
+    let (provider, id) = crate::opencode::llama_swap_model_id(model, &models);
+    if provider != crate::opencode::LLAMA_SWAP_PROVIDER || models.contains(&id) {
+        return Ok(None);
+    }
+    Err(SessionError::UnknownModel {
+        model: model.to_string(),
+        url: url.clone(),
+        models,
+    }
+    .into())
 }
 
 /// What `session new` was asked for.

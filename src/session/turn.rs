@@ -26,6 +26,9 @@ use crate::worktree::EnsureOptions;
 /// the idle: after an error, settle this long. A clean turn ends at its idle
 /// (every text delta and step end comes before it).
 const SETTLE_AFTER_ERROR: Duration = Duration::from_millis(250);
+/// An error with no idle after it (opencode's failed `prompt_async`): when
+/// the session is not busy this long after, the turn is over.
+const ERROR_WITHOUT_IDLE: Duration = Duration::from_secs(2);
 /// A turn shows it started (busy, or any event) within this long.
 const START_CHECK: Duration = Duration::from_secs(10);
 /// How often `--wait` retries a busy lease.
@@ -240,6 +243,8 @@ pub struct TurnRunner<'a> {
     /// ambiguous (has a `/` but no `llama-swap/` prefix).
     pub llama_swap_models: tokio::sync::OnceCell<Vec<String>>,
     pub cancel: CancellationToken,
+    /// Keep agent errors whole (else their first line: no stack traces).
+    pub verbose: bool,
 }
 
 /// Where the stream loop ended.
@@ -257,9 +262,13 @@ struct Progress {
     tokens: TokenUsage,
     error: Option<String>,
     error_name: Option<String>,
+    /// A fatal error's cause: the turn ends at once and exits 3.
+    fatal: Option<String>,
     started: bool,
     /// Tool calls in the order they started, with their last status.
     tools: Vec<(String, crate::store::ToolCall)>,
+    /// The turn's model id when llama-swap serves it (checked on retries).
+    llama_swap_model: Option<String>,
 }
 
 impl TurnRunner<'_> {
@@ -523,12 +532,21 @@ impl TurnRunner<'_> {
         let dir = dir.canonicalize().unwrap_or(dir);
         let dir_str = dir.to_string_lossy().into_owned();
 
-        let model = req
+        let named = req
             .model
             .clone()
             .or_else(|| session.model.clone())
-            .or_else(|| self.config.default_model.clone())
             .filter(|m| !m.trim().is_empty());
+        let model = match named {
+            Some(m) => Some(m),
+            None => {
+                let (m, notice) = super::default_model(self.config).await?;
+                if let Some(notice) = notice {
+                    sink(TurnEvent::Notice { notice });
+                }
+                Some(m)
+            }
+        };
         let known: &[String] = match model.as_deref() {
             Some(m) if m.contains('/') && !m.starts_with("llama-swap/") => {
                 self.llama_swap_models
@@ -585,7 +603,13 @@ impl TurnRunner<'_> {
 
         // Subscribe before prompting: there is no replay.
         let mut sub = self.hub.subscribe(&dir_str, &agent_session_id);
-        let mut progress = Progress::default();
+        let mut progress = Progress {
+            llama_swap_model: model_id
+                .as_ref()
+                .filter(|(p, _)| p == crate::opencode::LLAMA_SWAP_PROVIDER)
+                .map(|(_, m)| m.clone()),
+            ..Progress::default()
+        };
         let prompted = client
             .prompt_async(
                 &agent_session_id,
@@ -613,7 +637,7 @@ impl TurnRunner<'_> {
             }
             Err(e) => Some(StreamEnd {
                 status: TurnStatus::Failed,
-                error: Some(e.to_string()),
+                error: Some(self.readable(&e.to_string())),
             }),
         };
         drop(sub);
@@ -696,10 +720,11 @@ impl TurnRunner<'_> {
                 end.error.as_deref().or(changes_error.as_deref()),
             )
             .await?;
-        let setup_error = progress
-            .error_name
-            .as_deref()
-            .is_some_and(|n| n.contains("NotFound") || n.contains("ProviderInit"));
+        let setup_error = progress.fatal.is_some()
+            || progress
+                .error_name
+                .as_deref()
+                .is_some_and(|n| n.contains("NotFound") || n.contains("ProviderInit"));
         Ok(TurnOutcome {
             session: key.to_string(),
             agent_session_id,
@@ -801,6 +826,7 @@ impl TurnRunner<'_> {
         let mut last_event = Instant::now();
         let mut idle_at: Option<Instant> = None;
         let mut lost_since: Option<(Instant, String)> = None;
+        let mut error_check: Option<Instant> = None;
         loop {
             let mut wake = last_event + req.watchdog;
             let settle = if p.error.is_some() {
@@ -816,6 +842,9 @@ impl TurnRunner<'_> {
             }
             if !p.started {
                 wake = wake.min(start_check);
+            }
+            if let Some(t) = error_check {
+                wake = wake.min(t);
             }
             if let Some((t, _)) = &lost_since {
                 wake = wake.min(*t + stream_timeout);
@@ -840,11 +869,29 @@ impl TurnRunner<'_> {
                                 p.started = true;
                                 idle_at = None;
                             }
+                            AgentEvent::Error { .. } => {
+                                p.started = true;
+                                error_check.get_or_insert(Instant::now() + ERROR_WITHOUT_IDLE);
+                            }
                             _ => p.started = true,
                         }
+                        let retry = matches!(&e, AgentEvent::Status { status, .. } if status == "retry");
                         self.handle(e, client, dir, p, req, sink).await;
+                        if retry && p.fatal.is_none() {
+                            p.fatal = self.llama_swap_fault(p).await;
+                        }
+                        if let Some(cause) = &p.fatal {
+                            let _ = client.abort(asid, dir).await;
+                            return StreamEnd { status: TurnStatus::Failed, error: Some(cause.clone()) };
+                        }
                     }
                     Some(StreamItem::Lost { error }) => {
+                        if let Some(why) = self.server_gone(client).await {
+                            return StreamEnd {
+                                status: TurnStatus::ServerLost,
+                                error: Some(SessionError::ServerLost(why).to_string()),
+                            };
+                        }
                         if lost_since.is_none() {
                             sink(TurnEvent::Notice { notice: format!("event stream lost ({error}); reconnecting") });
                         }
@@ -863,6 +910,15 @@ impl TurnRunner<'_> {
                     let now = Instant::now();
                     if idle_at.is_some_and(|t| now >= t + settle) {
                         return self.finished(p);
+                    }
+                    if error_check.is_some_and(|t| now >= t) {
+                        error_check = None;
+                        if idle_at.is_none()
+                            && let Ok(busy) = client.session_status(dir).await
+                            && !busy.contains_key(asid)
+                        {
+                            return self.finished(p);
+                        }
                     }
                     if let Some((since, error)) = &lost_since && now >= *since + stream_timeout {
                         if client.health(Duration::from_secs(2)).await.is_err() {
@@ -903,6 +959,62 @@ impl TurnRunner<'_> {
                 }
             }
         }
+    }
+
+    /// An agent's error message as people see it: whole with -v, else its
+    /// first line (opencode's JavaScript stack traces stay out).
+    fn readable(&self, message: &str) -> String {
+        if self.verbose {
+            message.trim().to_string()
+        } else {
+            first_line(message).to_string()
+        }
+    }
+
+    /// After a stream loss: has the server died? (Its process is gone, or
+    /// its port refuses connections.)
+    async fn server_gone(&self, client: &Client) -> Option<String> {
+        let pid = self.server.record.pid;
+        if self.server.process_gone() {
+            return Some(format!("the server process (pid {pid}) died"));
+        }
+        match client.health(Duration::from_secs(2)).await {
+            Err(crate::opencode::OpencodeError::Request { source, .. }) if source.is_connect() => {
+                if self.server.process_gone() {
+                    Some(format!("the server process (pid {pid}) died"))
+                } else {
+                    Some(format!(
+                        "the server at {} refuses connections (pid {pid})",
+                        self.server.record.url
+                    ))
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// While opencode retries a llama-swap model: is llama-swap down, or
+    /// does it no longer serve the model? Then retrying cannot help.
+    async fn llama_swap_fault(&self, p: &Progress) -> Option<String> {
+        let model = p.llama_swap_model.as_deref()?;
+        let url = self.config.llama_swap_url.as_deref()?;
+        use crate::probe::llama_swap;
+        let (models, warning) =
+            llama_swap::models(&reqwest::Client::new(), url, llama_swap::TIMEOUT).await;
+        if let Some(w) = warning {
+            return Some(w);
+        }
+        if !models.iter().any(|m| m == model) {
+            return Some(format!(
+                "model {model} not found: llama-swap at {url} serves {}",
+                if models.is_empty() {
+                    "no model".to_string()
+                } else {
+                    models.join(", ")
+                }
+            ));
+        }
+        None
     }
 
     fn finished(&self, p: &Progress) -> StreamEnd {
@@ -960,8 +1072,26 @@ impl TurnRunner<'_> {
                 }
             }
             AgentEvent::Error { name, message } => {
-                p.error = Some(format!("{name}: {message}"));
+                let short = self.readable(message);
+                if p.fatal.is_none()
+                    && let Some(fatal) = fatal_cause(name, message)
+                {
+                    // The model's server is the likelier cause: say so.
+                    let cause = match fatal {
+                        Fatal::Model | Fatal::Answer => self.llama_swap_fault(p).await,
+                        _ => None,
+                    };
+                    let cause = cause.unwrap_or_else(|| fatal.to_string());
+                    p.fatal = Some(format!("{cause} ({name}: {short})"));
+                }
+                // The first error says what went wrong; later ones repeat it.
+                p.error.get_or_insert(format!("{name}: {short}"));
                 p.error_name = Some(name.clone());
+                sink(TurnEvent::Agent(AgentEvent::Error {
+                    name: name.clone(),
+                    message: short,
+                }));
+                return;
             }
             AgentEvent::Permission { id, permission, .. } => {
                 let reply = match &req.permissions {
@@ -1049,10 +1179,105 @@ impl TurnRunner<'_> {
         }
         if let Some(err) = info.get("error").filter(|e| !e.is_null()) {
             let name = err["name"].as_str().unwrap_or("Error");
-            let msg = err["data"]["message"].as_str().unwrap_or_default();
+            let msg = self.readable(err["data"]["message"].as_str().unwrap_or_default());
             p.error = Some(format!("{name}: {msg}"));
             p.error_name = Some(name.to_string());
         }
         Some(self.finished(p))
+    }
+}
+
+/// The first non-empty line of a message, trimmed.
+pub fn first_line(message: &str) -> &str {
+    message
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default()
+}
+
+/// What kind of error no retry can fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fatal {
+    /// The model is not known (to opencode, or to llama-swap).
+    Model,
+    /// The model's server answered something that is not a model's answer.
+    Answer,
+    /// No provider could be set up.
+    Provider,
+    /// The credentials were refused.
+    Auth,
+    /// The agent mode does not exist.
+    AgentMode,
+}
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Fatal::Model => "model not found",
+            Fatal::Answer => "the model server's answer is not valid",
+            Fatal::Provider => "no provider is available",
+            Fatal::Auth => "the provider refused the credentials",
+            Fatal::AgentMode => "agent mode not found (--agent-mode)",
+        })
+    }
+}
+
+/// Errors opencode reports that no retry can fix: the model, provider or
+/// agent mode is missing, the answer is garbage, the credentials are refused.
+fn fatal_cause(name: &str, message: &str) -> Option<Fatal> {
+    let lower = format!("{name} {message}").to_ascii_lowercase();
+    if lower.contains("modelnotfound") || lower.contains("model not found") {
+        Some(Fatal::Model)
+    } else if lower.contains("agent not found") {
+        Some(Fatal::AgentMode)
+    } else if lower.contains("noproviders")
+        || lower.contains("no providers are available")
+        || lower.contains("providerinit")
+        || lower.contains("nomodelserror")
+    {
+        Some(Fatal::Provider)
+    } else if name.contains("Auth")
+        || lower.contains("unauthorized")
+        || lower.contains("authentication")
+        || lower.contains("api key")
+    {
+        Some(Fatal::Auth)
+    } else if lower.contains("json parsing failed") || lower.contains("json parse error") {
+        Some(Fatal::Answer)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_line_drops_stack_traces() {
+        let m = "Model not found: llama-swap/nosuch\n    at SessionPrompt.loop (/$bunfs/root/src/index.js:1:2)\n";
+        assert_eq!(first_line(m), "Model not found: llama-swap/nosuch");
+        assert_eq!(first_line("\n  one  \ntwo"), "one");
+        assert_eq!(first_line(""), "");
+    }
+
+    #[test]
+    fn fatal_errors_are_told_from_retryable_ones() {
+        assert_eq!(
+            fatal_cause("UnknownError", "Model not found: llama-swap/x."),
+            Some(Fatal::Model)
+        );
+        assert_eq!(
+            fatal_cause("UnknownError", "No providers are available"),
+            Some(Fatal::Provider)
+        );
+        assert_eq!(fatal_cause("ProviderAuthError", "bad"), Some(Fatal::Auth));
+        assert_eq!(
+            fatal_cause("UnknownError", "Agent not found: \"x\"."),
+            Some(Fatal::AgentMode)
+        );
+        assert_eq!(fatal_cause("APIError", "Internal Server Error"), None);
+        assert_eq!(fatal_cause("APIError", "Cannot connect to API"), None);
     }
 }

@@ -3,6 +3,7 @@
 //! model server).
 
 mod cli;
+mod fail_fast;
 mod fake_acp;
 mod fault;
 mod land;

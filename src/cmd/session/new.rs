@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use boocoder::session::{NewSession, Sessions};
+use boocoder::session::{NewSession, Sessions, check_model};
 use boocoder::{Exit, SessionKey};
 use clap::Args;
 
@@ -19,8 +19,12 @@ git-ignored set-up files (.worktreeinclude, [worktree] include; -v names them) a
 
 json: {\"name\",\"repo\",\"agent\",\"model\",\"worktree\":{\"path\",\"branch\",\"base_commit\"}|null, ...}
 
+--model is checked against llama-swap's model list (LLAMA_SWAP_URL): a model it does \
+not serve is refused; when llama-swap cannot be reached the model is accepted with a \
+warning.
+
 Exit codes: 1 when the name is taken; 2 for an invalid name, a missing repository, an \
-unknown agent or base; 3 when --repo is not a git repository.")]
+unknown agent, base or model; 3 when --repo is not a git repository.")]
 pub struct NewArgs {
     /// Session name: letters, digits, `.`, `_`, `-`; no leading `.` or `-`; 1-64 characters
     #[arg(value_parser = SessionKey::parse)]
@@ -31,7 +35,7 @@ pub struct NewArgs {
     /// The agent that runs its turns
     #[arg(long, default_value = "opencode")]
     pub agent: String,
-    /// The session's model (default: the configured default_model)
+    /// The session's model (default: default_model, else llama-swap's only model)
     #[arg(long, value_name = "MODEL")]
     pub model: Option<String>,
     /// Base branch, tag or commit of the worktree [default: HEAD]
@@ -43,6 +47,12 @@ pub struct NewArgs {
 }
 
 pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
+    // An unknown model is refused before anything is made.
+    if let Some(m) = args.model.as_deref().filter(|m| !m.trim().is_empty())
+        && let Some(warning) = check_model(&ctx.config, m).await?
+    {
+        ctx.out.info(&format!("warning: {warning}; accepted"));
+    }
     let store = ctx.store().await?;
     let info = Sessions::new(store, &ctx.config)
         .create(&NewSession {

@@ -11,6 +11,7 @@ use boocoder::opencode::{
 };
 use boocoder::session::{
     PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,
+    default_model,
 };
 use boocoder::{Exit, SessionKey};
 use clap::{Args, ValueEnum};
@@ -45,10 +46,21 @@ A turn takes the session's lease: a second prompt on a busy session fails at onc
 (exit 1) unless --wait. The server is the one `boocoder server start` left running, \
 else a short-lived one stopped at the end (--keep-server leaves it running).
 
+The model: --model, else the session's, else default_model (BOOCODER_DEFAULT_MODEL), \
+else llama-swap's only model (said on stderr); with none of these and several or no \
+llama-swap models the command stops before prompting (exit 2) and lists them.
+
+Failures end the turn at once: a model llama-swap does not serve, llama-swap down \
+(its retries are cut short when GET <LLAMA_SWAP_URL>/v1/models fails), no provider, \
+refused credentials: recorded `failed`, exit 3, the cause in the message. A server \
+process that dies mid-turn is seen within seconds: `server_lost`, exit 3. Agent errors \
+show their first line; -v shows them whole (with opencode's stack trace).
+
 Exit codes: 0 done; 1 the turn failed (the agent reported an error) or the session is \
-busy or unknown; 2 bad input; 3 stalled (no event within the watchdog and still busy: \
-aborted), the server was lost, or the model is unknown; 130 interrupted (the turn is \
-aborted and recorded as interrupted).")]
+busy or unknown; 2 bad input, or no model can be chosen; 3 stalled (no event within \
+the watchdog and still busy: aborted), the server was lost, the model is unknown, or \
+llama-swap or the provider failed; 130 interrupted (the turn is aborted and recorded as \
+interrupted).")]
 pub struct PromptArgs {
     /// SESSION [TEXT | -], or the text when the sessions come from --session
     #[arg(value_name = "ARGS")]
@@ -191,11 +203,35 @@ pub async fn run_turns(
     opts: &TurnOptions,
 ) -> Result<(Exit, Vec<TurnOutcome>)> {
     let store = ctx.store().await?;
-    // Fail fast on unknown sessions, before any server starts.
+    // Fail fast on unknown sessions and an undecidable model, before any
+    // server starts: a turn never falls back to opencode's own default model.
+    let mut models: HashMap<String, String> = HashMap::new();
+    let mut default: Option<String> = None;
     for n in names {
-        if store.get_session(n.as_str()).await?.is_none() {
+        let Some(session) = store.get_session(n.as_str()).await? else {
             return Err(boocoder::Error::from(SessionError::NotFound(n.to_string())).into());
-        }
+        };
+        let named = opts
+            .flags
+            .model
+            .clone()
+            .or(session.model)
+            .filter(|m| !m.trim().is_empty());
+        let model = match named {
+            Some(m) => m,
+            None => match &default {
+                Some(m) => m.clone(),
+                None => {
+                    let (m, notice) = default_model(&ctx.config).await?;
+                    if let Some(notice) = notice {
+                        ctx.out.info(&format!("note: {notice}"));
+                    }
+                    default = Some(m.clone());
+                    m
+                }
+            },
+        };
+        models.insert(n.to_string(), model);
     }
     // On a terminal: a spinner until the first event (server start included).
     let waiting = Arc::new(Waiting::start(ctx, "waiting for the agent"));
@@ -237,6 +273,7 @@ pub async fn run_turns(
         hub: &hub,
         llama_swap_models: tokio::sync::OnceCell::new(),
         cancel: ctx.cancel.clone(),
+        verbose: ctx.out.verbose > 0,
     };
     let policy = permission_policy(opts, waiting.clone());
     // From here a Ctrl-C aborts the turns and records them before exiting.
@@ -247,7 +284,7 @@ pub async fn run_turns(
         let req = TurnRequest {
             session: name.clone(),
             text: text.to_string(),
-            model: opts.flags.model.clone(),
+            model: models.get(name.as_str()).cloned(),
             agent_mode: opts.flags.agent_mode.clone(),
             watchdog: opts.flags.timeout.unwrap_or(ctx.config.watchdog),
             permissions: policy.clone(),

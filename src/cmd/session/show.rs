@@ -11,7 +11,8 @@ use crate::cmd::Context;
 #[command(
     after_help = "json adds agent_session_id, server_url, agent_session_reason (why the \
 current agent session was made, when it replaced one) and last_turn {status, started_at, \
-duration_ms, model, error}. Exit 1 when there is no such session."
+duration_ms, model (the model the turn used), error}. Text shows the same on its \
+`last turn:` line. Exit 1 when there is no such session."
 )]
 pub struct ShowArgs {
     #[arg(value_parser = SessionKey::parse)]
@@ -58,12 +59,13 @@ pub async fn run(ctx: &Context, args: &ShowArgs) -> Result<Exit> {
     text.push_str(&format!("server: {}\n", s("server_url")));
     match &info.last_turn {
         Some(t) => text.push_str(&format!(
-            "last turn: {} at {}{}{}\n",
+            "last turn: {} at {}{}, model {}{}\n",
             t.status,
             boocoder::util::format_utc(t.started_at),
             t.ended_at
                 .map(|e| format!(", {} ms", e - t.started_at))
                 .unwrap_or_default(),
+            t.model.as_deref().unwrap_or("-"),
             t.error
                 .as_deref()
                 .map(|e| format!(", error: {e}"))
