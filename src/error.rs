@@ -1,5 +1,6 @@
 //! Exit codes and the library's error type, in one place.
 
+use crate::acp::AcpTurnError;
 use crate::config::ConfigError;
 use crate::opencode::OpencodeError;
 use crate::providers::ProviderError;
@@ -95,6 +96,8 @@ pub enum Error {
     Session(#[from] SessionError),
     #[error(transparent)]
     Provider(#[from] ProviderError),
+    #[error(transparent)]
+    Acp(#[from] AcpTurnError),
     /// Bad input that is not a config problem (a malformed argument value).
     #[error("{message}")]
     Usage {
@@ -121,6 +124,7 @@ impl Error {
             Error::Worktree(e) => e.exit(),
             Error::Session(e) => e.exit(),
             Error::Provider(e) => e.exit(),
+            Error::Acp(e) => e.exit(),
             Error::Interrupted => Exit::Interrupted,
         }
     }
@@ -133,6 +137,7 @@ impl Error {
             Error::Worktree(e) => e.hint(),
             Error::Session(e) => e.hint(),
             Error::Provider(e) => e.hint(),
+            Error::Acp(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
             Error::Interrupted => None,
         }

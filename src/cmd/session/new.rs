@@ -17,8 +17,12 @@ With --no-worktree the agent works in the repository itself.
 
 json: {\"name\",\"repo\",\"agent\",\"model\",\"worktree\":{\"path\",\"branch\",\"base_commit\"}|null, ...}
 
+--agent: opencode (its server) or any enabled provider with transport acp (qwen, gemini, \
+claude, codex, goose, custom [providers.<name>] ones; `boocoder probe` lists them).
+
 Exit codes: 1 when the name is taken; 2 for an invalid name, a missing repository, an \
-unknown agent or base; 3 when --repo is not a git repository.")]
+unknown or disabled agent, or base; 3 when --repo is not a git repository or the agent \
+is not installed.")]
 pub struct NewArgs {
     /// Session name: letters, digits, `.`, `_`, `-`; no leading `.` or `-`; 1-64 characters
     #[arg(value_parser = SessionKey::parse)]
@@ -41,6 +45,16 @@ pub struct NewArgs {
 }
 
 pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
+    // An ACP agent must be installed (the probe's rule: its launch program on PATH).
+    if let boocoder::acp::TurnBackend::Acp(b) =
+        boocoder::acp::turn_backend(&ctx.config, &args.agent)?
+    {
+        b.program(
+            &super::prompt::probe_env(),
+            &std::path::absolute(&args.repo)?,
+        )
+        .map_err(boocoder::Error::from)?;
+    }
     let store = ctx.store().await?;
     let info = Sessions::new(store, &ctx.config)
         .create(&NewSession {

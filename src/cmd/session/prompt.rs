@@ -6,9 +6,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Result;
+use boocoder::acp::{AcpTurns, TurnBackend, turn_backend};
 use boocoder::opencode::{
-    AgentEvent, Client, EventHub, Origin, PermissionReply, ensure_server, read_state,
+    AgentEvent, Client, EventHub, Origin, PermissionReply, Server, ensure_server, read_state,
 };
+use boocoder::probe::ProbeEnv;
 use boocoder::session::{
     PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,
 };
@@ -184,12 +186,105 @@ pub async fn run_turns(
     opts: &TurnOptions,
 ) -> Result<(Exit, Vec<TurnOutcome>)> {
     let store = ctx.store().await?;
-    // Fail fast on unknown sessions, before any server starts.
+    // Fail fast on unknown sessions and agents, before any server starts.
+    let mut backends = Vec::new();
     for n in names {
-        if store.get_session(n.as_str()).await?.is_none() {
+        let Some(s) = store.get_session(n.as_str()).await? else {
             return Err(boocoder::Error::from(SessionError::NotFound(n.to_string())).into());
+        };
+        backends.push(turn_backend(&ctx.config, &s.agent)?);
+    }
+    let acp = AcpTurns {
+        store,
+        config: &ctx.config,
+        env: probe_env(),
+        cancel: ctx.cancel.clone(),
+    };
+    let opencode = if backends.contains(&TurnBackend::OpencodeServer) {
+        Some(start_opencode(ctx, opts).await?)
+    } else {
+        None
+    };
+    let runner = opencode.as_ref().map(|(server, hub)| TurnRunner {
+        store,
+        config: &ctx.config,
+        server,
+        hub,
+        llama_swap_models: tokio::sync::OnceCell::new(),
+        cancel: ctx.cancel.clone(),
+    });
+    let policy = permission_policy(opts);
+    // From here a Ctrl-C aborts the turns and records them before exiting.
+    ctx.graceful
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts));
+    let turns = names.iter().zip(&backends).map(|(name, backend)| {
+        let req = TurnRequest {
+            session: name.clone(),
+            text: text.to_string(),
+            model: opts.flags.model.clone(),
+            agent_mode: opts.flags.agent_mode.clone(),
+            watchdog: opts.flags.timeout.unwrap_or(ctx.config.watchdog),
+            permissions: policy.clone(),
+            wait: opts.wait,
+        };
+        let render = render.clone();
+        let (runner, acp) = (runner.as_ref(), &acp);
+        async move {
+            let session = req.session.to_string();
+            let sink = move |e: TurnEvent| render.event(&session, e);
+            match (backend, runner) {
+                (TurnBackend::Acp(b), _) => acp.run(&req, b, &sink).await,
+                (TurnBackend::OpencodeServer, Some(runner)) => runner.run(&req, &sink).await,
+                (TurnBackend::OpencodeServer, None) => {
+                    unreachable!("the server starts for opencode sessions")
+                }
+            }
+        }
+    });
+    let results = futures_util::future::join_all(turns).await;
+    drop(runner);
+    let server = opencode.map(|(server, hub)| {
+        drop(hub);
+        server
+    });
+    let mut exit = Exit::Ok;
+    let mut outcomes = Vec::new();
+    for (name, r) in names.iter().zip(results) {
+        match r {
+            Ok(o) => {
+                render.finish(&o)?;
+                exit = worse(exit, outcome_exit(&o));
+                outcomes.push(o);
+            }
+            Err(e) => {
+                let err = anyhow::Error::from(e);
+                if names.len() == 1 {
+                    return Err(err);
+                }
+                let (code, _) = crate::cmd::output::classify(&err);
+                render.failed(name.as_str(), &err, code)?;
+                exit = worse(exit, code);
+            }
         }
     }
+    if ctx.cancel.is_cancelled() {
+        exit = Exit::Interrupted;
+    }
+    drop(server);
+    Ok((exit, outcomes))
+}
+
+/// PATH as this process has it, to find ACP agents' launch commands.
+pub fn probe_env() -> ProbeEnv {
+    ProbeEnv {
+        path: std::env::var_os("PATH"),
+        home: std::env::var_os("HOME").map(std::path::PathBuf::from),
+    }
+}
+
+/// The opencode server (recorded, else short-lived) and its event stream.
+async fn start_opencode(ctx: &Context, opts: &TurnOptions) -> Result<(Server, EventHub)> {
     let server_opts = crate::cmd::server::server_options(ctx);
     let keep = opts.flags.keep_server || ctx.config.server.keep;
     let stream_timeout = ctx.config.server.stream_timeout;
@@ -218,64 +313,7 @@ pub async fn run_turns(
         }
         _ => EventHub::connect(server.client(), stream_timeout).await?,
     };
-    let runner = TurnRunner {
-        store,
-        config: &ctx.config,
-        server: &server,
-        hub: &hub,
-        llama_swap_models: tokio::sync::OnceCell::new(),
-        cancel: ctx.cancel.clone(),
-    };
-    let policy = permission_policy(opts);
-    // From here a Ctrl-C aborts the turns and records them before exiting.
-    ctx.graceful
-        .store(true, std::sync::atomic::Ordering::SeqCst);
-    let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts));
-    let turns = names.iter().map(|name| {
-        let req = TurnRequest {
-            session: name.clone(),
-            text: text.to_string(),
-            model: opts.flags.model.clone(),
-            agent_mode: opts.flags.agent_mode.clone(),
-            watchdog: opts.flags.timeout.unwrap_or(ctx.config.watchdog),
-            permissions: policy.clone(),
-            wait: opts.wait,
-        };
-        let render = render.clone();
-        let runner = &runner;
-        async move {
-            let session = req.session.to_string();
-            let sink = move |e: TurnEvent| render.event(&session, e);
-            runner.run(&req, &sink).await
-        }
-    });
-    let results = futures_util::future::join_all(turns).await;
-    drop(hub);
-    let mut exit = Exit::Ok;
-    let mut outcomes = Vec::new();
-    for (name, r) in names.iter().zip(results) {
-        match r {
-            Ok(o) => {
-                render.finish(&o)?;
-                exit = worse(exit, outcome_exit(&o));
-                outcomes.push(o);
-            }
-            Err(e) => {
-                let err = anyhow::Error::from(e);
-                if names.len() == 1 {
-                    return Err(err);
-                }
-                let (code, _) = crate::cmd::output::classify(&err);
-                render.failed(name.as_str(), &err, code)?;
-                exit = worse(exit, code);
-            }
-        }
-    }
-    if ctx.cancel.is_cancelled() {
-        exit = Exit::Interrupted;
-    }
-    drop(server);
-    Ok((exit, outcomes))
+    Ok((server, hub))
 }
 
 fn outcome_exit(o: &TurnOutcome) -> Exit {
@@ -283,7 +321,7 @@ fn outcome_exit(o: &TurnOutcome) -> Exit {
         TurnStatus::Done => Exit::Ok,
         TurnStatus::Failed if o.setup_error => Exit::Runtime,
         TurnStatus::Failed => Exit::No,
-        TurnStatus::Stalled | TurnStatus::ServerLost => Exit::Runtime,
+        TurnStatus::Stalled | TurnStatus::ServerLost | TurnStatus::Crashed => Exit::Runtime,
         TurnStatus::Interrupted => Exit::Interrupted,
     }
 }
@@ -477,13 +515,29 @@ impl Renderer {
                     &format!("permission asked: {permission} {}", patterns.join(", ")),
                 );
             }
+            TurnEvent::Agent(AgentEvent::Plan { entries }) => {
+                let steps: Vec<String> = entries
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| {
+                        let mark = match e["status"].as_str() {
+                            Some("completed") => "x",
+                            Some("in_progress") => "~",
+                            _ => " ",
+                        };
+                        format!("[{mark}] {}", e["content"].as_str().unwrap_or_default())
+                    })
+                    .collect();
+                self.err(session, &format!("· plan: {}", steps.join("; ")));
+            }
             TurnEvent::Notice { notice } => self.err(session, &format!("note: {notice}")),
             _ => {}
         }
     }
 
     fn done_record(o: &TurnOutcome) -> Value {
-        json!({
+        let mut r = json!({
             "type": "done",
             "session": o.session,
             "agent_session_id": o.agent_session_id,
@@ -492,7 +546,11 @@ impl Renderer {
             "duration_ms": o.duration_ms,
             "tokens": o.tokens,
             "changes": o.changes,
-        })
+        });
+        if let Some(reason) = &o.stop_reason {
+            r["stop_reason"] = json!(reason);
+        }
+        r
     }
 
     fn finish(&self, o: &TurnOutcome) -> Result<()> {
@@ -505,6 +563,7 @@ impl Renderer {
                 "message": o.error.clone().unwrap_or_else(|| status.as_str().to_string()),
                 "agent_session_id": o.agent_session_id,
                 "duration_ms": o.duration_ms,
+                "stop_reason": o.stop_reason,
             }),
         };
         match self.format {
