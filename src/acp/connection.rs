@@ -386,6 +386,12 @@ impl Connection {
     pub async fn next_incoming(&mut self) -> Option<Incoming> {
         self.incoming.recv().await
     }
+
+    /// A notification or request already received, without waiting. Every
+    /// message the agent sent before an answer is here once the answer is.
+    pub fn try_incoming(&mut self) -> Option<Incoming> {
+        self.incoming.try_recv().ok()
+    }
 }
 
 impl Link {

@@ -432,23 +432,13 @@ impl AcpTurns<'_> {
         let mut open = true;
         loop {
             tokio::select! {
+                biased;
                 _ = self.cancel.cancelled() => {
                     cancel(conn, &link, &mut pending, asid).await;
                     return LoopEnd {
                         status: TurnStatus::Interrupted,
                         error: Some("interrupted".into()),
                         stop_reason: Some("cancelled".into()),
-                    };
-                }
-                answer = link.answer(&mut pending) => {
-                    return match answer {
-                        Ok(v) => {
-                            if let Some(u) = prompt_usage(&v) {
-                                tokens.add(&u);
-                            }
-                            stop_end(v["stopReason"].as_str().unwrap_or("end_turn"))
-                        }
-                        Err(e) => crashed_or_failed(e),
                     };
                 }
                 got = conn.next_incoming(), if open => match got {
@@ -470,6 +460,31 @@ impl AcpTurns<'_> {
                         last_event = Instant::now();
                     }
                 },
+                answer = link.answer(&mut pending) => {
+                    // Updates sent before the answer are already queued.
+                    while let Some(msg) = conn.try_incoming() {
+                        if let Incoming::Notification { method, params } = msg
+                            && method == "session/update"
+                            && params["sessionId"] == asid
+                        {
+                            for e in translator.translate(&params["update"]) {
+                                if let AgentEvent::Text { delta, .. } = &e {
+                                    text.push_str(delta);
+                                }
+                                sink(TurnEvent::Agent(e));
+                            }
+                        }
+                    }
+                    return match answer {
+                        Ok(v) => {
+                            if let Some(u) = prompt_usage(&v) {
+                                tokens.add(&u);
+                            }
+                            stop_end(v["stopReason"].as_str().unwrap_or("end_turn"))
+                        }
+                        Err(e) => crashed_or_failed(e),
+                    };
+                }
                 _ = tokio::time::sleep_until(last_event + req.watchdog) => {
                     cancel(conn, &link, &mut pending, asid).await;
                     return LoopEnd {
