@@ -163,6 +163,16 @@ impl AgentProcess {
         String::from_utf8_lossy(&self.stderr.lock().expect("stderr buffer")).into_owned()
     }
 
+    /// Kill the agent's process group and reap the agent (bounded): when
+    /// this returns the agent is gone, not just signalled.
+    pub async fn shutdown(mut self) {
+        if let Some(group) = self._group.take() {
+            drop(group);
+        }
+        let _ = self.child.start_kill();
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.child.wait()).await;
+    }
+
     /// Whether the agent process is still running.
     pub fn running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))

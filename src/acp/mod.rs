@@ -52,6 +52,46 @@ impl Backend {
         })
     }
 
+    /// Whether this is opencode over ACP (`opencode acp`).
+    pub fn is_opencode(&self) -> bool {
+        self.launch
+            .first()
+            .is_some_and(|p| Path::new(p).file_name().and_then(|n| n.to_str()) == Some("opencode"))
+    }
+
+    /// The environment `opencode acp` gets: the same llama-swap provider,
+    /// default model and offline switches as the server boocoder starts;
+    /// and the model id it knows `model` by (`provider/model`).
+    pub async fn opencode_setup(
+        &self,
+        config: &Config,
+        model: Option<&str>,
+    ) -> (Vec<(String, String)>, Option<String>) {
+        use crate::opencode::{ServerOptions, llama_swap_model_id};
+        use crate::probe::llama_swap;
+        let models = match &config.llama_swap_url {
+            Some(url) => {
+                llama_swap::models(&reqwest::Client::new(), url, llama_swap::TIMEOUT)
+                    .await
+                    .0
+            }
+            None => Vec::new(),
+        };
+        let opts = ServerOptions::from_config(config);
+        let mut env = vec![("OPENCODE_DISABLE_AUTOUPDATE".to_string(), "1".to_string())];
+        if opts.disable_models_fetch {
+            env.push(("OPENCODE_DISABLE_MODELS_FETCH".into(), "1".into()));
+        }
+        if let Some(content) = opts.config_content(&models) {
+            env.push(("OPENCODE_CONFIG_CONTENT".into(), content));
+        }
+        let model = model.map(|m| {
+            let (p, m) = llama_swap_model_id(m, &models);
+            format!("{p}/{m}")
+        });
+        (env, model)
+    }
+
     /// How to sign in to this agent, for an auth error's hint.
     pub fn login_hint(&self) -> String {
         let step = match self.name.as_str() {

@@ -183,10 +183,15 @@ impl AcpTurns<'_> {
         ));
 
         let program = backend.program(&self.env, &dir)?;
-        let mut agent = AgentProcess::spawn(&program, &backend.launch[1..], &dir, &[])
+        let (env, agent_model) = if backend.is_opencode() {
+            backend.opencode_setup(self.config, model.as_deref()).await
+        } else {
+            (Vec::new(), model.clone())
+        };
+        let mut agent = AgentProcess::spawn(&program, &backend.launch[1..], &dir, &env)
             .map_err(|e| fault(backend, e))?;
         let setup = tokio::select! {
-            s = self.setup(&mut agent.conn, session, &dir, &dir_str, &fingerprint, model.as_deref()) => s,
+            s = self.setup(&mut agent.conn, session, &dir, &dir_str, &fingerprint, agent_model.as_deref()) => s,
             _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
         };
         let (agent_session_id, reason) = match setup {
@@ -239,7 +244,7 @@ impl AcpTurns<'_> {
             }
         }
         // No agent process survives its turn.
-        drop(agent);
+        agent.shutdown().await;
 
         let changes = match &worktree {
             Some(_) => match worktrees.record_pending_changes(key, &session.agent).await {

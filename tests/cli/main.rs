@@ -2,6 +2,7 @@
 //! services (the `boocoder` binary, git, PostgreSQL, opencode, a scripted
 //! model server).
 
+mod acp_opencode;
 mod acp_turns;
 mod cli;
 mod fake_acp;
