@@ -3,6 +3,7 @@
 //! model server).
 
 mod acp_opencode;
+mod acp_qwen;
 mod acp_turns;
 mod cli;
 mod fake_acp;

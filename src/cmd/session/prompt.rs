@@ -33,17 +33,23 @@ several), tool activity and notices to stderr (reasoning too, dimmed, with \
 \"title\"}, {\"type\":\"permission\",...}, {\"type\":\"notice\",...}), each with \"session\", \
 then one final {\"type\":\"done\",\"session\",\"agent_session_id\",\"server_url\",\"model\",\
 \"duration_ms\",\"tokens\",\"changes\":{\"files\",\"insertions\",\"deletions\"}} or \
-{\"type\":\"error\",\"kind\",\"message\"} per session. --format json prints the final \
+{\"type\":\"error\",\"kind\",\"message\"} per session. ACP agents add {\"type\":\"plan\",\
+\"entries\"} and a \"stop_reason\" (end_turn, max_tokens, refusal, cancelled, ...). --format json prints the final \
 records only, with the full text.
 
 A turn takes the session's lease: a second prompt on a busy session fails at once \
 (exit 1) unless --wait. The server is the one `boocoder server start` left running, \
 else a short-lived one stopped at the end (--keep-server leaves it running).
 
-Exit codes: 0 done; 1 the turn failed (the agent reported an error) or the session is \
-busy or unknown; 2 bad input; 3 stalled (no event within the watchdog and still busy: \
-aborted), the server was lost, or the model is unknown; 130 interrupted (the turn is \
-aborted and recorded as interrupted).")]
+ACP agents (qwen, gemini, claude, codex, goose, custom ones; opencode with \
+[providers.opencode] turns = \"acp\") run in the session's worktree, one process per \
+turn, killed when it ends.
+
+Exit codes: 0 done; 1 the turn failed (the agent reported an error, or stopped with \
+max_tokens / refusal) or the session is busy or unknown; 2 bad input or an agent that \
+cannot run turns; 3 stalled (no event within the watchdog and still busy: aborted), the \
+server was lost, the ACP agent crashed or is not installed, or the model is unknown; 4 the \
+agent needs a sign-in; 130 interrupted (the turn is aborted and recorded as interrupted).")]
 pub struct PromptArgs {
     /// SESSION [TEXT | -], or the text when the sessions come from --session
     #[arg(value_name = "ARGS")]
