@@ -4,6 +4,7 @@
 
 pub mod connection;
 mod fs;
+mod permission;
 pub mod translate;
 mod turn;
 

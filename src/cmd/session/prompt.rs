@@ -543,7 +543,7 @@ impl Renderer {
     }
 
     fn done_record(o: &TurnOutcome) -> Value {
-        let mut r = json!({
+        json!({
             "type": "done",
             "session": o.session,
             "agent_session_id": o.agent_session_id,
@@ -552,15 +552,11 @@ impl Renderer {
             "duration_ms": o.duration_ms,
             "tokens": o.tokens,
             "changes": o.changes,
-        });
-        if let Some(reason) = &o.stop_reason {
-            r["stop_reason"] = json!(reason);
-        }
-        r
+        })
     }
 
     fn finish(&self, o: &TurnOutcome) -> Result<()> {
-        let record = match o.status {
+        let mut record = match o.status {
             TurnStatus::Done => Self::done_record(o),
             status => json!({
                 "type": "error",
@@ -569,9 +565,12 @@ impl Renderer {
                 "message": o.error.clone().unwrap_or_else(|| status.as_str().to_string()),
                 "agent_session_id": o.agent_session_id,
                 "duration_ms": o.duration_ms,
-                "stop_reason": o.stop_reason,
             }),
         };
+        // ACP turns say why the agent stopped.
+        if let (Some(reason), Some(obj)) = (&o.stop_reason, record.as_object_mut()) {
+            obj.insert("stop_reason".into(), json!(reason));
+        }
         match self.format {
             Format::Ndjson => self.out(&format!("{record}\n")),
             Format::Json => {
