@@ -51,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
         'boocoder;prompt' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to work on')
             [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'Base of the worktree [default: HEAD]')
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'The agent: opencode (its server) or any enabled ACP provider')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model for this turn [default: the session''s, else default_model]')
             [CompletionResult]::new('--agent-mode', '--agent-mode', [CompletionResultType]::ParameterName, 'The agent''s mode (opencode: build, plan, ...)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)')

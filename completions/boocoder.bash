@@ -1464,7 +1464,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__prompt)
-            opts="-v -q -h -V --repo --worktree --base --model --agent-mode --timeout --no-stream --show-reasoning --permissions --keep-server --db --config --format --json --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --repo --worktree --base --agent --model --agent-mode --timeout --no-stream --show-reasoning --permissions --keep-server --db --config --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1475,6 +1475,10 @@ _boocoder() {
                     return 0
                     ;;
                 --base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -47,6 +47,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;prompt'= {
             cand --repo 'The repository to work on'
             cand --base 'Base of the worktree [default: HEAD]'
+            cand --agent 'The agent: opencode (its server) or any enabled ACP provider'
             cand --model 'The model for this turn [default: the session''s, else default_model]'
             cand --agent-mode 'The agent''s mode (opencode: build, plan, ...)'
             cand --timeout 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)'

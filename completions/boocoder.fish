@@ -51,6 +51,7 @@ complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "generate" -d 'Gen
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l repo -d 'The repository to work on' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l base -d 'Base of the worktree [default: HEAD]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l agent -d 'The agent: opencode (its server) or any enabled ACP provider' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l model -d 'The model for this turn [default: the session\'s, else default_model]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l agent-mode -d 'The agent\'s mode (opencode: build, plan, ...)' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)' -r

@@ -94,6 +94,16 @@ pub enum Transport {
     Pty,
 }
 
+/// How a provider's turns run (`[providers.<name>] turns`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TurnsVia {
+    /// opencode's HTTP server (opencode's default).
+    Server,
+    /// The provider's ACP launch command over stdio.
+    Acp,
+}
+
 /// A model named in the config: either `"id"` or `{ id = "...", label = "..." }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "ModelSpecRepr")]
@@ -171,6 +181,9 @@ pub struct ProviderConfig {
     pub additional_models: Option<Vec<ModelSpec>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transport: Option<Transport>,
+    /// How turns run: `acp` runs opencode over `opencode acp` instead of its server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub turns: Option<TurnsVia>,
 }
 
 /// `[server]`: the opencode server boocoder starts or reattaches to.

@@ -1,5 +1,6 @@
 //! Exit codes and the library's error type, in one place.
 
+use crate::acp::AcpTurnError;
 use crate::config::ConfigError;
 use crate::land::LandError;
 use crate::opencode::OpencodeError;
@@ -101,6 +102,8 @@ pub enum Error {
     Land(#[from] LandError),
     #[error(transparent)]
     Setup(#[from] SetupError),
+    #[error(transparent)]
+    Acp(#[from] AcpTurnError),
     /// Bad input that is not a config problem (a malformed argument value).
     #[error("{message}")]
     Usage {
@@ -129,6 +132,7 @@ impl Error {
             Error::Provider(e) => e.exit(),
             Error::Land(e) => e.exit(),
             Error::Setup(_) => Exit::Runtime,
+            Error::Acp(e) => e.exit(),
             Error::Interrupted => Exit::Interrupted,
         }
     }
@@ -143,6 +147,7 @@ impl Error {
             Error::Provider(e) => e.hint(),
             Error::Land(e) => e.hint(),
             Error::Setup(e) => e.hint(),
+            Error::Acp(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
             Error::Interrupted => None,
         }

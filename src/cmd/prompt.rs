@@ -31,6 +31,9 @@ pub struct PromptArgs {
     /// Base of the worktree [default: HEAD]
     #[arg(long, value_name = "REF", requires = "worktree")]
     pub base: Option<String>,
+    /// The agent: opencode (its server) or any enabled ACP provider
+    #[arg(long, default_value = "opencode")]
+    pub agent: String,
     #[command(flatten)]
     pub turn: TurnFlags,
 }
@@ -48,7 +51,7 @@ pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
         .create(&NewSession {
             name: name.clone(),
             repo: std::path::absolute(&args.repo)?,
-            agent: "opencode".into(),
+            agent: args.agent.clone(),
             model: None,
             base: args.base.clone(),
             worktree: args.worktree,

@@ -57,7 +57,7 @@ impl ServerOptions {
     }
 
     /// The `OPENCODE_CONFIG_CONTENT` injecting llama-swap, if configured.
-    fn config_content(&self, llama_swap_models: &[String]) -> Option<String> {
+    pub fn config_content(&self, llama_swap_models: &[String]) -> Option<String> {
         let url = self.llama_swap_url.as_ref()?;
         let models: serde_json::Map<String, serde_json::Value> = llama_swap_models
             .iter()

@@ -65,6 +65,8 @@ pub enum AgentEvent {
         patterns: Vec<String>,
         metadata: Value,
     },
+    /// The agent's plan (ACP agents): `[{content, status, priority}]`.
+    Plan { entries: Value },
     /// The session is busy (or retrying).
     Status {
         status: String,

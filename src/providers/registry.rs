@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::{ProviderConfig, Transport};
+use crate::config::{ProviderConfig, Transport, TurnsVia};
 use crate::probe::{Mode, Model, SlashCommand};
 
 /// Where a provider's models come from.
@@ -42,6 +42,8 @@ pub struct Provider {
     /// Config `additional_models`: merged on top.
     pub additional_models: Vec<Model>,
     pub builtin: bool,
+    /// How this provider runs turns (None: it does not).
+    pub turns: Option<TurnsVia>,
 }
 
 /// Names of the built-in providers, in snapshot order.
@@ -77,6 +79,11 @@ pub fn builtin(name: &str) -> Option<Provider> {
         models: None,
         additional_models: Vec::new(),
         builtin: true,
+        turns: match (name, transport) {
+            ("opencode", _) => Some(TurnsVia::Server),
+            (_, Transport::Acp) => Some(TurnsVia::Acp),
+            _ => None,
+        },
     };
     use ModelSource::*;
     use Transport::*;
@@ -201,6 +208,13 @@ fn apply(p: &mut Provider, c: &ProviderConfig) {
     }
     if let Some(t) = c.transport {
         p.transport = t;
+        p.turns = match t {
+            Transport::Acp => p.turns.or(Some(TurnsVia::Acp)),
+            _ => None,
+        };
+    }
+    if let Some(t) = c.turns {
+        p.turns = Some(t);
     }
     if let Some(m) = &c.models {
         p.models = Some(m.iter().map(to_model).collect());
@@ -265,6 +279,7 @@ pub fn providers(config: &BTreeMap<String, ProviderConfig>) -> (Vec<Provider>, V
                     models: None,
                     additional_models: Vec::new(),
                     builtin: false,
+                    turns: Some(TurnsVia::Acp),
                 };
                 apply(&mut p, c);
                 out.push(p);

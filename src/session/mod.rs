@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 pub use turn::{
-    PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus, first_line,
+    ChangesSummary, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,
+    first_line,
     lease_owner,
 };
 
@@ -23,9 +24,6 @@ use crate::worktree::{
     BranchMode, EnsureOptions, RemoveOptions, Removed, WorktreeError, Worktrees,
 };
 
-/// The agents turns can run on today.
-pub const SUPPORTED_AGENTS: [&str; 1] = ["opencode"];
-
 /// A session failure.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -33,8 +31,13 @@ pub enum SessionError {
     NotFound(String),
     #[error("a session named `{0}` already exists")]
     Exists(String),
-    #[error("agent `{0}` cannot run turns yet (supported: opencode)")]
-    UnsupportedAgent(String),
+    #[error("agent `{agent}` {why}")]
+    UnsupportedAgent {
+        agent: String,
+        why: String,
+        /// The agents that can run turns.
+        known: Vec<String>,
+    },
     #[error("session {name} is busy (turn started {started} by {owner})")]
     Busy {
         name: String,
@@ -87,7 +90,7 @@ impl SessionError {
             SessionError::NotFound(_) | SessionError::Exists(_) | SessionError::Busy { .. } => {
                 Exit::No
             }
-            SessionError::UnsupportedAgent(_)
+            SessionError::UnsupportedAgent { .. }
             | SessionError::RepoMissing(_)
             | SessionError::EmptyPrompt
             | SessionError::NoModel { .. }
@@ -114,6 +117,10 @@ impl SessionError {
             SessionError::EmptyPrompt => {
                 Some("give the text as an argument, or `-` to read it from stdin".into())
             }
+            SessionError::UnsupportedAgent { known, .. } => Some(format!(
+                "agents that run turns: {} (custom ones: [providers.<name>] transport = \"acp\" and launch_command)",
+                known.join(", ")
+            )),
             SessionError::Stalled { .. } => Some(
                 "raise the watchdog with --timeout or watchdog_seconds if the model is just slow"
                     .into(),
@@ -256,9 +263,7 @@ impl<'a> Sessions<'a> {
     /// Record a session and (unless it works in the repository) ensure its
     /// worktree. A failed worktree leaves no session behind.
     pub async fn create(&self, req: &NewSession) -> crate::Result<SessionInfo> {
-        if !SUPPORTED_AGENTS.contains(&req.agent.as_str()) {
-            return Err(SessionError::UnsupportedAgent(req.agent.clone()).into());
-        }
+        crate::acp::turn_backend(self.config, &req.agent)?;
         if !req.repo.exists() {
             return Err(SessionError::RepoMissing(req.repo.clone()).into());
         }

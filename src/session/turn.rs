@@ -11,7 +11,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::{SUPPORTED_AGENTS, SessionError, Sessions, work_dir};
+use super::{SessionError, Sessions, work_dir};
 use crate::config::Config;
 use crate::opencode::{
     AgentEvent, Client, EventHub, PermissionReply, Server, StreamItem, Subscription, TokenUsage,
@@ -85,6 +85,8 @@ pub enum TurnStatus {
     Stalled,
     /// The server went away mid-turn.
     ServerLost,
+    /// The agent process exited or broke the protocol mid-turn (ACP).
+    Crashed,
     Interrupted,
 }
 
@@ -95,6 +97,7 @@ impl TurnStatus {
             TurnStatus::Failed => "failed",
             TurnStatus::Stalled => "stalled",
             TurnStatus::ServerLost => "server_lost",
+            TurnStatus::Crashed => "crashed",
             TurnStatus::Interrupted => "interrupted",
         }
     }
@@ -146,6 +149,9 @@ pub struct TurnOutcome {
     /// The agent's error names a missing model or provider (a runtime error,
     /// not a failed turn).
     pub setup_error: bool,
+    /// Why an ACP agent ended the turn (`end_turn`, `max_tokens`, `refusal`,
+    /// `cancelled`, ...); None for opencode's server.
+    pub stop_reason: Option<String>,
 }
 
 /// `host:pid`, how leases name their owner.
@@ -288,8 +294,12 @@ impl TurnRunner<'_> {
             .get_session(key)
             .await?
             .ok_or_else(|| SessionError::NotFound(key.into()))?;
-        if !SUPPORTED_AGENTS.contains(&session.agent.as_str()) {
-            return Err(SessionError::UnsupportedAgent(session.agent.clone()).into());
+        if crate::acp::turn_backend(self.config, &session.agent)?
+            != crate::acp::TurnBackend::OpencodeServer
+        {
+            return Err(crate::Error::usage(format!(
+                "session {key} runs on an ACP agent, not the opencode server"
+            )));
         }
         let owner = lease_owner();
         let lease = self.take_lease(&session, &owner, req.wait, sink).await?;
@@ -740,6 +750,7 @@ impl TurnRunner<'_> {
             error: end.error,
             new_agent_session: reason,
             setup_error,
+            stop_reason: None,
         })
     }
 

@@ -2,6 +2,9 @@
 //! services (the `boocoder` binary, git, PostgreSQL, opencode, a scripted
 //! model server).
 
+mod acp_opencode;
+mod acp_qwen;
+mod acp_turns;
 mod cli;
 mod fail_fast;
 mod fake_acp;

@@ -17,6 +17,24 @@ program (its file name, so one script serves several symlinked agents), or
   hang            "initialize" | "session/new": spawn a child, then never answer
   not_acp         print a banner and exit, like a terminal program
   version         what --version prints
+  load_session    advertise loadSession (and answer session/load)
+  turn            the steps of every session/prompt, in order:
+                    {"text": "..."} / {"thought": "..."}   a chunk
+                    {"tool": id, "title", "kind", "status"} a tool call (or its update)
+                    {"plan": [entries]}
+                    {"permission": id}  ask; the chosen option's kind is said as text
+                    {"write": path, "content": "..."}  fs/write_text_file; the answer
+                        (ok or the error message) is said as text
+                    {"read": path}      fs/read_text_file; the content as text
+                    {"sleep": seconds}
+                    {"stall": true}     wait until session/cancel (stop: cancelled)
+                    {"crash": true}     a line on stderr, exit 5
+                    {"error": code}     answer the prompt with that JSON-RPC error
+  stop_reason     the prompt's stop reason (default end_turn)
+  usage           the prompt's usage object
+
+Each prompt's text is appended to $FAKE_ACP_LOG as "<name> prompt <session>
+<text>"; session/load as "<name> load <session>", session/cancel as "<name> cancel".
 
 Every start appends "<name> start <pid> <time>" to $FAKE_ACP_LOG, and
 "<name> end <pid> <time>" once session/new is answered; a hanging agent writes
@@ -64,6 +82,107 @@ def hang():
         time.sleep(1000)
 
 
+PENDING = []
+
+
+def read_msg():
+    """The next message from stdin (None at its end)."""
+    if PENDING:
+        return PENDING.pop(0)
+    line = sys.stdin.readline()
+    while line and not line.strip():
+        line = sys.stdin.readline()
+    return json.loads(line) if line else None
+
+
+def call(method, params, next_id=[1000]):
+    """A request to the client; returns (result, error). Messages that come
+    meanwhile are kept for the main loop."""
+    next_id[0] += 1
+    mid = next_id[0]
+    send({"jsonrpc": "2.0", "id": mid, "method": method, "params": params})
+    while True:
+        msg = read_msg()
+        if msg is None:
+            sys.exit(0)
+        if msg.get("id") == mid and "method" not in msg:
+            return msg.get("result"), msg.get("error")
+        PENDING.append(msg)
+
+
+def update(sid, u):
+    send({"jsonrpc": "2.0", "method": "session/update", "params": {"sessionId": sid, "update": u}})
+
+
+def say(sid, text, kind="agent_message_chunk"):
+    update(sid, {"sessionUpdate": kind, "content": {"type": "text", "text": text}})
+
+
+def wait_cancel():
+    while True:
+        msg = read_msg()
+        if msg is None:
+            sys.exit(0)
+        if msg.get("method") == "session/cancel":
+            log("cancel")
+            return
+
+
+def run_turn(script, sid, mid):
+    for step in script.get("turn", []):
+        if "text" in step:
+            say(sid, step["text"])
+        elif "thought" in step:
+            say(sid, step["thought"], "agent_thought_chunk")
+        elif "tool" in step:
+            u = {"sessionUpdate": "tool_call" if step.get("new", True) else "tool_call_update",
+                 "toolCallId": step["tool"]}
+            for k in ("title", "kind", "status", "rawInput"):
+                if k in step:
+                    u[k] = step[k]
+            update(sid, u)
+        elif "plan" in step:
+            update(sid, {"sessionUpdate": "plan", "entries": step["plan"]})
+        elif "permission" in step:
+            result, _ = call("session/request_permission", {
+                "sessionId": sid,
+                "toolCall": {"toolCallId": step["permission"], "title": "write notes.txt",
+                             "kind": "edit", "locations": [{"path": "notes.txt"}]},
+                "options": [
+                    {"optionId": "yes", "name": "Allow", "kind": "allow_once"},
+                    {"optionId": "always", "name": "Always", "kind": "allow_always"},
+                    {"optionId": "no", "name": "Reject", "kind": "reject_once"},
+                ],
+            })
+            outcome = (result or {}).get("outcome", {})
+            say(sid, f"permission:{outcome.get('optionId', outcome.get('outcome'))}\n")
+        elif "write" in step:
+            _, err = call("fs/write_text_file", {"sessionId": sid, "path": step["write"],
+                                                  "content": step.get("content", "")})
+            say(sid, f"write:{'ok' if err is None else 'refused ' + str(err.get('code'))}\n")
+        elif "read" in step:
+            result, err = call("fs/read_text_file", {"sessionId": sid, "path": step["read"]})
+            say(sid, f"read:{(result or {}).get('content') if err is None else 'refused'}\n")
+        elif "sleep" in step:
+            time.sleep(step["sleep"])
+        elif step.get("stall"):
+            wait_cancel()
+            send({"jsonrpc": "2.0", "id": mid, "result": {"stopReason": "cancelled"}})
+            return
+        elif step.get("crash"):
+            sys.stderr.write(f"{NAME}: fatal: scripted crash mid-turn\n")
+            sys.stderr.flush()
+            os._exit(5)
+        elif "error" in step:
+            send({"jsonrpc": "2.0", "id": mid,
+                  "error": {"code": step["error"], "message": step.get("message", "scripted error")}})
+            return
+    result = {"stopReason": script.get("stop_reason", "end_turn")}
+    if "usage" in script:
+        result["usage"] = script["usage"]
+    send({"jsonrpc": "2.0", "id": mid, "result": result})
+
+
 def main():
     script = load()
     if "--version" in sys.argv[1:]:
@@ -73,11 +192,11 @@ def main():
     if script.get("not_acp"):
         print(f"Welcome to {NAME}! Type a prompt to begin.")
         return
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        msg = json.loads(line)
+    sessions = 0
+    while True:
+        msg = read_msg()
+        if msg is None:
+            break
         method, mid = msg.get("method"), msg.get("id")
         if method is None:
             continue
@@ -90,7 +209,7 @@ def main():
             time.sleep(script.get("init_delay", 0))
             send({"jsonrpc": "2.0", "id": mid, "result": {
                 "protocolVersion": 1,
-                "agentCapabilities": {},
+                "agentCapabilities": {"loadSession": bool(script.get("load_session"))},
                 "authMethods": [],
                 "agentInfo": {"name": NAME, "version": "1.0.0"},
             }})
@@ -100,7 +219,8 @@ def main():
                 send({"jsonrpc": "2.0", "id": mid,
                       "error": {"code": -32000, "message": "Authentication required"}})
                 continue
-            result = {"sessionId": "sess_1"}
+            sessions += 1
+            result = {"sessionId": f"sess_{os.getpid()}_{sessions}"}
             if "models" in script:
                 result["models"] = {
                     "currentModelId": (script["models"] or [{"id": None}])[0]["id"],
@@ -130,6 +250,20 @@ def main():
                     "update": {"sessionUpdate": "available_commands_update",
                                "availableCommands": script["commands"]},
                 }})
+        elif method == "session/load" and script.get("load_session"):
+            log(f"load {msg['params']['sessionId']}")
+            say(msg["params"]["sessionId"], "HISTORY SHOULD NOT BE PRINTED")
+            send({"jsonrpc": "2.0", "id": mid, "result": {}})
+        elif method == "session/set_model":
+            log(f"set_model {msg['params']['modelId']}")
+            send({"jsonrpc": "2.0", "id": mid, "result": {}})
+        elif method == "session/prompt":
+            sid = msg["params"]["sessionId"]
+            text = "".join(b.get("text", "") for b in msg["params"]["prompt"])
+            log(f"prompt {sid} {text}")
+            run_turn(script, sid, mid)
+        elif method == "session/cancel":
+            log("cancel")
         elif mid is not None:
             send({"jsonrpc": "2.0", "id": mid,
                   "error": {"code": -32601, "message": "method not found"}})

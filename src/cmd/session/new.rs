@@ -19,12 +19,17 @@ git-ignored set-up files (.worktreeinclude, [worktree] include; -v names them) a
 
 json: {\"name\",\"repo\",\"agent\",\"model\",\"worktree\":{\"path\",\"branch\",\"base_commit\"}|null, ...}
 
---model is checked against llama-swap's model list (LLAMA_SWAP_URL): a model it does \
-not serve is refused; when llama-swap cannot be reached the model is accepted with a \
-warning.
+--agent: opencode (its server) or any enabled provider with transport acp (qwen, gemini, \
+claude, codex, goose, custom [providers.<name>] ones; `boocoder probe` lists them).
+
+--model, for opencode's server, is checked against llama-swap's model list \
+(LLAMA_SWAP_URL): a model it does not serve is refused; when llama-swap cannot be \
+reached the model is accepted with a warning. An ACP agent's model is its own id, \
+passed to the agent at each turn.
 
 Exit codes: 1 when the name is taken; 2 for an invalid name, a missing repository, an \
-unknown agent, base or model; 3 when --repo is not a git repository.")]
+unknown or disabled agent, base or model; 3 when --repo is not a git repository or the \
+agent is not installed.")]
 pub struct NewArgs {
     /// Session name: letters, digits, `.`, `_`, `-`; no leading `.` or `-`; 1-64 characters
     #[arg(value_parser = SessionKey::parse)]
@@ -47,11 +52,23 @@ pub struct NewArgs {
 }
 
 pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
-    // An unknown model is refused before anything is made.
-    if let Some(m) = args.model.as_deref().filter(|m| !m.trim().is_empty())
-        && let Some(warning) = check_model(&ctx.config, m).await?
-    {
-        ctx.out.info(&format!("warning: {warning}; accepted"));
+    match boocoder::acp::turn_backend(&ctx.config, &args.agent)? {
+        // An ACP agent must be installed (the probe's rule: its launch program on PATH).
+        boocoder::acp::TurnBackend::Acp(b) => {
+            b.program(
+                &super::prompt::probe_env(),
+                &std::path::absolute(&args.repo)?,
+            )
+            .map_err(boocoder::Error::from)?;
+        }
+        // An unknown llama-swap model is refused before anything is made.
+        boocoder::acp::TurnBackend::OpencodeServer => {
+            if let Some(m) = args.model.as_deref().filter(|m| !m.trim().is_empty())
+                && let Some(warning) = check_model(&ctx.config, m).await?
+            {
+                ctx.out.info(&format!("warning: {warning}; accepted"));
+            }
+        }
     }
     let store = ctx.store().await?;
     let info = Sessions::new(store, &ctx.config)

@@ -6,9 +6,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Result;
+use boocoder::acp::{AcpTurns, TurnBackend, turn_backend};
 use boocoder::opencode::{
-    AgentEvent, Client, EventHub, Origin, PermissionReply, ensure_server, read_state,
+    AgentEvent, Client, EventHub, Origin, PermissionReply, Server, ensure_server, read_state,
 };
+use boocoder::probe::ProbeEnv;
 use boocoder::session::{
     PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,
     default_model,
@@ -39,7 +41,9 @@ then one final {\"type\":\"done\",\"session\",\"agent_session_id\",\"server_url\
 session's pending changes against its base, null with changes_error set when they could not be \
 recorded; turn_changes: what this turn changed, the worktree before the turn against after it, \
 untracked files included; both null without a worktree) or \
-{\"type\":\"error\",\"kind\",\"message\"} per session. --format json prints the final \
+{\"type\":\"error\",\"kind\",\"message\"} per session. ACP agents add {\"type\":\"plan\",\
+\"entries\"} and a \"stop_reason\" (end_turn, max_tokens, refusal, cancelled, ...). \
+--format json prints the final \
 records only, with the full text.
 
 A turn takes the session's lease: a second prompt on a busy session fails at once \
@@ -56,11 +60,16 @@ refused credentials: recorded `failed`, exit 3, the cause in the message. A serv
 process that dies mid-turn is seen within seconds: `server_lost`, exit 3. Agent errors \
 show their first line; -v shows them whole (with opencode's stack trace).
 
-Exit codes: 0 done; 1 the turn failed (the agent reported an error) or the session is \
-busy or unknown; 2 bad input, or no model can be chosen; 3 stalled (no event within \
-the watchdog and still busy: aborted), the server was lost, the model is unknown, or \
-llama-swap or the provider failed; 130 interrupted (the turn is aborted and recorded as \
-interrupted).")]
+ACP agents (qwen, gemini, claude, codex, goose, custom ones; opencode with \
+[providers.opencode] turns = \"acp\") run in the session's worktree, one process per \
+turn, killed when it ends; without a model they use their own default.
+
+Exit codes: 0 done; 1 the turn failed (the agent reported an error, or stopped with \
+max_tokens / refusal) or the session is busy or unknown; 2 bad input, an agent that \
+cannot run turns, or no model can be chosen; 3 stalled (no event within the watchdog and \
+still busy: aborted), the server was lost, the ACP agent crashed or is not installed, the \
+model is unknown, or llama-swap or the provider failed; 4 the agent needs a sign-in; 130 \
+interrupted (the turn is aborted and recorded as interrupted).")]
 pub struct PromptArgs {
     /// SESSION [TEXT | -], or the text when the sessions come from --session
     #[arg(value_name = "ARGS")]
@@ -203,38 +212,136 @@ pub async fn run_turns(
     opts: &TurnOptions,
 ) -> Result<(Exit, Vec<TurnOutcome>)> {
     let store = ctx.store().await?;
-    // Fail fast on unknown sessions and an undecidable model, before any
-    // server starts: a turn never falls back to opencode's own default model.
-    let mut models: HashMap<String, String> = HashMap::new();
+    // Fail fast on unknown sessions, agents and an undecidable model, before
+    // any server starts: a turn never falls back to opencode's own default model.
+    let mut backends = Vec::new();
+    let mut models: HashMap<String, Option<String>> = HashMap::new();
     let mut default: Option<String> = None;
     for n in names {
         let Some(session) = store.get_session(n.as_str()).await? else {
             return Err(boocoder::Error::from(SessionError::NotFound(n.to_string())).into());
         };
+        let backend = turn_backend(&ctx.config, &session.agent)?;
         let named = opts
             .flags
             .model
             .clone()
             .or(session.model)
             .filter(|m| !m.trim().is_empty());
-        let model = match named {
-            Some(m) => m,
-            None => match &default {
-                Some(m) => m.clone(),
+        let model = match (named, &backend) {
+            (Some(m), _) => Some(m),
+            // An ACP agent without a model keeps its own default.
+            (None, TurnBackend::Acp(_)) => None,
+            (None, TurnBackend::OpencodeServer) => match &default {
+                Some(m) => Some(m.clone()),
                 None => {
                     let (m, notice) = default_model(&ctx.config).await?;
                     if let Some(notice) = notice {
                         ctx.out.info(&format!("note: {notice}"));
                     }
                     default = Some(m.clone());
-                    m
+                    Some(m)
                 }
             },
         };
         models.insert(n.to_string(), model);
+        backends.push(backend);
     }
     // On a terminal: a spinner until the first event (server start included).
     let waiting = Arc::new(Waiting::start(ctx, "waiting for the agent"));
+    let acp = AcpTurns {
+        store,
+        config: &ctx.config,
+        env: probe_env(),
+        cancel: ctx.cancel.clone(),
+    };
+    let opencode = if backends.contains(&TurnBackend::OpencodeServer) {
+        Some(start_opencode(ctx, opts).await?)
+    } else {
+        None
+    };
+    let runner = opencode.as_ref().map(|(server, hub)| TurnRunner {
+        store,
+        config: &ctx.config,
+        server,
+        hub,
+        llama_swap_models: tokio::sync::OnceCell::new(),
+        cancel: ctx.cancel.clone(),
+        verbose: ctx.out.verbose > 0,
+    });
+    let policy = permission_policy(opts, waiting.clone());
+    // From here a Ctrl-C aborts the turns and records them before exiting.
+    ctx.graceful
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts, waiting));
+    let turns = names.iter().zip(&backends).map(|(name, backend)| {
+        let req = TurnRequest {
+            session: name.clone(),
+            text: text.to_string(),
+            model: models.get(name.as_str()).cloned().flatten(),
+            agent_mode: opts.flags.agent_mode.clone(),
+            watchdog: opts.flags.timeout.unwrap_or(ctx.config.watchdog),
+            permissions: policy.clone(),
+            wait: opts.wait,
+        };
+        let render = render.clone();
+        let (runner, acp) = (runner.as_ref(), &acp);
+        async move {
+            let session = req.session.to_string();
+            let sink = move |e: TurnEvent| render.event(&session, e);
+            match (backend, runner) {
+                (TurnBackend::Acp(b), _) => acp.run(&req, b, &sink).await,
+                (TurnBackend::OpencodeServer, Some(runner)) => runner.run(&req, &sink).await,
+                (TurnBackend::OpencodeServer, None) => {
+                    unreachable!("the server starts for opencode sessions")
+                }
+            }
+        }
+    });
+    let results = futures_util::future::join_all(turns).await;
+    drop(runner);
+    let server = opencode.map(|(server, hub)| {
+        drop(hub);
+        server
+    });
+    let mut exit = Exit::Ok;
+    let mut outcomes = Vec::new();
+    for (name, r) in names.iter().zip(results) {
+        match r {
+            Ok(o) => {
+                render.finish(&o)?;
+                exit = worse(exit, outcome_exit(&o));
+                outcomes.push(o);
+            }
+            Err(e) => {
+                let err = anyhow::Error::from(e);
+                if names.len() == 1 {
+                    return Err(err);
+                }
+                let (code, _) = crate::cmd::output::classify(&err);
+                render.failed(name.as_str(), &err, code)?;
+                exit = worse(exit, code);
+            }
+        }
+    }
+    if ctx.cancel.is_cancelled() {
+        exit = Exit::Interrupted;
+    }
+    drop(server);
+    render.check_written()?;
+    Ok((exit, outcomes))
+}
+
+/// PATH as this process has it, to find ACP agents' launch commands.
+pub fn probe_env() -> ProbeEnv {
+    ProbeEnv {
+        path: std::env::var_os("PATH"),
+        home: std::env::var_os("HOME").map(std::path::PathBuf::from),
+    }
+}
+
+/// The opencode server (recorded, else short-lived) and its event stream.
+async fn start_opencode(ctx: &Context, opts: &TurnOptions) -> Result<(Server, EventHub)> {
     let server_opts = crate::cmd::server::server_options(ctx);
     let keep = opts.flags.keep_server || ctx.config.server.keep;
     let stream_timeout = ctx.config.server.stream_timeout;
@@ -266,66 +373,7 @@ pub async fn run_turns(
         }
         _ => EventHub::connect(server.client(), stream_timeout).await?,
     };
-    let runner = TurnRunner {
-        store,
-        config: &ctx.config,
-        server: &server,
-        hub: &hub,
-        llama_swap_models: tokio::sync::OnceCell::new(),
-        cancel: ctx.cancel.clone(),
-        verbose: ctx.out.verbose > 0,
-    };
-    let policy = permission_policy(opts, waiting.clone());
-    // From here a Ctrl-C aborts the turns and records them before exiting.
-    ctx.graceful
-        .store(true, std::sync::atomic::Ordering::SeqCst);
-    let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts, waiting));
-    let turns = names.iter().map(|name| {
-        let req = TurnRequest {
-            session: name.clone(),
-            text: text.to_string(),
-            model: models.get(name.as_str()).cloned(),
-            agent_mode: opts.flags.agent_mode.clone(),
-            watchdog: opts.flags.timeout.unwrap_or(ctx.config.watchdog),
-            permissions: policy.clone(),
-            wait: opts.wait,
-        };
-        let render = render.clone();
-        let runner = &runner;
-        async move {
-            let session = req.session.to_string();
-            let sink = move |e: TurnEvent| render.event(&session, e);
-            runner.run(&req, &sink).await
-        }
-    });
-    let results = futures_util::future::join_all(turns).await;
-    drop(hub);
-    let mut exit = Exit::Ok;
-    let mut outcomes = Vec::new();
-    for (name, r) in names.iter().zip(results) {
-        match r {
-            Ok(o) => {
-                render.finish(&o)?;
-                exit = worse(exit, outcome_exit(&o));
-                outcomes.push(o);
-            }
-            Err(e) => {
-                let err = anyhow::Error::from(e);
-                if names.len() == 1 {
-                    return Err(err);
-                }
-                let (code, _) = crate::cmd::output::classify(&err);
-                render.failed(name.as_str(), &err, code)?;
-                exit = worse(exit, code);
-            }
-        }
-    }
-    if ctx.cancel.is_cancelled() {
-        exit = Exit::Interrupted;
-    }
-    drop(server);
-    render.check_written()?;
-    Ok((exit, outcomes))
+    Ok((server, hub))
 }
 
 fn outcome_exit(o: &TurnOutcome) -> Exit {
@@ -333,7 +381,7 @@ fn outcome_exit(o: &TurnOutcome) -> Exit {
         TurnStatus::Done => Exit::Ok,
         TurnStatus::Failed if o.setup_error => Exit::Runtime,
         TurnStatus::Failed => Exit::No,
-        TurnStatus::Stalled | TurnStatus::ServerLost => Exit::Runtime,
+        TurnStatus::Stalled | TurnStatus::ServerLost | TurnStatus::Crashed => Exit::Runtime,
         TurnStatus::Interrupted => Exit::Interrupted,
     }
 }
@@ -580,6 +628,22 @@ impl Renderer {
                     &format!("permission asked: {permission} {}", patterns.join(", ")),
                 );
             }
+            TurnEvent::Agent(AgentEvent::Plan { entries }) => {
+                let steps: Vec<String> = entries
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| {
+                        let mark = match e["status"].as_str() {
+                            Some("completed") => "x",
+                            Some("in_progress") => "~",
+                            _ => " ",
+                        };
+                        format!("[{mark}] {}", e["content"].as_str().unwrap_or_default())
+                    })
+                    .collect();
+                self.err(session, &format!("· plan: {}", steps.join("; ")));
+            }
             TurnEvent::Notice { notice } => self.err(session, &format!("note: {notice}")),
             _ => {}
         }
@@ -602,7 +666,7 @@ impl Renderer {
 
     fn finish(&self, o: &TurnOutcome) -> Result<()> {
         self.waiting.stop();
-        let record = match o.status {
+        let mut record = match o.status {
             TurnStatus::Done => Self::done_record(o),
             status => json!({
                 "type": "error",
@@ -613,6 +677,10 @@ impl Renderer {
                 "duration_ms": o.duration_ms,
             }),
         };
+        // ACP turns say why the agent stopped.
+        if let (Some(reason), Some(obj)) = (&o.stop_reason, record.as_object_mut()) {
+            obj.insert("stop_reason".into(), json!(reason));
+        }
         match self.format {
             Format::Ndjson => self.out(&format!("{record}\n")),
             Format::Json => {

@@ -1,0 +1,660 @@
+//! One turn of a session on an ACP agent: lease, worktree, spawn the
+//! agent's launch command in the worktree, `initialize`, resume (or make)
+//! the agent session, set the model, `session/prompt`, translate the
+//! updates, answer the agent's requests (permissions, `fs/*`), end with the
+//! stop reason; pending changes and the turn row as opencode turns have.
+//! The agent's process group is killed when the turn ends, however it ends.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use agent_client_protocol::schema::ProtocolVersion;
+use agent_client_protocol::v1::schema::{
+    ClientCapabilities, FileSystemCapabilities, InitializeRequest,
+};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::connection::{AcpError, AgentProcess, Connection, Incoming, Link, Pending, last_lines};
+use super::fs;
+use super::permission::permission;
+use super::translate::{Translator, prompt_usage};
+use super::{AcpTurnError, Backend};
+use crate::config::Config;
+use crate::opencode::{AgentEvent, TokenUsage};
+use crate::probe::ProbeEnv;
+use crate::session::{
+    ChangesSummary, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnStatus, lease_owner,
+    work_dir,
+};
+use crate::store::{AgentSessionRow, LeaseAttempt, SessionRow, Store, Tokens};
+use crate::util::{fnv1a_hex, format_utc, now_ms};
+use crate::worktree::{EnsureOptions, Worktrees};
+
+/// How long `initialize`, `session/new|load|resume` and the model may take.
+const SETUP_TIMEOUT: Duration = Duration::from_secs(60);
+/// After `session/cancel`, how long the agent has to answer `cancelled`.
+const CANCEL_GRACE: Duration = Duration::from_secs(2);
+/// How often `--wait` retries a busy lease.
+const LEASE_POLL: Duration = Duration::from_millis(250);
+
+/// Runs turns on ACP agents (concurrently, too: one agent process per turn).
+pub struct AcpTurns<'a> {
+    pub store: &'a Store,
+    pub config: &'a Config,
+    /// PATH (to find launch commands) as the command layer captured it.
+    pub env: ProbeEnv,
+    pub cancel: CancellationToken,
+}
+
+/// How the prompt loop ended.
+struct LoopEnd {
+    status: TurnStatus,
+    error: Option<String>,
+    stop_reason: Option<String>,
+}
+
+pub(super) type Sink<'a> = &'a (dyn Fn(TurnEvent) + Send + Sync);
+
+impl AcpTurns<'_> {
+    /// Run one turn. Ok for every turn that ran (whatever its status); Err
+    /// when it could not run.
+    pub async fn run(
+        &self,
+        req: &TurnRequest,
+        backend: &Backend,
+        sink: Sink<'_>,
+    ) -> crate::Result<TurnOutcome> {
+        if req.text.trim().is_empty() {
+            return Err(SessionError::EmptyPrompt.into());
+        }
+        let key = req.session.as_str();
+        let session = self
+            .store
+            .get_session(key)
+            .await?
+            .ok_or_else(|| SessionError::NotFound(key.into()))?;
+        let owner = lease_owner();
+        let renewer = self.take_lease(key, &owner, req.wait).await?;
+        let result = self.run_leased(req, backend, &session, sink).await;
+        renewer.abort();
+        if let Err(e) = self.store.release_lease(key, &owner).await {
+            tracing::warn!("cannot release the lease of {key}: {e}");
+        }
+        result
+    }
+
+    /// The session's lease (as opencode turns take it), renewed in the
+    /// background by the returned task until it is aborted.
+    async fn take_lease(
+        &self,
+        key: &str,
+        owner: &str,
+        wait: bool,
+    ) -> crate::Result<tokio::task::JoinHandle<()>> {
+        loop {
+            let ttl = self.config.lease_ttl.as_millis() as i64;
+            match self.store.acquire_lease(key, owner, ttl).await? {
+                LeaseAttempt::Acquired(_) => break,
+                LeaseAttempt::Busy(held) if !wait => {
+                    return Err(SessionError::Busy {
+                        name: key.into(),
+                        owner: held.owner,
+                        started: format_utc(held.acquired_at),
+                    }
+                    .into());
+                }
+                LeaseAttempt::Busy(_) => {
+                    tokio::select! {
+                        _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
+                        _ = tokio::time::sleep(LEASE_POLL) => {}
+                    }
+                }
+            }
+        }
+        if let Some(last) = self.store.last_turn(key).await?
+            && last.status == "running"
+        {
+            self.store
+                .finish_turn(
+                    last.id,
+                    "crashed",
+                    now_ms(),
+                    &last.tokens,
+                    Some("the process running this turn ended before it finished"),
+                )
+                .await?;
+        }
+        let store = self.store.clone();
+        let ttl = self.config.lease_ttl;
+        let (session, me) = (key.to_string(), owner.to_string());
+        Ok(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(ttl / 3).await;
+                let expires = now_ms() + ttl.as_millis() as i64;
+                match store.renew_lease(&session, &me, expires).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!("the lease of {session} was taken over"),
+                    Err(e) => tracing::warn!("cannot renew the lease of {session}: {e}"),
+                }
+            }
+        }))
+    }
+
+    async fn run_leased(
+        &self,
+        req: &TurnRequest,
+        backend: &Backend,
+        session: &SessionRow,
+        sink: Sink<'_>,
+    ) -> crate::Result<TurnOutcome> {
+        let key = &req.session;
+        let started_ms = now_ms();
+        let worktrees = Worktrees::new(self.store, self.config.worktree_root.clone());
+        let worktree = if session.use_worktree {
+            let ensured = worktrees
+                .ensure(
+                    key,
+                    &EnsureOptions {
+                        repo: PathBuf::from(&session.repo),
+                        base: None,
+                        branch: None,
+                        adopt: false,
+                    },
+                )
+                .await?;
+            Some(ensured.worktree)
+        } else {
+            None
+        };
+        let dir = work_dir(session, worktree.as_ref());
+        let dir = dir.canonicalize().unwrap_or(dir);
+        let dir_str = dir.to_string_lossy().into_owned();
+        let model = req
+            .model
+            .clone()
+            .or_else(|| session.model.clone())
+            .filter(|m| !m.trim().is_empty());
+        let fingerprint = fnv1a_hex(&format!(
+            "acp\u{1f}{}\u{1f}{:?}\u{1f}{}",
+            session.agent,
+            backend.launch,
+            serde_json::to_string(&self.config.providers.get(&session.agent)).unwrap_or_default()
+        ));
+
+        let program = backend.program(&self.env, &dir)?;
+        let (env, agent_model) = if backend.is_opencode() {
+            backend.opencode_setup(self.config, model.as_deref()).await
+        } else {
+            (Vec::new(), model.clone())
+        };
+        let mut agent = AgentProcess::spawn(&program, &backend.launch[1..], &dir, &env)
+            .map_err(|e| fault(backend, e))?;
+        let setup = tokio::select! {
+            s = self.setup(&mut agent.conn, session, &dir, &dir_str, &fingerprint, agent_model.as_deref()) => s,
+            _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
+        };
+        let (agent_session_id, reason) = match setup {
+            Ok(s) => s,
+            Err(e) => {
+                let e = match e {
+                    e @ (AcpError::Exited { .. } | AcpError::NotAcp { .. }) => {
+                        let stderr = agent.stderr(Duration::from_millis(200)).await;
+                        e.with_stderr(&last_lines(&stderr, 5))
+                    }
+                    e => e,
+                };
+                return Err(fault(backend, e));
+            }
+        };
+        if let Some(r) = &reason {
+            sink(TurnEvent::Notice {
+                notice: format!("new agent session {agent_session_id}: {r}"),
+            });
+        }
+        let turn_id = self
+            .store
+            .start_turn(
+                key.as_str(),
+                Some(&agent_session_id),
+                model.as_deref(),
+                started_ms,
+            )
+            .await?;
+
+        let mut tokens = TokenUsage::default();
+        let mut text = String::new();
+        let mut end = self
+            .prompt_loop(
+                req,
+                &mut agent.conn,
+                &agent_session_id,
+                &dir,
+                &mut tokens,
+                &mut text,
+                sink,
+            )
+            .await;
+        if end.status == TurnStatus::Crashed {
+            let stderr = agent.stderr(Duration::from_millis(200)).await;
+            let tail = last_lines(&stderr, 5);
+            if !tail.is_empty() {
+                let e = end.error.take().unwrap_or_default();
+                end.error = Some(format!("{e}; its last output:\n{tail}"));
+            }
+        }
+        // No agent process survives its turn.
+        agent.shutdown().await;
+
+        let changes = match &worktree {
+            Some(_) => match worktrees.record_pending_changes(key, &session.agent).await {
+                Ok(c) => Some(ChangesSummary {
+                    files: c.len(),
+                    insertions: c.iter().map(|c| c.insertions).sum(),
+                    deletions: c.iter().map(|c| c.deletions).sum(),
+                }),
+                Err(e) => {
+                    sink(TurnEvent::Notice {
+                        notice: format!("pending changes not recorded: {e}"),
+                    });
+                    None
+                }
+            },
+            None => None,
+        };
+        let ended = now_ms();
+        self.store
+            .finish_turn(
+                turn_id,
+                end.status.as_str(),
+                ended,
+                &Tokens {
+                    input: Some(tokens.input),
+                    output: Some(tokens.output),
+                    reasoning: Some(tokens.reasoning),
+                    cache_read: Some(tokens.cache_read),
+                    cache_write: Some(tokens.cache_write),
+                },
+                end.error.as_deref(),
+            )
+            .await?;
+        Ok(TurnOutcome {
+            session: key.to_string(),
+            agent_session_id,
+            server_url: format!("acp:{}", session.agent),
+            model,
+            status: end.status,
+            duration_ms: ended - started_ms,
+            tokens,
+            changes,
+            changes_error: None,
+            turn_changes: None,
+            text,
+            error: end.error,
+            new_agent_session: reason,
+            setup_error: false,
+            stop_reason: end.stop_reason,
+        })
+    }
+
+    /// `initialize`, then resume the stored agent session or make a new one
+    /// (and say why), then the model. Returns the agent session id and why
+    /// it is new (None: resumed, or the session's first).
+    async fn setup(
+        &self,
+        conn: &mut Connection,
+        session: &SessionRow,
+        dir: &Path,
+        dir_str: &str,
+        fingerprint: &str,
+        model: Option<&str>,
+    ) -> Result<(String, Option<String>), AcpError> {
+        let mut notes = Vec::new();
+        // Only what boocoder implements: text files, inside the worktree.
+        let caps = ClientCapabilities::new().fs(FileSystemCapabilities::new()
+            .read_text_file(true)
+            .write_text_file(true));
+        let init = serde_json::to_value(
+            InitializeRequest::new(ProtocolVersion::V1).client_capabilities(caps),
+        )
+        .expect("initialize request serializes");
+        let init = conn
+            .request("initialize", init, SETUP_TIMEOUT, &mut notes)
+            .await?;
+        let agent_caps = &init["agentCapabilities"];
+        let can_load = agent_caps["loadSession"].as_bool().unwrap_or(false);
+        let can_resume = agent_caps["sessionCapabilities"]["resume"].is_object();
+
+        let stored = self
+            .store
+            .get_agent_session(&session.name, &session.agent)
+            .await
+            .ok()
+            .flatten();
+        let last_crashed = self
+            .store
+            .list_turns(&session.name)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .find(|t| t.status != "running")
+            .is_some_and(|t| t.status == "crashed");
+        let mut reason: Option<String> = match &stored {
+            None => None,
+            Some(_) if last_crashed => Some("the last turn crashed".into()),
+            Some(a) if a.config_hash != fingerprint => Some(
+                "the configuration changed (agent, launch command or provider settings)".into(),
+            ),
+            Some(a) if a.directory.as_deref() != Some(dir_str) => {
+                Some("the working directory changed".into())
+            }
+            Some(_) if !can_load && !can_resume => Some(
+                "the agent cannot resume sessions (it offers neither session/load nor session/resume)"
+                    .into(),
+            ),
+            Some(_) => None,
+        };
+        let mut opened: Option<(String, Value)> = None;
+        if let (Some(a), None) = (&stored, &reason) {
+            let params = json!({"sessionId": a.agent_session_id, "cwd": dir, "mcpServers": []});
+            let method = if can_load {
+                "session/load"
+            } else {
+                "session/resume"
+            };
+            // session/load replays the history as updates: not this turn's.
+            match conn
+                .request(method, params, SETUP_TIMEOUT, &mut Vec::new())
+                .await
+            {
+                Ok(v) => opened = Some((a.agent_session_id.clone(), v)),
+                Err(e @ (AcpError::AuthRequired { .. } | AcpError::Exited { .. })) => {
+                    return Err(e);
+                }
+                Err(e) => reason = Some(format!("the agent refused {method}: {e}")),
+            }
+        }
+        let now = now_ms();
+        let (id, result, is_new) = match opened {
+            Some((id, v)) => (id, v, false),
+            None => {
+                let params = json!({"cwd": dir, "mcpServers": []});
+                let v = conn
+                    .request("session/new", params, SETUP_TIMEOUT, &mut notes)
+                    .await?;
+                let id = v["sessionId"]
+                    .as_str()
+                    .ok_or_else(|| AcpError::Protocol {
+                        step: "session/new",
+                        detail: "no sessionId".into(),
+                    })?
+                    .to_string();
+                (id, v, true)
+            }
+        };
+        if let Some(m) = model {
+            set_model(conn, &id, &result, m).await?;
+        }
+        let row = AgentSessionRow {
+            session: session.name.clone(),
+            agent: session.agent.clone(),
+            agent_session_id: id.clone(),
+            server_url: None,
+            directory: Some(dir_str.to_string()),
+            config_hash: fingerprint.to_string(),
+            status: "active".into(),
+            reason: if is_new { reason.clone() } else { None },
+            created_at: match (&stored, is_new) {
+                (Some(a), false) => a.created_at,
+                _ => now,
+            },
+            updated_at: now,
+        };
+        if let Err(e) = self.store.upsert_agent_session(&row).await {
+            tracing::warn!("cannot record the agent session of {}: {e}", session.name);
+        }
+        Ok((id, if is_new { reason } else { None }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn prompt_loop(
+        &self,
+        req: &TurnRequest,
+        conn: &mut Connection,
+        asid: &str,
+        dir: &Path,
+        tokens: &mut TokenUsage,
+        text: &mut String,
+        sink: Sink<'_>,
+    ) -> LoopEnd {
+        let link = conn.link.clone();
+        let params = json!({"sessionId": asid, "prompt": [{"type": "text", "text": req.text}]});
+        let mut pending = match link.start("session/prompt", params).await {
+            Ok(p) => p,
+            Err(e) => return crashed_or_failed(e),
+        };
+        let mut translator = Translator::default();
+        let mut last_event = Instant::now();
+        let mut open = true;
+        loop {
+            tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => {
+                    cancel(conn, &link, &mut pending, asid).await;
+                    return LoopEnd {
+                        status: TurnStatus::Interrupted,
+                        error: Some("interrupted".into()),
+                        stop_reason: Some("cancelled".into()),
+                    };
+                }
+                got = conn.next_incoming(), if open => match got {
+                    None => open = false,
+                    Some(Incoming::Notification { method, params }) => {
+                        if method != "session/update" || params["sessionId"] != asid {
+                            continue;
+                        }
+                        last_event = Instant::now();
+                        for e in translator.translate(&params["update"]) {
+                            if let AgentEvent::Text { delta, .. } = &e {
+                                text.push_str(delta);
+                            }
+                            sink(TurnEvent::Agent(e));
+                        }
+                    }
+                    Some(Incoming::Request { id, method, params }) => {
+                        self.answer_request(&link, &id, &method, &params, dir, req, sink).await;
+                        last_event = Instant::now();
+                    }
+                },
+                answer = link.answer(&mut pending) => {
+                    // Updates sent before the answer are already queued.
+                    while let Some(msg) = conn.try_incoming() {
+                        if let Incoming::Notification { method, params } = msg
+                            && method == "session/update"
+                            && params["sessionId"] == asid
+                        {
+                            for e in translator.translate(&params["update"]) {
+                                if let AgentEvent::Text { delta, .. } = &e {
+                                    text.push_str(delta);
+                                }
+                                sink(TurnEvent::Agent(e));
+                            }
+                        }
+                    }
+                    return match answer {
+                        Ok(v) => {
+                            if let Some(u) = prompt_usage(&v) {
+                                tokens.add(&u);
+                            }
+                            stop_end(v["stopReason"].as_str().unwrap_or("end_turn"))
+                        }
+                        Err(e) => crashed_or_failed(e),
+                    };
+                }
+                _ = tokio::time::sleep_until(last_event + req.watchdog) => {
+                    cancel(conn, &link, &mut pending, asid).await;
+                    return LoopEnd {
+                        status: TurnStatus::Stalled,
+                        error: Some(SessionError::Stalled { seconds: req.watchdog.as_secs() }.to_string()),
+                        stop_reason: None,
+                    };
+                }
+            }
+        }
+    }
+
+    /// Answer a request the agent makes mid-turn.
+    #[allow(clippy::too_many_arguments)]
+    async fn answer_request(
+        &self,
+        link: &Link,
+        id: &Value,
+        method: &str,
+        params: &Value,
+        dir: &Path,
+        req: &TurnRequest,
+        sink: Sink<'_>,
+    ) {
+        match method {
+            "session/request_permission" => {
+                let outcome = permission(params, req, sink).await;
+                link.respond(id, json!({"outcome": outcome})).await;
+            }
+            "fs/read_text_file" | "fs/write_text_file" => {
+                match fs::handle(method, params, dir).await {
+                    Ok(v) => link.respond(id, v).await,
+                    Err(e) => {
+                        sink(TurnEvent::Notice {
+                            notice: format!("refused {method}: {e}"),
+                        });
+                        link.respond_error(id, e.code(), &e.to_string()).await;
+                    }
+                }
+            }
+            other => {
+                link.respond_error(id, -32601, &format!("{other} is not supported by boocoder"))
+                    .await;
+            }
+        }
+    }
+}
+
+fn fault(backend: &Backend, source: AcpError) -> crate::Error {
+    AcpTurnError::Agent {
+        agent: backend.name.clone(),
+        login: backend.login_hint(),
+        source,
+    }
+    .into()
+}
+
+/// Select the session's model: the `model` config option when the agent
+/// offers one (`session/set_config_option`), else `session/set_model` (the
+/// legacy `models` field, e.g. opencode and qwen).
+async fn set_model(
+    conn: &mut Connection,
+    asid: &str,
+    session: &Value,
+    model: &str,
+) -> Result<(), AcpError> {
+    let option = session["configOptions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["category"] == "model");
+    let current = match option {
+        Some(o) => o["currentValue"].as_str(),
+        None => session["models"]["currentModelId"].as_str(),
+    };
+    if current == Some(model) {
+        return Ok(());
+    }
+    let mut notes = Vec::new();
+    match option.and_then(|o| o["id"].as_str()) {
+        Some(config_id) => {
+            let params = json!({"sessionId": asid, "configId": config_id, "value": model});
+            conn.request(
+                "session/set_config_option",
+                params,
+                SETUP_TIMEOUT,
+                &mut notes,
+            )
+            .await?;
+        }
+        None => {
+            let params = json!({"sessionId": asid, "modelId": model});
+            conn.request("session/set_model", params, SETUP_TIMEOUT, &mut notes)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// `session/cancel`, then up to [`CANCEL_GRACE`] for the prompt's answer,
+/// answering what the agent still asks (permissions cancelled, the rest
+/// refused). The caller kills the agent after.
+async fn cancel(conn: &mut Connection, link: &Link, pending: &mut Pending, asid: &str) {
+    let _ = link
+        .notify("session/cancel", json!({"sessionId": asid}))
+        .await;
+    let drain = async {
+        let mut open = true;
+        loop {
+            tokio::select! {
+                _ = link.answer(pending) => return,
+                got = conn.next_incoming(), if open => match got {
+                    None => open = false,
+                    Some(Incoming::Request { id, method, .. }) => {
+                        if method == "session/request_permission" {
+                            link.respond(&id, json!({"outcome": {"outcome": "cancelled"}})).await;
+                        } else {
+                            link.respond_error(&id, -32800, "the turn was cancelled").await;
+                        }
+                    }
+                    Some(_) => {}
+                },
+            }
+        }
+    };
+    let _ = tokio::time::timeout(CANCEL_GRACE, drain).await;
+}
+
+/// The end of a turn for the prompt's stop reason.
+fn stop_end(reason: &str) -> LoopEnd {
+    let (status, error) = match reason {
+        "end_turn" => (TurnStatus::Done, None),
+        "cancelled" => (
+            TurnStatus::Interrupted,
+            Some("the agent cancelled the turn".to_string()),
+        ),
+        "refusal" => (
+            TurnStatus::Failed,
+            Some("the agent refused to continue (stop reason refusal)".into()),
+        ),
+        other => (
+            TurnStatus::Failed,
+            Some(format!("the agent stopped early (stop reason {other})")),
+        ),
+    };
+    LoopEnd {
+        status,
+        error,
+        stop_reason: Some(reason.to_string()),
+    }
+}
+
+fn crashed_or_failed(e: AcpError) -> LoopEnd {
+    let (status, error) = match &e {
+        AcpError::Exited { .. } | AcpError::NotAcp { .. } => {
+            (TurnStatus::Crashed, "the agent exited mid-turn".to_string())
+        }
+        e => (TurnStatus::Failed, e.to_string()),
+    };
+    LoopEnd {
+        status,
+        error: Some(error),
+        stop_reason: None,
+    }
+}
