@@ -607,7 +607,7 @@ impl TurnRunner<'_> {
             .await?;
         self.store.set_turn_prompt(turn_id, &req.text).await?;
         let before = match &worktree {
-            Some(_) => crate::land::worktree_snapshot(&dir).await.ok(),
+            Some(_) => crate::worktree::land::worktree_snapshot(&dir).await.ok(),
             None => None,
         };
 
@@ -703,8 +703,10 @@ impl TurnRunner<'_> {
             None => None,
         };
         let turn_changes = match &before {
-            Some(b) => match crate::land::worktree_snapshot(&dir).await {
-                Ok(after) => crate::land::snapshot_changes(&dir, b, &after).await.ok(),
+            Some(b) => match crate::worktree::land::worktree_snapshot(&dir).await {
+                Ok(after) => crate::worktree::land::snapshot_changes(&dir, b, &after)
+                    .await
+                    .ok(),
                 Err(_) => None,
             },
             None => None,

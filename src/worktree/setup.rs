@@ -3,14 +3,13 @@
 //! `.worktreeinclude` (gitignore syntax) and `[worktree] include`; then run
 //! `[worktree] post_create` in it.
 
+use git2::{Repository, StatusOptions};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use git2::{Repository, StatusOptions};
 
 /// The file at the repository root that lists what to copy.
 pub const INCLUDE_FILE: &str = ".worktreeinclude";
