@@ -156,16 +156,7 @@ pub struct TurnOutcome {
 
 /// `host:pid`, how leases name their owner.
 pub fn lease_owner() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: gethostname writes at most buf.len() bytes into buf.
-    let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    let host = if r == 0 {
-        let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-        String::from_utf8_lossy(&buf[..end]).into_owned()
-    } else {
-        "localhost".into()
-    };
-    format!("{host}:{}", std::process::id())
+    format!("{}:{}", crate::util::hostname(), std::process::id())
 }
 
 /// A held lease, renewed in the background until released. Lost when it

@@ -2,7 +2,7 @@
 //! libgit2 FFI for `worktree add` without a checkout), the repository lock,
 //! and the checks made before removing one.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use git2::{
@@ -11,7 +11,7 @@ use git2::{
 };
 
 use crate::store::WorktreeRow;
-use crate::util::hostname;
+use crate::util::{hostname, lock};
 
 use super::checkout;
 use super::checkout::verify_tree;
@@ -245,15 +245,8 @@ pub(super) fn create_worktree(plan: &Plan) -> std::result::Result<Created, Workt
 /// registration to know whether a branch is checked out, and fails on one
 /// another process is pruning at that moment.
 pub(super) fn lock_repo(repo: &Repository) -> std::result::Result<File, WorktreeError> {
-    let path = repo.commondir().join("boocoder.lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(io("open", &path))?;
-    file.lock().map_err(io("lock", &path))?;
-    Ok(file)
+    lock::lock(&repo.commondir().join("boocoder.lock"), 0o666)
+        .map_err(|e| io(e.step, &e.path)(e.source))
 }
 
 /// git's name for a new worktree (`.git/worktrees/<name>`): the session key,

@@ -10,16 +10,16 @@
 //! methods of [`Worktrees`] combine them with the store.
 
 use std::collections::BTreeSet;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::Result;
 use crate::session_key::SessionKey;
 use crate::store::{LeaseRow, PendingChange, Store, WorktreeRow};
-use crate::util::{format_utc, hostname, now_ms};
-use crate::{Error, Result};
+use crate::util::{format_utc, hostname, lock, now_ms};
 
 mod checkout;
 mod diff;
@@ -649,41 +649,12 @@ pub fn pending_changes(diff: &WorktreeDiff) -> Vec<PendingChange> {
         .collect()
 }
 
-/// Parse an age like `30s`, `15m`, `12h`, `7d` or `2w` (a bare number is seconds).
-pub fn parse_age(s: &str) -> std::result::Result<Duration, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (n, unit) = s.split_at(split);
-    let n: u64 = n
-        .parse()
-        .map_err(|_| format!("`{s}` is not an age like 30m, 12h, 7d or 2w"))?;
-    let secs = match unit {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => {
-            return Err(format!(
-                "unknown unit `{unit}` in `{s}`: use s, m, h, d or w"
-            ));
-        }
-    };
-    Ok(Duration::from_secs(n.saturating_mul(secs)))
-}
-
 /// Run a git step off the async threads.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> std::result::Result<T, WorktreeError> + Send + 'static,
 ) -> Result<T> {
     init_git();
-    match tokio::task::spawn_blocking(f).await {
-        Ok(r) => Ok(r?),
-        Err(e) => match e.try_into_panic() {
-            Ok(panic) => std::panic::resume_unwind(panic),
-            Err(_) => Err(Error::Interrupted),
-        },
-    }
+    Ok(crate::util::blocking(f).await??)
 }
 
 /// Hold `<root>/.locks/<session>.lock` while creating or removing, so two
@@ -692,15 +663,7 @@ async fn lock_session(root: &Path, key: &SessionKey) -> Result<File> {
     let dir = root.join(".locks");
     std::fs::create_dir_all(&dir).map_err(io("create", &dir))?;
     let path = dir.join(format!("{key}.lock"));
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(io("open", &path))?;
-    blocking(move || {
-        file.lock().map_err(io("lock", &path))?;
-        Ok(file)
-    })
-    .await
+    lock::lock_async(path, 0o666)
+        .await
+        .map_err(|e| io(e.step, &e.path)(e.source).into())
 }

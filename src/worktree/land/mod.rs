@@ -17,7 +17,7 @@ use crate::session::SessionError;
 use crate::session_key::SessionKey;
 use crate::store::{LeaseAttempt, Store, WorktreeRow};
 use crate::util::{format_utc, now_ms};
-use crate::{Error, Exit, Result};
+use crate::{Exit, Result};
 
 mod apply;
 mod commit;
@@ -402,13 +402,7 @@ async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> LandResult<T> + Send + 'static,
 ) -> Result<T> {
     crate::worktree::init_git();
-    match tokio::task::spawn_blocking(f).await {
-        Ok(r) => Ok(r.map_err(Error::from)?),
-        Err(e) => match e.try_into_panic() {
-            Ok(panic) => std::panic::resume_unwind(panic),
-            Err(_) => Err(Error::Interrupted),
-        },
-    }
+    Ok(crate::util::blocking(f).await??)
 }
 
 /// Author and committer: git's config, else the documented fallback.
