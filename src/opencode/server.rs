@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::{Client, Health, OpencodeError};
 use crate::config::Config;
-use crate::util::process::stop_with_parent;
+use crate::util::process::{pid_alive, stop_with_parent};
 use crate::util::{lock, now_ms, signal_group};
 
 /// The provider id boocoder gives llama-swap inside opencode.
@@ -245,12 +245,6 @@ fn terminate_group(pid: u32, grace: Duration, mut gone: impl FnMut() -> bool) {
     }
     // Whatever is left: the leader if it ignored TERM, or its children.
     signal_group(pid, libc::SIGKILL);
-}
-
-pub(crate) fn pid_alive(pid: u32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    let r = unsafe { libc::kill(pid as i32, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// Whether `pid` is the `opencode serve` on `port` (not a program that

@@ -25,6 +25,21 @@ pub fn fnv1a_hex(text: &str) -> String {
     format!("{h:016x}")
 }
 
+/// The first `at_most` of `names`, comma-separated, and how many more
+/// there are: how error messages list files and paths.
+pub fn names_shown(names: &[String], at_most: usize) -> String {
+    let mut s = names
+        .iter()
+        .take(at_most)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > at_most {
+        s.push_str(&format!(" and {} more", names.len() - at_most));
+    }
+    s
+}
+
 /// `1 file`, `2 files`, `0 files`: a count with its word, pluralised.
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
@@ -37,6 +52,14 @@ pub fn plural(n: usize, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_shown_says_how_many_more() {
+        let names: Vec<String> = ["a", "b", "c"].map(String::from).into();
+        assert_eq!(names_shown(&names, 3), "a, b, c");
+        assert_eq!(names_shown(&names, 2), "a, b and 1 more");
+        assert_eq!(names_shown(&[], 2), "");
+    }
 
     #[test]
     fn fnv_is_stable() {

@@ -13,6 +13,13 @@ pub fn signal_group(pid: u32, signal: i32) {
     unsafe { libc::kill(-(pid as i32), signal) };
 }
 
+/// Whether a process `pid` exists (it may belong to another user).
+pub fn pid_alive(pid: u32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let r = unsafe { libc::kill(pid as i32, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
 /// A child must not outlive boocoder, even one killed with SIGKILL (no Drop
 /// runs then): on Linux the kernel sends the child TERM when the thread that
 /// started it ends (a runtime worker: it lives as long as the process). A

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Exit;
 use crate::session_key::SessionKeyError;
+use crate::util::names_shown;
 
 /// How many uncommitted files a "refused: dirty" message names.
 pub(super) const DIRTY_FILES_SHOWN: usize = 20;
@@ -48,7 +49,7 @@ pub enum WorktreeError {
     PathTaken { path: PathBuf, repo: PathBuf },
     #[error(
         "refused: the worktree of session `{session}` has uncommitted or untracked work: {}",
-        list_files(files)
+        names_shown(files, DIRTY_FILES_SHOWN)
     )]
     Dirty { session: String, files: Vec<String> },
     #[error("git: {what}: {}", source.message())]
@@ -89,19 +90,6 @@ pub enum WorktreeError {
         #[source]
         source: std::io::Error,
     },
-}
-
-pub(super) fn list_files(files: &[String]) -> String {
-    let mut s = files
-        .iter()
-        .take(DIRTY_FILES_SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if files.len() > DIRTY_FILES_SHOWN {
-        s.push_str(&format!(" and {} more", files.len() - DIRTY_FILES_SHOWN));
-    }
-    s
 }
 
 impl WorktreeError {

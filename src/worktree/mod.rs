@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::Result;
 use crate::session_key::SessionKey;
 use crate::store::{LeaseRow, PendingChange, Store, WorktreeRow};
-use crate::util::{format_utc, hostname, lock, now_ms};
+use crate::util::{format_utc, hostname, lock, names_shown, now_ms};
 
 mod checkout;
 mod diff;
@@ -32,7 +32,7 @@ pub mod setup;
 pub use checkout::verify_name;
 use diff::worktree_diff;
 pub use errors::WorktreeError;
-use errors::{io, list_files};
+use errors::{DIRTY_FILES_SHOWN, io};
 pub(crate) use git::init_git;
 pub use git::repo_id;
 use git::{
@@ -588,7 +588,10 @@ impl<'a> Worktrees<'a> {
                     done.push(skip(
                         &row,
                         PruneAction::SkipDirty,
-                        format!("uncommitted or untracked work: {}", list_files(&files)),
+                        format!(
+                            "uncommitted or untracked work: {}",
+                            names_shown(&files, DIRTY_FILES_SHOWN)
+                        ),
                     ));
                     continue;
                 }

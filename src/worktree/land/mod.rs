@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::session::SessionError;
 use crate::session_key::SessionKey;
 use crate::store::{LeaseAttempt, Store, WorktreeRow};
-use crate::util::{format_utc, now_ms};
+use crate::util::{format_utc, names_shown, now_ms};
 use crate::{Exit, Result};
 
 mod apply;
@@ -39,7 +39,7 @@ const PATHS_SHOWN: usize = 20;
 /// A landing failure; every variant knows its exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum LandError {
-    #[error("{what} refused: conflicts in {}: {}", dir.display(), list_paths(paths))]
+    #[error("{what} refused: conflicts in {}: {}", dir.display(), names_shown(paths, PATHS_SHOWN))]
     Conflict {
         what: &'static str,
         dir: PathBuf,
@@ -76,19 +76,6 @@ pub enum LandError {
         #[source]
         source: std::io::Error,
     },
-}
-
-fn list_paths(paths: &[String]) -> String {
-    let mut s = paths
-        .iter()
-        .take(PATHS_SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if paths.len() > PATHS_SHOWN {
-        s.push_str(&format!(" and {} more", paths.len() - PATHS_SHOWN));
-    }
-    s
 }
 
 impl LandError {
