@@ -170,7 +170,7 @@ fn on_a_terminal_a_turn_spins_then_keeps_text_and_tool_lines_apart() {
         .find(|l| l.starts_with("done in "))
         .unwrap_or_else(|| panic!("a summary line: {lines:#?}"));
     assert!(
-        summary.ends_with(", 1 file changed (+1 -0)"),
+        summary.ends_with(", 1 file changed (+1 -0), this turn 1 file (+1 -0)"),
         "counted in the singular: {summary}"
     );
     assert!(
