@@ -15,6 +15,7 @@ use crate::probe::{ProbeEnv, availability, llama_swap};
 use crate::providers::{Entry, registry};
 use crate::store::{DatabaseUrl, Migrate, Store};
 use crate::util::plural;
+use crate::util::process::pid_alive;
 
 /// The opencode version boocoder is tested against (`scripts/install-opencode`).
 pub const TESTED_OPENCODE: &str = "1.18.33";
@@ -502,12 +503,6 @@ async fn worktrees(store: Option<&Store>) -> Check {
         )
         .fix("run `boocoder worktree prune` to forget them")
     }
-}
-
-fn pid_alive(pid: u32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    let r = unsafe { libc::kill(pid as i32, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// Bytes used by the files under `dir` (symlinks not followed).

@@ -2,13 +2,13 @@
 
 use crate::acp::AcpTurnError;
 use crate::config::ConfigError;
-use crate::land::LandError;
 use crate::opencode::OpencodeError;
 use crate::providers::ProviderError;
 use crate::session::SessionError;
 use crate::store::StoreError;
 use crate::worktree::WorktreeError;
-use crate::worktree_setup::SetupError;
+use crate::worktree::land::LandError;
+use crate::worktree::setup::SetupError;
 
 /// The process exit codes boocoder documents (README, `--help`) and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

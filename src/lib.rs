@@ -9,7 +9,6 @@ pub mod acp;
 pub mod config;
 pub mod doctor;
 pub mod error;
-pub mod land;
 pub mod opencode;
 pub mod probe;
 pub mod providers;
@@ -18,7 +17,6 @@ pub mod session_key;
 pub mod store;
 pub mod util;
 pub mod worktree;
-pub mod worktree_setup;
 
 pub use config::Config;
 pub use error::{Error, Exit, Result};

@@ -23,6 +23,8 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::util::process::stop_with_parent;
+
 /// JSON-RPC error code agents use for "authentication required".
 pub const AUTH_REQUIRED: i64 = -32000;
 
@@ -139,7 +141,7 @@ impl AgentProcess {
             .stderr(Stdio::piped())
             .process_group(0)
             .kill_on_drop(true);
-        stop_with_parent(&mut cmd);
+        stop_with_parent(cmd.as_std_mut());
         let mut child = cmd.spawn().map_err(|source| AcpError::Spawn {
             program: program.to_path_buf(),
             source,
@@ -178,29 +180,6 @@ impl AgentProcess {
         matches!(self.child.try_wait(), Ok(None))
     }
 }
-
-/// A short-lived agent must not outlive boocoder, even one killed with
-/// SIGKILL (no Drop runs then): as the opencode server, it gets TERM from
-/// the kernel when the thread that started it ends.
-#[cfg(target_os = "linux")]
-fn stop_with_parent(cmd: &mut tokio::process::Command) {
-    // SAFETY: between fork and exec only async-signal-safe calls are made
-    // (prctl, getppid); no allocation, no locks.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            if libc::getppid() == 1 {
-                return Err(std::io::Error::other("parent exited"));
-            }
-            Ok(())
-        });
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn stop_with_parent(_cmd: &mut tokio::process::Command) {}
 
 /// Read `stderr` to its end, keeping the last [`STDERR_KEEP`] bytes.
 fn collect_stderr(stderr: Option<tokio::process::ChildStderr>) -> Arc<Mutex<Vec<u8>>> {

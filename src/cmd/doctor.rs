@@ -7,7 +7,7 @@ use boocoder::doctor::{DoctorRequest, Level, Report};
 use clap::Args;
 use serde_json::json;
 
-use super::{Context, Format, agents};
+use super::{Context, Format, provider_table};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -31,7 +31,7 @@ pub struct DoctorArgs {
 }
 
 pub async fn run(ctx: &Context, args: &DoctorArgs) -> Result<Exit> {
-    let probe = agents::request(ctx, args.cwd.as_deref(), false)?;
+    let probe = provider_table::request(ctx, args.cwd.as_deref(), false)?;
     let req = DoctorRequest {
         config: probe.config,
         env: probe.env,

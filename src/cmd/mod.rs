@@ -1,7 +1,6 @@
 //! The command layer: clap definitions, one module per subcommand (groups as
 //! folders), the [`Context`] handed to every command, and error rendering.
 
-mod agents;
 mod completions;
 mod config;
 mod db;
@@ -10,6 +9,7 @@ mod generate;
 mod output;
 mod probe;
 mod prompt;
+mod provider_table;
 mod server;
 mod session;
 mod snapshot;

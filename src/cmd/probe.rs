@@ -6,7 +6,7 @@ use anyhow::Result;
 use boocoder::Exit;
 use clap::Args;
 
-use super::{Context, agents};
+use super::{Context, provider_table};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -33,10 +33,10 @@ pub struct ProbeArgs {
 }
 
 pub async fn run(ctx: &Context, args: &ProbeArgs) -> Result<Exit> {
-    let req = agents::request(ctx, args.cwd.as_deref(), args.force)?;
+    let req = provider_table::request(ctx, args.cwd.as_deref(), args.force)?;
     let store = ctx.store().await?;
     let (reports, warnings) =
-        boocoder::providers::probe(store, &req, &args.names, agents::reporter(ctx)).await?;
+        boocoder::providers::probe(store, &req, &args.names, provider_table::reporter(ctx)).await?;
     for w in &warnings {
         tracing::warn!("{w}");
     }
@@ -68,7 +68,7 @@ pub async fn run(ctx: &Context, args: &ProbeArgs) -> Result<Exit> {
                     (&r.entry, note.join(", "))
                 })
                 .collect();
-            ctx.out.stdout(&agents::table(ctx, &rows))?;
+            ctx.out.stdout(&provider_table::table(ctx, &rows))?;
         }
     }
     Ok(Exit::Ok)

@@ -16,7 +16,8 @@ use serde_json::json;
 
 use super::{Client, Health, OpencodeError};
 use crate::config::Config;
-use crate::util::{now_ms, signal_group};
+use crate::util::process::{pid_alive, stop_with_parent};
+use crate::util::{lock, now_ms, signal_group};
 
 /// The provider id boocoder gives llama-swap inside opencode.
 pub const LLAMA_SWAP_PROVIDER: &str = "llama-swap";
@@ -246,12 +247,6 @@ fn terminate_group(pid: u32, grace: Duration, mut gone: impl FnMut() -> bool) {
     signal_group(pid, libc::SIGKILL);
 }
 
-pub(crate) fn pid_alive(pid: u32) -> bool {
-    // SAFETY: signal 0 only checks that the process exists.
-    let r = unsafe { libc::kill(pid as i32, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
 /// Whether `pid` is the `opencode serve` on `port` (not a program that
 /// reused the pid): its command line says so.
 fn is_recorded_server(rec: &ServerRecord) -> bool {
@@ -273,19 +268,12 @@ struct StateLock(#[allow(dead_code)] File);
 impl StateLock {
     fn acquire_blocking(state_dir: &Path) -> Result<StateLock, OpencodeError> {
         create_private_dir(state_dir)?;
-        let path = state_dir.join("server.lock");
-        let f = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(|source| OpencodeError::State {
-                path: path.clone(),
-                source,
-            })?;
-        f.lock()
-            .map_err(|source| OpencodeError::State { path, source })?;
+        let f = lock::lock(&state_dir.join("server.lock"), 0o600).map_err(|e| {
+            OpencodeError::State {
+                path: e.path,
+                source: e.source,
+            }
+        })?;
         Ok(StateLock(f))
     }
 
@@ -777,31 +765,6 @@ async fn spawn_on(
         tokio::time::sleep(Duration::from_millis(40)).await;
     }
 }
-
-/// A short-lived server must not outlive boocoder, even one killed with
-/// SIGKILL (no Drop runs then): on Linux the kernel sends it TERM when the
-/// thread that started it ends (a runtime worker: it lives as long as the
-/// process).
-#[cfg(target_os = "linux")]
-fn stop_with_parent(cmd: &mut Command) {
-    // SAFETY: between fork and exec only async-signal-safe calls are made
-    // (prctl, getppid); no allocation, no locks.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            // The parent may already be gone (re-parented to init).
-            if libc::getppid() == 1 {
-                return Err(std::io::Error::other("parent exited"));
-            }
-            Ok(())
-        });
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn stop_with_parent(_cmd: &mut Command) {}
 
 #[cfg(test)]
 mod tests {

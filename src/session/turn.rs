@@ -156,16 +156,7 @@ pub struct TurnOutcome {
 
 /// `host:pid`, how leases name their owner.
 pub fn lease_owner() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: gethostname writes at most buf.len() bytes into buf.
-    let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    let host = if r == 0 {
-        let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-        String::from_utf8_lossy(&buf[..end]).into_owned()
-    } else {
-        "localhost".into()
-    };
-    format!("{host}:{}", std::process::id())
+    format!("{}:{}", crate::util::hostname(), std::process::id())
 }
 
 /// A held lease, renewed in the background until released. Lost when it
@@ -607,7 +598,7 @@ impl TurnRunner<'_> {
             .await?;
         self.store.set_turn_prompt(turn_id, &req.text).await?;
         let before = match &worktree {
-            Some(_) => crate::land::worktree_snapshot(&dir).await.ok(),
+            Some(_) => crate::worktree::land::worktree_snapshot(&dir).await.ok(),
             None => None,
         };
 
@@ -703,8 +694,10 @@ impl TurnRunner<'_> {
             None => None,
         };
         let turn_changes = match &before {
-            Some(b) => match crate::land::worktree_snapshot(&dir).await {
-                Ok(after) => crate::land::snapshot_changes(&dir, b, &after).await.ok(),
+            Some(b) => match crate::worktree::land::worktree_snapshot(&dir).await {
+                Ok(after) => crate::worktree::land::snapshot_changes(&dir, b, &after)
+                    .await
+                    .ok(),
                 Err(_) => None,
             },
             None => None,

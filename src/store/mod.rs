@@ -460,21 +460,12 @@ impl Store {
 /// and migrating. A separate file: closing any descriptor of the database
 /// file itself would drop SQLite's own POSIX locks in this process.
 async fn lock_sqlite(path: &Path) -> Result<std::fs::File, StoreError> {
-    let lock_path = sidecar(path, ".lock");
-    let io_err = |source| StoreError::Io {
-        path: lock_path.clone(),
-        source,
-    };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(io_err)?;
-    tokio::task::spawn_blocking(move || file.lock().map(|_| file))
+    crate::util::lock::lock_async(sidecar(path, ".lock"), 0o666)
         .await
-        .expect("lock task")
-        .map_err(io_err)
+        .map_err(|e| StoreError::Io {
+            path: e.path,
+            source: e.source,
+        })
 }
 
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {

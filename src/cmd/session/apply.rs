@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use boocoder::land::{LandError, LandedFile, Landing};
+use boocoder::worktree::land::{LandError, LandedFile, Landing};
 use boocoder::{Exit, SessionKey};
 use clap::Args;
 

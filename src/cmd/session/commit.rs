@@ -1,7 +1,7 @@
 //! `boocoder session commit`
 
 use anyhow::Result;
-use boocoder::land::Landing;
+use boocoder::worktree::land::Landing;
 use boocoder::{Exit, SessionKey};
 use clap::Args;
 

@@ -1,7 +1,7 @@
 //! `boocoder session merge`
 
 use anyhow::Result;
-use boocoder::land::{Landing, MergeKind, MergeRequest};
+use boocoder::worktree::land::{Landing, MergeKind, MergeRequest};
 use boocoder::{Exit, SessionKey};
 use clap::Args;
 

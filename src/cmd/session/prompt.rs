@@ -19,7 +19,7 @@ use boocoder::{Exit, SessionKey};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use boocoder::util::plural;
+use boocoder::util::{parse_duration, plural};
 
 use crate::cmd::spinner::Waiting;
 use crate::cmd::{Context, Format};
@@ -118,14 +118,6 @@ pub enum Permissions {
     Ask,
     Allow,
     Deny,
-}
-
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let d = boocoder::worktree::parse_age(s)?;
-    if d.is_zero() {
-        return Err("the timeout must be at least 1 second".into());
-    }
-    Ok(d)
 }
 
 /// What a turn invocation needs beyond the sessions and the text.

@@ -8,7 +8,7 @@ use anyhow::Result;
 use boocoder::Exit;
 use clap::{Args, Subcommand};
 
-use super::{Context, agents};
+use super::{Context, provider_table};
 
 #[derive(Debug, Args)]
 #[command(
@@ -45,9 +45,9 @@ pub async fn run(ctx: &Context, args: &SnapshotArgs) -> Result<Exit> {
     if let Some(SnapshotCommand::Peek(a)) = &args.command {
         return peek::run(ctx, a).await;
     }
-    let req = agents::request(ctx, args.cwd.as_deref(), args.force)?;
+    let req = provider_table::request(ctx, args.cwd.as_deref(), args.force)?;
     let store = ctx.store().await?;
-    let snap = boocoder::providers::snapshot(store, &req, agents::reporter(ctx)).await?;
+    let snap = boocoder::providers::snapshot(store, &req, provider_table::reporter(ctx)).await?;
     for w in &snap.warnings {
         tracing::warn!("{w}");
     }
@@ -82,7 +82,7 @@ pub async fn run(ctx: &Context, args: &SnapshotArgs) -> Result<Exit> {
                     (e, note)
                 })
                 .collect();
-            ctx.out.stdout(&agents::table(ctx, &rows))?;
+            ctx.out.stdout(&provider_table::table(ctx, &rows))?;
             if snap.from_cache {
                 ctx.out
                     .info("(cached snapshot; `boocoder snapshot --force` rebuilds it)");

@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use anyhow::Result;
 use boocoder::Exit;
-use boocoder::worktree::{PruneAction, PruneOptions, parse_age};
+use boocoder::util::parse_age;
+use boocoder::worktree::{PruneAction, PruneOptions};
 use clap::Args;
 use serde_json::json;
 

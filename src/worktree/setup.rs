@@ -3,14 +3,13 @@
 //! `.worktreeinclude` (gitignore syntax) and `[worktree] include`; then run
 //! `[worktree] post_create` in it.
 
+use git2::{Repository, StatusOptions};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use git2::{Repository, StatusOptions};
 
 /// The file at the repository root that lists what to copy.
 pub const INCLUDE_FILE: &str = ".worktreeinclude";
@@ -369,21 +368,15 @@ pub async fn set_up(
     worktree: &Path,
 ) -> crate::Result<Vec<String>> {
     let (setup, repo, worktree) = (setup.clone(), repo.to_path_buf(), worktree.to_path_buf());
-    let r = tokio::task::spawn_blocking(move || {
+    let copied = crate::util::blocking(move || {
         let copied = copy_included(&repo, &worktree, &setup.include)?;
         if let Some(cmd) = &setup.post_create {
             run_post_create(cmd, &worktree, setup.post_create_timeout)?;
         }
         Ok::<_, SetupError>(copied)
     })
-    .await;
-    match r {
-        Ok(r) => Ok(r?),
-        Err(e) => match e.try_into_panic() {
-            Ok(p) => std::panic::resume_unwind(p),
-            Err(_) => Err(crate::Error::Interrupted),
-        },
-    }
+    .await??;
+    Ok(copied)
 }
 
 impl crate::config::Config {

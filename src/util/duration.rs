@@ -1,0 +1,56 @@
+//! Durations written by people: `30s`, `15m`, `12h`, `7d`, `2w`.
+
+use std::time::Duration;
+
+/// Parse an age like `30s`, `15m`, `12h`, `7d` or `2w` (a bare number is seconds).
+pub fn parse_age(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("`{s}` is not an age like 30m, 12h, 7d or 2w"))?;
+    let secs = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => {
+            return Err(format!(
+                "unknown unit `{unit}` in `{s}`: use s, m, h, d or w"
+            ));
+        }
+    };
+    Ok(Duration::from_secs(n.saturating_mul(secs)))
+}
+
+/// A timeout: an age as [`parse_age`] reads it, at least one second.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = parse_age(s)?;
+    if d.is_zero() {
+        return Err("the timeout must be at least 1 second".into());
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_and_timeouts() {
+        assert_eq!(parse_age("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_age(" 2w "), Ok(Duration::from_secs(14 * 86_400)));
+        assert_eq!(
+            parse_age("3y"),
+            Err("unknown unit `y` in `3y`: use s, m, h, d or w".into())
+        );
+        assert_eq!(parse_age("0m"), Ok(Duration::ZERO));
+        assert_eq!(
+            parse_duration("0m"),
+            Err("the timeout must be at least 1 second".into())
+        );
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+    }
+}

@@ -1,0 +1,84 @@
+//! The one file lock of the crate: an exclusive `flock` on a lock file,
+//! held as long as the returned [`File`] lives (the kernel drops it when the
+//! process dies, so a crash never leaves a lock behind). Used for worktree
+//! creation and removal (`<root>/.locks/<session>.lock`), the repository
+//! (`<git dir>/boocoder.lock`), the server state dir (`server.lock`) and a
+//! SQLite database (`<db>.lock`).
+
+use std::fs::{File, OpenOptions};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+/// Taking a lock failed: opening (creating) its file, or locking it.
+#[derive(Debug)]
+pub struct LockError {
+    /// `open` or `lock`.
+    pub step: &'static str,
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+/// Open `path` (created with `mode` when missing) and wait for an exclusive
+/// lock on it.
+pub fn lock(path: &Path, mode: u32) -> Result<File, LockError> {
+    let fail = |step| {
+        move |source| LockError {
+            step,
+            path: path.to_path_buf(),
+            source,
+        }
+    };
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(mode)
+        .open(path)
+        .map_err(fail("open"))?;
+    file.lock().map_err(fail("lock"))?;
+    Ok(file)
+}
+
+/// [`lock`] waiting on the blocking pool, not on an async thread.
+pub async fn lock_async(path: PathBuf, mode: u32) -> Result<File, LockError> {
+    let at = path.clone();
+    match super::blocking(move || lock(&path, mode)).await {
+        Ok(r) => r,
+        Err(_) => Err(LockError {
+            step: "lock",
+            path: at,
+            source: std::io::ErrorKind::Interrupted.into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_holder_waits_and_the_lock_ends_with_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.lock");
+        let held = lock(&path, 0o600).unwrap();
+        let again = OpenOptions::new().write(true).open(&path).unwrap();
+        assert!(matches!(
+            again.try_lock(),
+            Err(std::fs::TryLockError::WouldBlock)
+        ));
+        drop(held);
+        again.try_lock().unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & !0o600, 0);
+    }
+
+    #[test]
+    fn a_missing_directory_is_an_open_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no/such/x.lock");
+        let e = lock(&path, 0o666).unwrap_err();
+        assert_eq!(e.step, "open");
+        assert_eq!(e.path, path);
+    }
+}

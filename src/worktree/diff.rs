@@ -1,0 +1,128 @@
+//! A worktree's diff against its base commit.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository};
+
+use crate::store::WorktreeRow;
+
+use super::errors::{WorktreeError, git};
+use super::git::{base_drift, resolve_base};
+use super::{ChangeStatus, DiffFile, DiffRequest, WorktreeDiff};
+
+/// Lines counted (and text kept) for one file of a diff.
+#[derive(Default)]
+pub(super) struct FileStats {
+    pub(super) insertions: usize,
+    pub(super) deletions: usize,
+    pub(super) binary: bool,
+    pub(super) text: Vec<u8>,
+}
+
+pub(super) fn worktree_diff(
+    row: &WorktreeRow,
+    req: &DiffRequest,
+) -> std::result::Result<WorktreeDiff, WorktreeError> {
+    let path = Path::new(&row.path);
+    if !path.exists() {
+        return Err(WorktreeError::Gone {
+            session: row.session.clone(),
+            path: path.to_path_buf(),
+        });
+    }
+    let repo = Repository::open(path).map_err(git(format!("open {}", path.display())))?;
+    let base = match &req.base {
+        Some(spec) => resolve_base(&repo, path, Some(spec))?.0,
+        None => Oid::from_str(&row.base_commit).map_err(git("read the recorded base"))?,
+    };
+    let tree = repo
+        .find_commit(base)
+        .and_then(|c| c.tree())
+        .map_err(git(format!("read base commit {base}")))?;
+    let mut opts = DiffOptions::new();
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .show_untracked_content(true)
+        .include_typechange(true);
+    let mut diff = repo
+        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
+        .map_err(git("diff the worktree"))?;
+    diff.find_similar(Some(
+        DiffFindOptions::new().renames(true).for_untracked(true),
+    ))
+    .map_err(git("detect renames"))?;
+
+    // One pass over the whole diff (one attribute session for every file,
+    // unlike a Patch per file): count lines and, when asked, keep the text.
+    let key = |d: &git2::DiffDelta<'_>| {
+        (
+            d.old_file().path_bytes().map(<[u8]>::to_vec),
+            d.new_file().path_bytes().map(<[u8]>::to_vec),
+        )
+    };
+    let mut stats: HashMap<_, FileStats> = HashMap::with_capacity(diff.deltas().len());
+    diff.print(git2::DiffFormat::Patch, |delta, _hunk, line| {
+        let current = stats.entry(key(&delta)).or_default();
+        match line.origin() {
+            '+' => current.insertions += 1,
+            '-' => current.deletions += 1,
+            'B' => current.binary = true,
+            _ => {}
+        }
+        if req.patches {
+            if matches!(line.origin(), '+' | '-' | ' ') {
+                current.text.push(line.origin() as u8);
+            }
+            current.text.extend_from_slice(line.content());
+        }
+        true
+    })
+    .map_err(git("render the diff"))?;
+
+    let mut files = Vec::with_capacity(stats.len());
+    for delta in diff.deltas() {
+        let stat = stats.remove(&key(&delta)).unwrap_or_default();
+        let status = match delta.status() {
+            Delta::Added | Delta::Untracked => ChangeStatus::Added,
+            Delta::Modified | Delta::Conflicted => ChangeStatus::Modified,
+            Delta::Deleted => ChangeStatus::Deleted,
+            Delta::Renamed => ChangeStatus::Renamed,
+            Delta::Copied => ChangeStatus::Copied,
+            Delta::Typechange => ChangeStatus::Typechange,
+            Delta::Unmodified | Delta::Ignored | Delta::Unreadable => continue,
+        };
+        let file_path = |f: git2::DiffFile<'_>| {
+            f.path_bytes()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .unwrap_or_default()
+        };
+        let new_path = file_path(delta.new_file());
+        let old_path = file_path(delta.old_file());
+        let (path, old_path) = match status {
+            ChangeStatus::Deleted => (old_path, None),
+            ChangeStatus::Renamed | ChangeStatus::Copied => (new_path, Some(old_path)),
+            _ => (new_path, None),
+        };
+        let binary = stat.binary || delta.flags().is_binary();
+        files.push(DiffFile {
+            path,
+            old_path,
+            status,
+            insertions: if binary { 0 } else { stat.insertions },
+            deletions: if binary { 0 } else { stat.deletions },
+            binary,
+            patch: req
+                .patches
+                .then(|| String::from_utf8_lossy(&stat.text).into_owned()),
+        });
+    }
+    Ok(WorktreeDiff {
+        session: row.session.clone(),
+        base: base.to_string(),
+        base_drift: base_drift(row),
+        insertions: files.iter().map(|f| f.insertions).sum(),
+        deletions: files.iter().map(|f| f.deletions).sum(),
+        files,
+    })
+}
