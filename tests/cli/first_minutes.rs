@@ -271,7 +271,7 @@ fn probe_and_snapshot_find_opencode_where_turns_do() {
     assert_eq!(entry["name"], "opencode");
     assert_eq!(entry["installed"], true, "{probe:#}");
     assert_eq!(
-        entry["installPath"].as_str().unwrap(),
+        entry["install_path"].as_str().unwrap(),
         opencode_bin().to_str().unwrap()
     );
     let snap = env
