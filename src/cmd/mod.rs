@@ -38,7 +38,9 @@ when --db / BOOCODER_DATABASE_URL says postgres://. Configuration comes from fla
 then environment variables, then <config dir>/config.toml, then defaults.
 
 stdout carries data (text, or JSON with --format json|ndjson); stderr carries \
-messages, progress and errors.";
+messages, progress and errors. JSON keys are snake_case, times RFC 3339 UTC strings \
+(`*_at`), every ndjson line starts with \"type\" and \"ts\", and an error is \
+{\"type\":\"error\",\"session\"?,\"kind\",\"message\",\"hint\"?,\"exit_code\"}.";
 
 #[derive(Debug, Parser)]
 #[command(

@@ -16,7 +16,7 @@ pub enum Format {
     Text,
     /// One JSON document
     Json,
-    /// One JSON object per line, each with a "type" field
+    /// One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first
     Ndjson,
 }
 
