@@ -207,8 +207,10 @@ pub struct Merged {
     /// The branch's commit before and after.
     pub old_commit: String,
     pub commit: String,
-    /// The commit of pending worktree work made first, if there was any.
-    pub committed: Option<String>,
+    /// Whether pending worktree work was committed first.
+    pub committed: bool,
+    /// That commit (None when there was no pending work).
+    pub pending_commit: Option<String>,
     /// The checkout whose working tree and index were updated (None: the
     /// branch is not checked out; only its ref moved).
     pub checkout: Option<String>,
@@ -779,7 +781,8 @@ fn merge_blocking(
     let pending = pending_commit(wt, commit_message)?;
     let mut merged = merge_pending(&repo, wt, session, req, &into, &target_ref_name, &pending)?;
     if let Some(p) = pending {
-        merged.committed = Some(p.publish()?.commit);
+        merged.committed = true;
+        merged.pending_commit = Some(p.publish()?.commit);
     }
     Ok(merged)
 }
@@ -811,7 +814,8 @@ fn merge_pending(
         kind: MergeKind::UpToDate,
         old_commit: target_tip.to_string(),
         commit: target_tip.to_string(),
-        committed: None,
+        committed: false,
+        pending_commit: None,
         checkout: None,
         files: Vec::new(),
         worktree_removed: false,

@@ -100,6 +100,11 @@ impl Output {
     /// Print `error: ...` (and `hint: ...`) on stderr, plus a JSON error
     /// record on stdout in json/ndjson mode; returns the exit code.
     pub fn error(&self, err: &anyhow::Error) -> Exit {
+        self.error_in(None, err)
+    }
+
+    /// [`Output::error`] for a command about `session` (named in the record).
+    pub fn error_in(&self, session: Option<&str>, err: &anyhow::Error) -> Exit {
         let (exit, hint) = classify(err);
         let message = error_message(err);
         let (red, yellow, reset) = if self.color_stderr {
@@ -112,7 +117,7 @@ impl Output {
             eprintln!("{yellow}hint:{reset} {h}");
         }
         if !self.is_text() {
-            let record = ErrorRecord::new(None, exit, message, hint);
+            let record = ErrorRecord::new(session.map(str::to_string), exit, message, hint);
             if let Ok(line) = render(self.format, "error", &record) {
                 let _ = self.stdout(&line);
             }

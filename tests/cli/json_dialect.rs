@@ -8,7 +8,7 @@ use crate::fake_acp::FakeAgents;
 use crate::support::{Run, TestEnv, git, git_repo};
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
-fn is_rfc3339_utc(s: &str) -> bool {
+pub fn is_rfc3339_utc(s: &str) -> bool {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
     b.len() == 24
@@ -57,6 +57,13 @@ fn check(what: &str, v: &Value, path: &str, times: &mut usize) {
         }
         _ => {}
     }
+}
+
+/// Assert `v` speaks the dialect; returns how many time fields it has.
+pub fn assert_dialect(what: &str, v: &Value) -> usize {
+    let mut times = 0;
+    check(what, v, "", &mut times);
+    times
 }
 
 /// The JSON document of a `--json` run; returns how many time fields it has.
@@ -183,6 +190,7 @@ fn errors_are_one_record_with_a_timestamp_in_ndjson() {
     let e = &lines[0];
     assert_eq!(e["type"], "error");
     assert_eq!(e["kind"], "negative");
+    assert_eq!(e["session"], "nope", "the error names its session: {e}");
     assert_eq!(e["exit_code"], 1);
     assert!(e["message"].as_str().unwrap().contains("nope"), "{e}");
     let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
@@ -215,4 +223,11 @@ fn errors_are_one_record_with_a_timestamp_in_ndjson() {
     assert_eq!(lines[0]["kind"], "usage");
     assert_eq!(lines[0]["exit_code"], 2);
     assert_eq!(lines[0]["hint"], "run `boocoder --help`");
+    assert!(lines[0].get("session").is_none(), "{}", lines[0]);
+    // An error of no one session has no `session` key.
+    let run = env.run(&["db", "status", "--db", "bogus://x", "--json"]);
+    assert_ne!(run.code, 0);
+    let v = run.json();
+    assert_eq!(v["type"], "error");
+    assert!(v.get("session").is_none(), "{v}");
 }

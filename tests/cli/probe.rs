@@ -44,7 +44,13 @@ fn probe_reads_models_modes_commands_and_persists() {
         g["commands"],
         json!([{"name": "review", "description": "Review the diff"}])
     );
-    assert!(g["fetched_at"].as_i64().is_some());
+    let fetched = g["fetched_at"]
+        .as_str()
+        .expect("fetched_at is a time string");
+    assert!(
+        fetched.len() == 24 && fetched.ends_with('Z') && fetched.as_bytes()[10] == b'T',
+        "RFC 3339 UTC: {fetched}"
+    );
     assert_eq!(
         v["providers"].as_array().unwrap().len(),
         1,

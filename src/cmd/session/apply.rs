@@ -78,6 +78,7 @@ pub(super) fn conflict_or(ctx: &Context, session: &str, e: boocoder::Error) -> R
             ctx.out.record(
                 "conflict",
                 &ConflictRecord {
+                    kind_tag: "conflict",
                     session,
                     dir,
                     paths,
@@ -101,6 +102,8 @@ pub(super) fn conflict_or(ctx: &Context, session: &str, e: boocoder::Error) -> R
 /// The `conflict` record of a refused apply.
 #[derive(serde::Serialize)]
 struct ConflictRecord<'a, D: serde::Serialize, P: serde::Serialize> {
+    #[serde(rename = "type")]
+    kind_tag: &'static str,
     session: &'a str,
     dir: &'a D,
     paths: &'a P,
