@@ -165,10 +165,10 @@ fn render<T: Serialize>(format: Format, kind: &str, value: &T) -> anyhow::Result
     }
     if let Some(obj) = v.as_object_mut() {
         let mut tagged = serde_json::Map::new();
-        let tag = obj.remove("type").unwrap_or_else(|| kind.into());
+        let tag = obj.shift_remove("type").unwrap_or_else(|| kind.into());
         tagged.insert("type".into(), tag);
         let ts = obj
-            .remove("ts")
+            .shift_remove("ts")
             .unwrap_or_else(|| boocoder::timestamp::now().into());
         tagged.insert("ts".into(), ts);
         tagged.extend(std::mem::take(obj));

@@ -194,21 +194,19 @@ fn errors_are_one_record_with_a_timestamp_in_ndjson() {
     assert_eq!(e["exit_code"], 1);
     assert!(e["message"].as_str().unwrap().contains("nope"), "{e}");
     let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
-    for k in &keys {
-        assert!(
-            [
-                "type",
-                "ts",
-                "session",
-                "kind",
-                "message",
-                "hint",
-                "exit_code"
-            ]
-            .contains(k),
-            "unexpected key {k} in {e}"
-        );
-    }
+    assert_eq!(
+        keys,
+        [
+            "type",
+            "ts",
+            "session",
+            "kind",
+            "message",
+            "hint",
+            "exit_code"
+        ],
+        "{e}"
+    );
     // The JSON form is the same record without ts.
     let run = env.run(&["session", "show", "nope", "--json"]).expect(1);
     let v = run.json();
