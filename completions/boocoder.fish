@@ -28,7 +28,7 @@ complete -c boocoder -n "__fish_boocoder_needs_command" -l db -d 'Database URL: 
 complete -c boocoder -n "__fish_boocoder_needs_command" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_needs_command" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_needs_command" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -62,7 +62,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l db -d 'Data
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -79,7 +79,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fis
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and not __fish_seen_subcommand_from new list show rm changes prompt log apply commit merge help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -107,7 +107,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -121,7 +121,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from list" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -134,7 +134,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from show" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -147,7 +147,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from rm" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -163,7 +163,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from changes" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -184,7 +184,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -202,7 +202,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from log" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -216,7 +216,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from apply" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -230,7 +230,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -245,7 +245,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -271,7 +271,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fi
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -293,7 +293,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -308,7 +308,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from diff" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from diff" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from diff" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -324,7 +324,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from list" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from list" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from list" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -337,7 +337,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from remove" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -354,7 +354,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from prune" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from prune" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from prune" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -375,7 +375,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -392,7 +392,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_see
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -407,7 +407,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_see
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from status" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -420,7 +420,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_see
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -439,7 +439,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l db -d 'Datab
 complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -454,7 +454,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fi
 complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and not __fish_seen_subcommand_from peek help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -471,7 +471,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand snapshot; and __fish_seen_subcommand_from peek" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -486,7 +486,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish
 complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -502,7 +502,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_see
 complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -515,7 +515,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_see
 complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -531,7 +531,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_see
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and not __fish_seen_subcommand_from migrate status help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -547,7 +547,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_su
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from migrate" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -560,7 +560,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_su
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand db; and __fish_seen_subcommand_from status" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -577,7 +577,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand doctor" -l db -d 'Data
 complete -c boocoder -n "__fish_boocoder_using_subcommand doctor" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand doctor" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand doctor" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -590,7 +590,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand completions" -l db -d 
 complete -c boocoder -n "__fish_boocoder_using_subcommand completions" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand completions" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand completions" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -603,7 +603,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fi
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -620,7 +620,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from completions" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from completions" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from completions" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -633,7 +633,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from man" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from man" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from man" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"

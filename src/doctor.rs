@@ -405,7 +405,7 @@ async fn server(config: &Config) -> Check {
         "url": rec.url,
         "pid": rec.pid,
         "version": rec.version,
-        "started_at": rec.started_at,
+        "started_at": crate::timestamp::rfc3339(rec.started_at),
         "same_settings": same,
     });
     match (health, same) {

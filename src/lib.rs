@@ -15,6 +15,7 @@ pub mod providers;
 pub mod session;
 pub mod session_key;
 pub mod store;
+pub mod timestamp;
 pub mod util;
 pub mod worktree;
 

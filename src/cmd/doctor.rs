@@ -5,7 +5,6 @@ use anyhow::Result;
 use boocoder::Exit;
 use boocoder::doctor::{DoctorRequest, Level, Report};
 use clap::Args;
-use serde_json::json;
 
 use super::{Context, Format, provider_table};
 
@@ -38,17 +37,17 @@ pub async fn run(ctx: &Context, args: &DoctorArgs) -> Result<Exit> {
         cwd: probe.cwd,
     };
     let report = boocoder::doctor::run(&req).await;
-    let counts = json!({
-        "ok": report.count(Level::Ok),
-        "warn": report.count(Level::Warn),
-        "fail": report.count(Level::Fail),
-    });
+    let counts = Counts {
+        ok: report.count(Level::Ok),
+        warn: report.count(Level::Warn),
+        fail: report.count(Level::Fail),
+    };
     match ctx.out.format {
         Format::Json => {
-            let mut doc = json!({ "checks": report.checks });
-            doc.as_object_mut()
-                .expect("object")
-                .extend(counts.as_object().expect("object").clone());
+            let doc = DoctorRecord {
+                checks: &report.checks,
+                counts: &counts,
+            };
             ctx.out.record("doctor", &doc)?;
         }
         Format::Ndjson => {
@@ -90,4 +89,20 @@ fn text(ctx: &Context, report: &Report) -> String {
         f
     ));
     s
+}
+
+/// How many checks ended at each level (the `summary` ndjson line).
+#[derive(serde::Serialize)]
+struct Counts {
+    ok: usize,
+    warn: usize,
+    fail: usize,
+}
+
+/// The `doctor` document (json): the checks and the counts.
+#[derive(serde::Serialize)]
+struct DoctorRecord<'a> {
+    checks: &'a [boocoder::doctor::Check],
+    #[serde(flatten)]
+    counts: &'a Counts,
 }

@@ -38,7 +38,9 @@ when --db / BOOCODER_DATABASE_URL says postgres://. Configuration comes from fla
 then environment variables, then <config dir>/config.toml, then defaults.
 
 stdout carries data (text, or JSON with --format json|ndjson); stderr carries \
-messages, progress and errors.";
+messages, progress and errors. JSON keys are snake_case, times RFC 3339 UTC strings \
+(`*_at`), every ndjson line starts with \"type\" and \"ts\", and an error is \
+{\"type\":\"error\",\"session\"?,\"kind\",\"message\",\"hint\"?,\"exit_code\"}.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -165,6 +167,7 @@ pub fn main() -> Exit {
     };
     let out = Output::new(&cli.global);
     output::init_tracing(&cli.global, &out);
+    let session = session_of(&cli.command);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -201,8 +204,35 @@ pub fn main() -> Exit {
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     match result {
         Ok(exit) => exit,
-        Err(e) => out.error(&e),
+        Err(e) => out.error_in(session.as_deref(), &e),
     }
+}
+
+/// The one session a command is about, named in its error record.
+fn session_of(command: &Command) -> Option<String> {
+    use session::SessionCommand as S;
+    use worktree::WorktreeCommand as W;
+    let key = match command {
+        Command::Session(c) => match c {
+            S::New(a) => &a.name,
+            S::Show(a) => &a.name,
+            S::Rm(a) => &a.name,
+            S::Changes(a) => &a.name,
+            S::Log(a) => &a.name,
+            S::Apply(a) => &a.name,
+            S::Commit(a) => &a.name,
+            S::Merge(a) => &a.name,
+            S::List(_) | S::Prompt(_) => return None,
+        },
+        Command::Worktree(c) => match c {
+            W::Ensure(a) => &a.session,
+            W::Diff(a) => &a.session,
+            W::Remove(a) => &a.session,
+            W::List(_) | W::Prune(_) => return None,
+        },
+        _ => return None,
+    };
+    Some(key.to_string())
 }
 
 async fn run(

@@ -16,7 +16,7 @@ pub enum Format {
     Text,
     /// One JSON document
     Json,
-    /// One JSON object per line, each with a "type" field
+    /// One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first
     Ndjson,
 }
 
@@ -70,23 +70,10 @@ impl Output {
     }
 
     /// Print a result document: pretty JSON, or one ndjson line tagged with
-    /// `type` (added when the value is an object without one).
+    /// `type` (added when the value is an object without one) and `ts`, the
+    /// time it was written (RFC 3339 UTC), so every ndjson line carries both.
     pub fn record<T: Serialize>(&self, kind: &str, value: &T) -> anyhow::Result<()> {
-        let mut v = serde_json::to_value(value)?;
-        match self.format {
-            Format::Json => self.stdout(&format!("{}\n", serde_json::to_string_pretty(&v)?)),
-            _ => {
-                if let Some(obj) = v.as_object_mut()
-                    && !obj.contains_key("type")
-                {
-                    let mut tagged = serde_json::Map::new();
-                    tagged.insert("type".into(), kind.into());
-                    tagged.extend(std::mem::take(obj));
-                    *obj = tagged;
-                }
-                self.stdout(&format!("{}\n", serde_json::to_string(&v)?))
-            }
-        }
+        self.stdout(&render(self.format, kind, value)?)
     }
 
     /// Write to stdout. A failed write (a closed pipe, a full disk) is an
@@ -113,6 +100,11 @@ impl Output {
     /// Print `error: ...` (and `hint: ...`) on stderr, plus a JSON error
     /// record on stdout in json/ndjson mode; returns the exit code.
     pub fn error(&self, err: &anyhow::Error) -> Exit {
+        self.error_in(None, err)
+    }
+
+    /// [`Output::error`] for a command about `session` (named in the record).
+    pub fn error_in(&self, session: Option<&str>, err: &anyhow::Error) -> Exit {
         let (exit, hint) = classify(err);
         let message = error_message(err);
         let (red, yellow, reset) = if self.color_stderr {
@@ -125,17 +117,64 @@ impl Output {
             eprintln!("{yellow}hint:{reset} {h}");
         }
         if !self.is_text() {
-            let record = serde_json::json!({
-                "type": "error",
-                "kind": exit.kind(),
-                "message": message,
-                "hint": hint,
-                "exit_code": exit.code(),
-            });
-            let _ = self.stdout(&format!("{record}\n"));
+            let record = ErrorRecord::new(session.map(str::to_string), exit, message, hint);
+            if let Ok(line) = render(self.format, "error", &record) {
+                let _ = self.stdout(&line);
+            }
         }
         exit
     }
+}
+
+/// The one error record of every command (and of a failed turn):
+/// `{"type":"error","session"?,"kind","message","hint"?,"exit_code"}`.
+/// `kind` names the exit code (`usage`, `runtime`, ...) or, for a turn, how
+/// it ended; `session` and `hint` are left out when there are none.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorRecord {
+    #[serde(rename = "type")]
+    pub kind_tag: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    pub kind: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    pub exit_code: u8,
+}
+
+impl ErrorRecord {
+    pub fn new(session: Option<String>, exit: Exit, message: String, hint: Option<String>) -> Self {
+        ErrorRecord {
+            kind_tag: "error",
+            session,
+            kind: exit.kind().to_string(),
+            message,
+            hint,
+            exit_code: exit.code(),
+        }
+    }
+}
+
+/// `value` as `format` prints it: pretty JSON, or one line with `type`
+/// (when the object has none) and `ts` first.
+fn render<T: Serialize>(format: Format, kind: &str, value: &T) -> anyhow::Result<String> {
+    let mut v = serde_json::to_value(value)?;
+    if format == Format::Json {
+        return Ok(format!("{}\n", serde_json::to_string_pretty(&v)?));
+    }
+    if let Some(obj) = v.as_object_mut() {
+        let mut tagged = serde_json::Map::new();
+        let tag = obj.shift_remove("type").unwrap_or_else(|| kind.into());
+        tagged.insert("type".into(), tag);
+        let ts = obj
+            .shift_remove("ts")
+            .unwrap_or_else(|| boocoder::timestamp::now().into());
+        tagged.insert("ts".into(), ts);
+        tagged.extend(std::mem::take(obj));
+        *obj = tagged;
+    }
+    Ok(format!("{}\n", serde_json::to_string(&v)?))
 }
 
 /// Write all of `s` to stdout and flush it.
@@ -201,33 +240,61 @@ pub fn clap_error(e: clap::Error) -> Exit {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Exit::Ok,
         _ => {
-            if wants_json_from_raw_args() {
+            if json_format_from_raw_args().is_some() {
                 let rendered = e.to_string();
                 let first = rendered.lines().next().unwrap_or("invalid arguments");
                 let msg = first.strip_prefix("error: ").unwrap_or(first);
-                let record = serde_json::json!({
-                    "type": "error",
-                    "kind": Exit::Usage.kind(),
-                    "message": msg,
-                    "hint": "run `boocoder --help`",
-                    "exit_code": Exit::Usage.code(),
-                });
-                println!("{record}");
+                let record = ErrorRecord::new(
+                    None,
+                    Exit::Usage,
+                    msg.to_string(),
+                    Some("run `boocoder --help`".into()),
+                );
+                if let Some(format) = json_format_from_raw_args()
+                    && let Ok(line) = render(format, "error", &record)
+                {
+                    let _ = write_stdout(&line);
+                }
             }
             Exit::Usage
         }
     }
 }
 
-fn wants_json_from_raw_args() -> bool {
+/// The JSON format the raw arguments ask for (clap could not parse them):
+/// the last `--json`/`--format` wins, then `BOOCODER_FORMAT`.
+fn json_format_from_raw_args() -> Option<Format> {
     let args: Vec<String> = std::env::args().collect();
-    let json = |v: &str| v == "json" || v == "ndjson";
-    args.iter().any(|a| a == "--json")
-        || args.windows(2).any(|w| w[0] == "--format" && json(&w[1]))
-        || args
-            .iter()
-            .any(|a| a.strip_prefix("--format=").is_some_and(json))
-        || std::env::var("BOOCODER_FORMAT").is_ok_and(|v| json(&v))
+    let parse = |v: &str| match v {
+        "json" => Some(Some(Format::Json)),
+        "ndjson" => Some(Some(Format::Ndjson)),
+        "text" => Some(None),
+        _ => None,
+    };
+    let mut found = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "--json" {
+            return Some(Format::Json);
+        }
+        if a == "--format"
+            && let Some(f) = args.get(i + 1).and_then(|v| parse(v))
+        {
+            found = Some(f);
+            i += 1;
+        } else if let Some(f) = a.strip_prefix("--format=").and_then(parse) {
+            found = Some(f);
+        }
+        i += 1;
+    }
+    match found {
+        Some(f) => f,
+        None => std::env::var("BOOCODER_FORMAT")
+            .ok()
+            .and_then(|v| parse(&v))
+            .flatten(),
+    }
 }
 
 /// Log to stderr: warnings by default, more with -v, errors only with -q;

@@ -43,7 +43,10 @@ pub async fn run(ctx: &Context, args: &ProbeArgs) -> Result<Exit> {
     match ctx.out.format {
         super::Format::Json => ctx.out.record(
             "probe",
-            &serde_json::json!({ "providers": reports, "warnings": warnings }),
+            &ProbeRecord {
+                providers: &reports,
+                warnings: &warnings,
+            },
         )?,
         super::Format::Ndjson => {
             for r in &reports {
@@ -51,7 +54,10 @@ pub async fn run(ctx: &Context, args: &ProbeArgs) -> Result<Exit> {
             }
             ctx.out.record(
                 "summary",
-                &serde_json::json!({ "providers": reports.len(), "warnings": warnings }),
+                &ProbeSummary {
+                    providers: reports.len(),
+                    warnings: &warnings,
+                },
             )?;
         }
         super::Format::Text => {
@@ -72,4 +78,18 @@ pub async fn run(ctx: &Context, args: &ProbeArgs) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// The `probe` document (json).
+#[derive(serde::Serialize)]
+struct ProbeRecord<'a> {
+    providers: &'a [boocoder::providers::ProbeReport],
+    warnings: &'a [String],
+}
+
+/// The last ndjson line of `probe`.
+#[derive(serde::Serialize)]
+struct ProbeSummary<'a> {
+    providers: usize,
+    warnings: &'a [String],
 }

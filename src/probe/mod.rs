@@ -27,13 +27,20 @@ pub struct ProbeEnv {
 
 /// A model a provider offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Model {
     pub id: String,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "thinkingOptions"
+    )]
     pub thinking_options: Option<Vec<ThinkingOption>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "defaultThinkingOptionId"
+    )]
     pub default_thinking_option_id: Option<String>,
 }
 

@@ -44,7 +44,6 @@ pub struct EntryError {
 /// One provider in a snapshot. The JSON field names are documented in the
 /// README; scripts rely on them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Entry {
     pub name: String,
     pub label: String,
@@ -61,6 +60,7 @@ pub struct Entry {
     pub error: Option<EntryError>,
     /// When this entry's models were fetched (ms since the Unix epoch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::timestamp::opt_ms")]
     pub fetched_at: Option<i64>,
 }
 

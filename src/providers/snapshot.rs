@@ -63,10 +63,10 @@ impl SnapshotRequest {
 
 /// A provider snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Snapshot {
     pub cwd: String,
     /// When it was built (ms since the Unix epoch).
+    #[serde(with = "crate::timestamp::ms")]
     pub built_at: i64,
     /// Read from the cache: nothing was probed.
     pub from_cache: bool,
@@ -79,7 +79,6 @@ pub struct Snapshot {
 /// One provider after `boocoder probe`: its entry plus what tier 1 found and
 /// whether tier 2 spawned the agent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ProbeReport {
     #[serde(flatten)]
     pub entry: Entry,

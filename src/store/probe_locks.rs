@@ -11,6 +11,7 @@ use super::{Store, StoreError, with_pool};
 pub struct ProbeLock {
     pub name: String,
     pub owner: String,
+    #[serde(with = "crate::timestamp::ms")]
     pub expires_at: i64,
 }
 

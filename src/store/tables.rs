@@ -13,7 +13,9 @@ pub struct SessionRow {
     pub agent: String,
     pub model: Option<String>,
     pub use_worktree: bool,
+    #[serde(with = "crate::timestamp::ms")]
     pub created_at: i64,
+    #[serde(with = "crate::timestamp::ms")]
     pub updated_at: i64,
 }
 
@@ -27,6 +29,7 @@ pub struct WorktreeRow {
     pub base_commit: String,
     /// The branch (or ref) the base was resolved from, to measure drift.
     pub base_ref: Option<String>,
+    #[serde(with = "crate::timestamp::ms")]
     pub created_at: i64,
     /// Whether boocoder created the branch (only then may it delete it).
     pub branch_created: bool,
@@ -49,7 +52,9 @@ pub struct AgentSessionRow {
     pub status: String,
     /// Why this agent session replaced an earlier one, if it did.
     pub reason: Option<String>,
+    #[serde(with = "crate::timestamp::ms")]
     pub created_at: i64,
+    #[serde(with = "crate::timestamp::ms")]
     pub updated_at: i64,
 }
 
@@ -74,6 +79,7 @@ pub struct PendingChangeRow {
     #[serde(flatten)]
     pub change: PendingChange,
     pub agent: String,
+    #[serde(with = "crate::timestamp::ms")]
     pub created_at: i64,
 }
 
@@ -98,7 +104,9 @@ pub struct TurnRow {
     pub id: i64,
     pub session: String,
     pub agent_session_id: Option<String>,
+    #[serde(with = "crate::timestamp::ms")]
     pub started_at: i64,
+    #[serde(with = "crate::timestamp::opt_ms")]
     pub ended_at: Option<i64>,
     pub status: String,
     pub model: Option<String>,
@@ -118,7 +126,9 @@ pub struct AvailableAgentRow {
     pub label: Option<String>,
     pub transport: Option<String>,
     pub version: Option<String>,
+    #[serde(with = "crate::timestamp::opt_ms")]
     pub last_probed_at: Option<i64>,
+    #[serde(with = "crate::timestamp::ms")]
     pub updated_at: i64,
 }
 
@@ -158,6 +168,7 @@ impl TryFrom<AvailableAgentRaw> for AvailableAgentRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotCacheRow {
     pub cwd: String,
+    #[serde(with = "crate::timestamp::ms")]
     pub built_at: i64,
     pub entries: serde_json::Value,
 }
@@ -167,7 +178,9 @@ pub struct SnapshotCacheRow {
 pub struct LeaseRow {
     pub session: String,
     pub owner: String,
+    #[serde(with = "crate::timestamp::ms")]
     pub acquired_at: i64,
+    #[serde(with = "crate::timestamp::ms")]
     pub expires_at: i64,
 }
 

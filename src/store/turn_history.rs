@@ -27,7 +27,9 @@ pub struct TurnLogRow {
     pub id: i64,
     pub session: String,
     pub agent_session_id: Option<String>,
+    #[serde(with = "crate::timestamp::ms")]
     pub started_at: i64,
+    #[serde(with = "crate::timestamp::opt_ms")]
     pub ended_at: Option<i64>,
     pub status: String,
     pub model: Option<String>,

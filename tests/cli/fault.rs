@@ -545,13 +545,13 @@ fn the_snapshot_cache_key_covers_config_path_and_home() {
     fake.install("gemini");
     fake.script(json!({"gemini": {"models": [{"id": "g1"}]}}));
     let first = fake.run(&env, &["snapshot", "--json"]).expect(0).json();
-    assert_eq!(first["fromCache"], false);
+    assert_eq!(first["from_cache"], false);
     assert_eq!(
         first["cwd"],
         env.path().canonicalize().unwrap().display().to_string()
     );
     let again = fake.run(&env, &["snapshot", "--json"]).expect(0).json();
-    assert_eq!(again["fromCache"], true);
+    assert_eq!(again["from_cache"], true);
 
     // Another HOME (another user sharing the database): not their snapshot.
     let other_home = env.path().join("other-home");
@@ -564,7 +564,7 @@ fn the_snapshot_cache_key_covers_config_path_and_home() {
         )
         .expect(0)
         .json();
-    assert_eq!(v["fromCache"], false, "{v}");
+    assert_eq!(v["from_cache"], false, "{v}");
     // Another PATH.
     let v = env
         .run_with(
@@ -577,16 +577,16 @@ fn the_snapshot_cache_key_covers_config_path_and_home() {
         )
         .expect(0)
         .json();
-    assert_eq!(v["fromCache"], false, "{v}");
+    assert_eq!(v["from_cache"], false, "{v}");
     // A changed provider config: gemini disabled shows at once.
     env.write_config("[providers.gemini]\nenabled = false\n");
     let v = fake.run(&env, &["snapshot", "--json"]).expect(0).json();
-    assert_eq!(v["fromCache"], false, "{v}");
+    assert_eq!(v["from_cache"], false, "{v}");
     assert_eq!(entry(&v, "entries", "gemini")["enabled"], false);
     // Back to the first setup: its snapshot is still there.
     env.write_config("");
     let v = fake.run(&env, &["snapshot", "--json"]).expect(0).json();
-    assert_eq!(v["fromCache"], true, "{v}");
+    assert_eq!(v["from_cache"], true, "{v}");
     assert_eq!(model_ids(entry(&v, "entries", "gemini")), ["g1"]);
 }
 

@@ -146,8 +146,27 @@ fn doctor_passes_with_opencode_llama_swap_and_a_kept_server_and_reports_worktree
     // A kept server: running and healthy.
     let mut start = env.cmd();
     with_opencode(&env, &mut start, &models.url());
-    env.run_with(start.args(["server", "start"])).expect(0);
+    let started = env
+        .run_with(start.args(["server", "start", "--json"]))
+        .expect(0)
+        .json();
+    assert_eq!(
+        crate::json_dialect::assert_dialect("server start", &started),
+        1
+    );
+    let mut status = env.cmd();
+    with_opencode(&env, &mut status, &models.url());
+    let status = env
+        .run_with(status.args(["server", "status", "--json"]))
+        .expect(0)
+        .json();
+    assert_eq!(status["started_at"], started["started_at"], "{status}");
+    assert_eq!(
+        crate::json_dialect::assert_dialect("server status", &status),
+        1
+    );
     let doc = doctor(0);
+    crate::json_dialect::assert_dialect("doctor", &doc);
     let server = check(&doc, "server");
     let stop = || {
         let mut c = env.cmd();
@@ -160,6 +179,8 @@ fn doctor_passes_with_opencode_llama_swap_and_a_kept_server_and_reports_worktree
     }
     assert_eq!(server["details"]["healthy"], true);
     assert_eq!(server["details"]["same_settings"], true);
+    let at = server["details"]["started_at"].as_str().unwrap_or_default();
+    assert!(crate::json_dialect::is_rfc3339_utc(at), "{server}");
     stop();
     assert_eq!(check(&doctor(0), "server")["details"]["running"], false);
 
@@ -271,7 +292,7 @@ fn probe_and_snapshot_find_opencode_where_turns_do() {
     assert_eq!(entry["name"], "opencode");
     assert_eq!(entry["installed"], true, "{probe:#}");
     assert_eq!(
-        entry["installPath"].as_str().unwrap(),
+        entry["install_path"].as_str().unwrap(),
         opencode_bin().to_str().unwrap()
     );
     let snap = env

@@ -315,10 +315,8 @@ both_backends!(merge_fast_forwards_a_checked_out_branch, |env, db| {
         .json();
     assert_eq!(v["kind"], "fast-forward", "{v}");
     assert_eq!(v["branch"], "main");
-    assert!(
-        v["committed"].is_string(),
-        "pending work committed first: {v}"
-    );
+    assert_eq!(v["committed"], true, "pending work committed first: {v}");
+    assert!(v["pending_commit"].is_string(), "{v}");
     let tip = git(&wt, &["rev-parse", "HEAD"]);
     assert_eq!(v["commit"], tip.as_str());
     assert_eq!(git(&repo, &["rev-parse", "main"]), tip);

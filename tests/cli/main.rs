@@ -10,6 +10,7 @@ mod fail_fast;
 mod fake_acp;
 mod fault;
 mod first_minutes;
+mod json_dialect;
 mod land;
 mod model_server;
 mod opencode;

@@ -34,17 +34,23 @@ fn probe_reads_models_modes_commands_and_persists() {
     assert_eq!(g["transport"], "acp");
     assert_eq!(g["probed"], true);
     assert_eq!(g["version"], "gemini 9.9.9");
-    assert_eq!(g["installPath"], path.display().to_string());
+    assert_eq!(g["install_path"], path.display().to_string());
     // The typed selector first, then what only the legacy field lists.
     assert_eq!(model_ids(g), ["g-pro", "g-ultra", "g-flash"]);
     assert_eq!(g["models"][0]["label"], "Gemini Pro");
-    assert_eq!(g["defaultModeId"], "yolo");
+    assert_eq!(g["default_mode_id"], "yolo");
     assert_eq!(g["modes"][1]["id"], "yolo");
     assert_eq!(
         g["commands"],
         json!([{"name": "review", "description": "Review the diff"}])
     );
-    assert!(g["fetchedAt"].as_i64().is_some());
+    let fetched = g["fetched_at"]
+        .as_str()
+        .expect("fetched_at is a time string");
+    assert!(
+        fetched.len() == 24 && fetched.ends_with('Z') && fetched.as_bytes()[10] == b'T',
+        "RFC 3339 UTC: {fetched}"
+    );
     assert_eq!(
         v["providers"].as_array().unwrap().len(),
         1,
@@ -61,7 +67,7 @@ fn probe_reads_models_modes_commands_and_persists() {
     assert_eq!(g["probed"], false);
     assert_eq!(model_ids(g), ["g-pro", "g-ultra", "g-flash"]);
     assert_eq!(g["commands"][0]["name"], "review");
-    assert_eq!(g["defaultModeId"], "default", "manifest default mode");
+    assert_eq!(g["default_mode_id"], "default", "manifest default mode");
     assert_eq!(g["version"], "gemini 9.9.9", "stored version");
     assert_eq!(fake.starts("gemini"), 1, "the agent was not started again");
 
@@ -431,7 +437,7 @@ fn a_stored_install_path_counts_as_installed_while_it_exists() {
     let v = off_path(&["probe", "gemini", "--json"]).expect(0).json();
     let g = entry(&v, "providers", "gemini");
     assert_eq!(g["installed"], true, "{v}");
-    assert_eq!(g["installPath"], path.display().to_string());
+    assert_eq!(g["install_path"], path.display().to_string());
     assert_eq!(model_ids(g), ["g-pro", "g-ultra", "g-flash"]);
 
     // Gone from disk too: not installed.

@@ -177,6 +177,8 @@ fn session_rm_and_prune_keep_unmerged_branches_and_say_so() {
     assert_eq!(v["branch_deleted"], false);
     assert_eq!(v["branch_tip"], tip.as_str());
     assert_eq!(v["branch"], "boocoder/rmjson");
+    assert_eq!(v["worktree_removed"], true, "{v}");
+    assert_eq!(v["worktree"], wt.to_str().unwrap(), "{v}");
 
     // A clean session: its branch is the base, it goes.
     new("clean");

@@ -22,7 +22,7 @@ fn a_second_process_reads_the_cache_without_probing() {
     fake.install("gemini");
     fake.script(json!({"gemini": one_model("g1")}));
     let first = fake.run(&env, &["snapshot", "--json"]).expect(0).json();
-    assert_eq!(first["fromCache"], false);
+    assert_eq!(first["from_cache"], false);
     assert_eq!(model_ids(entry(&first, "entries", "gemini")), ["g1"]);
     assert_eq!(fake.starts("gemini"), 1);
     let names: Vec<&str> = first["entries"]
@@ -48,7 +48,7 @@ fn a_second_process_reads_the_cache_without_probing() {
             "installed",
             "models",
             "modes",
-            "defaultModeId",
+            "default_mode_id",
             "commands",
         ] {
             assert!(e.get(key).is_some(), "entry lacks `{key}`: {e}");
@@ -58,9 +58,9 @@ fn a_second_process_reads_the_cache_without_probing() {
     // Even with the agent changed, the next process gets the cached snapshot.
     fake.script(json!({"gemini": one_model("g2")}));
     let second = fake.run(&env, &["snapshot", "--json"]).expect(0).json();
-    assert_eq!(second["fromCache"], true);
+    assert_eq!(second["from_cache"], true);
     assert_eq!(second["entries"], first["entries"]);
-    assert_eq!(second["builtAt"], first["builtAt"]);
+    assert_eq!(second["built_at"], first["built_at"]);
     assert_eq!(fake.starts("gemini"), 1, "nothing was probed");
 
     // --force rebuilds it.
@@ -68,7 +68,7 @@ fn a_second_process_reads_the_cache_without_probing() {
         .run(&env, &["snapshot", "--force", "--json"])
         .expect(0)
         .json();
-    assert_eq!(third["fromCache"], false);
+    assert_eq!(third["from_cache"], false);
     assert_eq!(model_ids(entry(&third, "entries", "gemini")), ["g2"]);
     assert_eq!(fake.starts("gemini"), 2);
 }
@@ -82,7 +82,7 @@ fn within_the_probe_ttl_a_rebuilt_snapshot_starts_no_agent() {
     fake.script(json!({"gemini": one_model("g1")}));
     fake.run(&env, &["snapshot"]).expect(0);
     let v = fake.run(&env, &["snapshot", "--json"]).expect(0).json();
-    assert_eq!(v["fromCache"], false, "the cache expired");
+    assert_eq!(v["from_cache"], false, "the cache expired");
     let g = entry(&v, "entries", "gemini");
     assert_eq!(model_ids(g), ["g1"]);
     assert_eq!(g["commands"][0]["name"], "c");
@@ -289,8 +289,8 @@ fn claude_static_models_and_commands_from_disk() {
     assert_eq!(c["status"], "ready", "{v}");
     assert_eq!(model_ids(c), ["default", "opus", "sonnet", "haiku"]);
     for m in c["models"].as_array().unwrap() {
-        assert_eq!(m["defaultThinkingOptionId"], "medium");
-        let ids: Vec<&str> = m["thinkingOptions"]
+        assert_eq!(m["default_thinking_option_id"], "medium");
+        let ids: Vec<&str> = m["thinking_options"]
             .as_array()
             .unwrap()
             .iter()
@@ -402,10 +402,10 @@ fn snapshot_and_probe_on_postgres() {
     let db = ["--db", schema.url.as_str()];
     let run = |args: &[&str]| fake.run(&env, &[&db[..], args].concat());
     let v = run(&["snapshot", "--json"]).expect(0).json();
-    assert_eq!(v["fromCache"], false);
+    assert_eq!(v["from_cache"], false);
     assert_eq!(model_ids(entry(&v, "entries", "gemini")), ["g1"]);
     let v = run(&["snapshot", "--json"]).expect(0).json();
-    assert_eq!(v["fromCache"], true);
+    assert_eq!(v["from_cache"], true);
     let v = run(&["probe", "gemini", "--json"]).expect(0).json();
     assert_eq!(entry(&v, "providers", "gemini")["probed"], false);
     let v = run(&["snapshot", "peek", "gemini", "--json"])

@@ -22,15 +22,26 @@ pub fn run(ctx: &Context, _args: &PathArgs) -> Result<Exit> {
     } else {
         ctx.out.record(
             "config_path",
-            &serde_json::json!({
-                "config_file": cfg.config_file,
-                "exists": cfg.config_file.is_file(),
-                "config_dir": cfg.config_dir,
-                "data_dir": cfg.data_dir,
-                "state_dir": cfg.state_dir,
-                "database_url": mask_url_password(&cfg.database_url),
-            }),
+            &PathRecord {
+                config_file: &cfg.config_file,
+                exists: cfg.config_file.is_file(),
+                config_dir: &cfg.config_dir,
+                data_dir: &cfg.data_dir,
+                state_dir: &cfg.state_dir,
+                database_url: mask_url_password(&cfg.database_url),
+            },
         )?;
     }
     Ok(Exit::Ok)
+}
+
+/// The `config_path` record.
+#[derive(serde::Serialize)]
+struct PathRecord<'a> {
+    config_file: &'a std::path::Path,
+    exists: bool,
+    config_dir: &'a std::path::Path,
+    data_dir: &'a std::path::Path,
+    state_dir: &'a std::path::Path,
+    database_url: String,
 }

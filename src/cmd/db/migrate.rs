@@ -30,12 +30,21 @@ pub async fn run(ctx: &Context, _args: &MigrateArgs) -> Result<Exit> {
     } else {
         ctx.out.record(
             "migrate",
-            &serde_json::json!({
-                "backend": store.backend(),
-                "url": store.display_url(),
-                "applied": applied,
-            }),
+            &MigrateRecord {
+                backend: store.backend(),
+                url: store.display_url(),
+                applied: &applied,
+            },
         )?;
     }
     Ok(Exit::Ok)
+}
+
+/// The `migrate` record.
+#[derive(serde::Serialize)]
+struct MigrateRecord<'a> {
+    backend: boocoder::store::Backend,
+    url: String,
+    /// The versions this run applied.
+    applied: &'a [i64],
 }

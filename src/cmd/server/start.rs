@@ -45,18 +45,32 @@ pub async fn run(ctx: &Context, args: &StartArgs) -> Result<Exit> {
     } else {
         ctx.out.record(
             "server",
-            &serde_json::json!({
-                "running": true,
-                "reused": reused,
-                "url": rec.url,
-                "pid": rec.pid,
-                "port": rec.port,
-                "version": rec.version,
-                "started_at": rec.started_at,
-                "log": rec.log,
-                "models": rec.models,
-            }),
+            &StartRecord {
+                running: true,
+                reused,
+                url: &rec.url,
+                pid: rec.pid,
+                port: rec.port,
+                version: &rec.version,
+                started_at: boocoder::timestamp::rfc3339(rec.started_at),
+                log: &rec.log,
+                models: &rec.models,
+            },
         )?;
     }
     Ok(Exit::Ok)
+}
+
+/// The `server` record of `server start`.
+#[derive(serde::Serialize)]
+struct StartRecord<'a> {
+    running: bool,
+    reused: bool,
+    url: &'a str,
+    pid: u32,
+    port: u16,
+    version: &'a str,
+    started_at: String,
+    log: &'a std::path::Path,
+    models: &'a [String],
 }

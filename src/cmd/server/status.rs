@@ -3,6 +3,7 @@
 use anyhow::Result;
 use boocoder::Exit;
 use boocoder::opencode::{ServerState, server_status};
+use boocoder::timestamp::rfc3339;
 use boocoder::util::now_ms;
 use clap::Args;
 
@@ -33,11 +34,12 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
             } else {
                 ctx.out.record(
                     "server",
-                    &serde_json::json!({
-                        "running": false,
-                        "responding": false,
-                        "stale_record_cleared": cleared.is_some(),
-                    }),
+                    &StatusRecord {
+                        running: false,
+                        responding: false,
+                        stale_record_cleared: Some(cleared.is_some()),
+                        ..StatusRecord::default()
+                    },
                 )?;
             }
             Ok(Exit::No)
@@ -57,16 +59,17 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
             } else {
                 ctx.out.record(
                     "server",
-                    &serde_json::json!({
-                        "running": true,
-                        "responding": false,
-                        "url": record.url,
-                        "pid": record.pid,
-                        "port": record.port,
-                        "started_at": record.started_at,
-                        "last_answered_at": last_answered,
-                        "silent_seconds": silent,
-                    }),
+                    &StatusRecord {
+                        running: true,
+                        responding: false,
+                        url: Some(record.url),
+                        pid: Some(record.pid),
+                        port: Some(record.port),
+                        started_at: Some(rfc3339(record.started_at)),
+                        last_answered_at: Some(rfc3339(last_answered)),
+                        silent_seconds: Some(silent),
+                        ..StatusRecord::default()
+                    },
                 )?;
             }
             Ok(Exit::No)
@@ -83,20 +86,50 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
             } else {
                 ctx.out.record(
                     "server",
-                    &serde_json::json!({
-                        "running": true,
-                        "responding": true,
-                        "url": record.url,
-                        "pid": record.pid,
-                        "port": record.port,
-                        "version": health.version,
-                        "started_at": record.started_at,
-                        "uptime_seconds": uptime,
-                        "sessions_active": active,
-                    }),
+                    &StatusRecord {
+                        running: true,
+                        responding: true,
+                        url: Some(record.url),
+                        pid: Some(record.pid),
+                        port: Some(record.port),
+                        version: Some(health.version),
+                        started_at: Some(rfc3339(record.started_at)),
+                        uptime_seconds: Some(uptime),
+                        sessions_active: Some(active),
+                        ..StatusRecord::default()
+                    },
                 )?;
             }
             Ok(Exit::Ok)
         }
     }
+}
+
+/// The `server` record of `server status`: the fields of the state it is in
+/// (the others are left out).
+#[derive(Default, serde::Serialize)]
+struct StatusRecord {
+    running: bool,
+    responding: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale_record_cleared: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pid: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    started_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_answered_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    silent_seconds: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uptime_seconds: Option<i64>,
+    /// `null` when the server could not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sessions_active: Option<Option<usize>>,
 }

@@ -32,11 +32,18 @@ pub async fn run(ctx: &Context, args: &StopArgs) -> Result<Exit> {
     } else {
         ctx.out.record(
             "server_stop",
-            &serde_json::json!({
-                "stopped": stopped.is_some(),
-                "pid": stopped.as_ref().map(|r| r.pid),
-            }),
+            &StopRecord {
+                stopped: stopped.is_some(),
+                pid: stopped.as_ref().map(|r| r.pid),
+            },
         )?;
     }
     Ok(Exit::Ok)
+}
+
+/// The `server_stop` record.
+#[derive(serde::Serialize)]
+struct StopRecord {
+    stopped: bool,
+    pid: Option<u32>,
 }

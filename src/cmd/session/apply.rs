@@ -77,14 +77,14 @@ pub(super) fn conflict_or(ctx: &Context, session: &str, e: boocoder::Error) -> R
         if !ctx.out.is_text() {
             ctx.out.record(
                 "conflict",
-                &serde_json::json!({
-                    "type": "conflict",
-                    "session": session,
-                    "dir": dir,
-                    "paths": paths,
-                    "message": l.to_string(),
-                    "exit_code": 1,
-                }),
+                &ConflictRecord {
+                    kind_tag: "conflict",
+                    session,
+                    dir,
+                    paths,
+                    message: l.to_string(),
+                    exit_code: Exit::No.code(),
+                },
             )?;
         } else {
             ctx.out
@@ -97,4 +97,16 @@ pub(super) fn conflict_or(ctx: &Context, session: &str, e: boocoder::Error) -> R
         return Ok(Exit::No);
     }
     Err(e.into())
+}
+
+/// The `conflict` record of a refused apply.
+#[derive(serde::Serialize)]
+struct ConflictRecord<'a, D: serde::Serialize, P: serde::Serialize> {
+    #[serde(rename = "type")]
+    kind_tag: &'static str,
+    session: &'a str,
+    dir: &'a D,
+    paths: &'a P,
+    message: String,
+    exit_code: u8,
 }

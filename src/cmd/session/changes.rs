@@ -37,21 +37,24 @@ pub async fn run(ctx: &Context, args: &ChangesArgs) -> Result<Exit> {
     if !ctx.out.is_text() {
         let files: Vec<_> = rows
             .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "path": r.change.path,
-                    "old_path": r.change.old_path,
-                    "status": r.change.status,
-                    "insertions": r.change.insertions,
-                    "deletions": r.change.deletions,
-                    "binary": r.change.binary,
-                    "agent": r.agent,
-                })
+            .map(|r| ChangeRecord {
+                path: &r.change.path,
+                old_path: r.change.old_path.as_deref(),
+                status: &r.change.status,
+                insertions: r.change.insertions,
+                deletions: r.change.deletions,
+                binary: r.change.binary,
+                agent: &r.agent,
             })
             .collect();
         ctx.out.record(
             "changes",
-            &serde_json::json!({"session": args.name.as_str(), "files": files, "insertions": ins, "deletions": del}),
+            &ChangesRecord {
+                session: args.name.as_str(),
+                files,
+                insertions: ins,
+                deletions: del,
+            },
         )?;
         return Ok(Exit::Ok);
     }
@@ -89,4 +92,25 @@ pub async fn run(ctx: &Context, args: &ChangesArgs) -> Result<Exit> {
     }
     ctx.out.stdout(&text)?;
     Ok(Exit::Ok)
+}
+
+/// The `changes` record.
+#[derive(serde::Serialize)]
+struct ChangesRecord<'a> {
+    session: &'a str,
+    files: Vec<ChangeRecord<'a>>,
+    insertions: i64,
+    deletions: i64,
+}
+
+/// One pending file of `session changes`.
+#[derive(serde::Serialize)]
+struct ChangeRecord<'a> {
+    path: &'a str,
+    old_path: Option<&'a str>,
+    status: &'a str,
+    insertions: i64,
+    deletions: i64,
+    binary: bool,
+    agent: &'a str,
 }

@@ -3,10 +3,11 @@
 use anyhow::Result;
 use boocoder::session::SessionError;
 use boocoder::store::TurnLogRow;
+use boocoder::timestamp::rfc3339;
 use boocoder::util::format_utc;
 use boocoder::{Exit, SessionKey};
 use clap::Args;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::cmd::{Context, Format};
 
@@ -29,22 +30,51 @@ pub struct LogArgs {
     pub last: Option<usize>,
 }
 
-fn turn_json(agent: &str, t: &TurnLogRow) -> Value {
-    json!({
-        "id": t.id,
-        "started_at": format_utc(t.started_at),
-        "agent": agent,
-        "agent_session_id": t.agent_session_id,
-        "model": t.model,
-        "status": t.status,
-        "duration_ms": t.ended_at.map(|e| e - t.started_at),
-        "tokens": t.tokens,
-        "prompt": t.prompt,
-        "reply": t.reply,
-        "tools": t.tools,
-        "turn_changes": t.turn_changes,
-        "error": t.error,
-    })
+fn turn_json<'a>(session: Option<&'a str>, agent: &'a str, t: &'a TurnLogRow) -> TurnRecord<'a> {
+    TurnRecord {
+        session,
+        id: t.id,
+        started_at: rfc3339(t.started_at),
+        agent,
+        agent_session_id: t.agent_session_id.as_deref(),
+        model: t.model.as_deref(),
+        status: &t.status,
+        duration_ms: t.ended_at.map(|e| e - t.started_at),
+        tokens: &t.tokens,
+        prompt: t.prompt.as_deref(),
+        reply: t.reply.as_deref(),
+        tools: &t.tools,
+        turn_changes: t.turn_changes.as_ref(),
+        error: t.error.as_deref(),
+    }
+}
+
+/// One turn of `session log` (ndjson lines also name the session).
+#[derive(Serialize)]
+struct TurnRecord<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<&'a str>,
+    id: i64,
+    started_at: String,
+    agent: &'a str,
+    agent_session_id: Option<&'a str>,
+    model: Option<&'a str>,
+    status: &'a str,
+    duration_ms: Option<i64>,
+    tokens: &'a boocoder::store::Tokens,
+    prompt: Option<&'a str>,
+    reply: Option<&'a str>,
+    tools: &'a [boocoder::store::ToolCall],
+    turn_changes: Option<&'a boocoder::store::ChangeCounts>,
+    error: Option<&'a str>,
+}
+
+/// The `log` document (json).
+#[derive(Serialize)]
+struct LogRecord<'a> {
+    session: &'a str,
+    agent: &'a str,
+    turns: Vec<TurnRecord<'a>>,
 }
 
 pub async fn run(ctx: &Context, args: &LogArgs) -> Result<Exit> {
@@ -60,19 +90,23 @@ pub async fn run(ctx: &Context, args: &LogArgs) -> Result<Exit> {
     }
     match ctx.out.format {
         Format::Json => {
-            let turns: Vec<_> = turns.iter().map(|t| turn_json(&session.agent, t)).collect();
+            let turns = turns
+                .iter()
+                .map(|t| turn_json(None, &session.agent, t))
+                .collect();
             ctx.out.record(
                 "log",
-                &json!({"session": session.name, "agent": session.agent, "turns": turns}),
+                &LogRecord {
+                    session: &session.name,
+                    agent: &session.agent,
+                    turns,
+                },
             )?;
         }
         Format::Ndjson => {
             for t in &turns {
-                let mut v = json!({"type": "turn", "session": session.name});
-                v.as_object_mut()
-                    .unwrap()
-                    .extend(turn_json(&session.agent, t).as_object().unwrap().clone());
-                ctx.out.record("turn", &v)?;
+                ctx.out
+                    .record("turn", &turn_json(Some(&session.name), &session.agent, t))?;
             }
         }
         Format::Text => {

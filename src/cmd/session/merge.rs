@@ -19,7 +19,7 @@ the ref moves. On conflict: exit 1, the paths listed (json: {\"type\":\"conflict
 \"dir\",\"paths\"}), the checkout, the index and every ref left exactly as they were (the \
 pending-work commit on the session branch stays). json: {\"session\",\"branch\",\
 \"session_branch\",\"kind\":\"fast-forward\"|\"merge\"|\"squash\"|\"up-to-date\",\"old_commit\",\
-\"commit\",\"committed\",\"checkout\",\"files\":[{\"path\",\"old_path\",\"status\"}],\
+\"commit\",\"committed\":bool,\"pending_commit\":sha|null,\"checkout\",\"files\":[{\"path\",\"old_path\",\"status\"}],\
 \"worktree_removed\"}. Exit 1 also when the session is busy (a turn is running) or has no \
 worktree; exit 2 for a BRANCH that does not exist."
 )]
@@ -59,7 +59,7 @@ pub async fn run(ctx: &Context, args: &MergeArgs) -> Result<Exit> {
         ctx.out.record("merged", &m)?;
         return Ok(Exit::Ok);
     }
-    if let Some(c) = &m.committed {
+    if let Some(c) = &m.pending_commit {
         ctx.out.info(&format!(
             "committed pending work on {} ({})",
             m.session_branch,

@@ -14,8 +14,9 @@ mod show;
 use anyhow::Result;
 use boocoder::Exit;
 use boocoder::session::SessionInfo;
+use boocoder::timestamp::rfc3339;
 use clap::Subcommand;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::Context;
 
@@ -59,32 +60,69 @@ pub async fn run(ctx: &Context, cmd: &SessionCommand) -> Result<Exit> {
 }
 
 /// The JSON shape of a session that scripts rely on.
-pub fn session_json(info: &SessionInfo) -> Value {
+/// The JSON of a session (`session new`, `list`, `show`).
+pub fn session_json(info: &SessionInfo) -> SessionRecord<'_> {
     let s = &info.session;
-    let last_turn = info.last_turn.as_ref().map(|t| {
-        json!({
-            "status": t.status,
-            "started_at": boocoder::util::format_utc(t.started_at),
-            "duration_ms": t.ended_at.map(|e| e - t.started_at),
-            "model": t.model,
-            "error": t.error,
-        })
-    });
-    json!({
-        "name": s.name,
-        "repo": s.repo,
-        "agent": s.agent,
-        "model": s.model,
-        "worktree": info.worktree.as_ref().filter(|_| s.use_worktree).map(|w| json!({
-            "path": w.path,
-            "branch": w.branch,
-            "base_commit": w.base_commit,
-            "host": w.host,
-        })),
-        "created_at": boocoder::util::format_utc(s.created_at),
-        "agent_session_id": info.agent_session.as_ref().map(|a| &a.agent_session_id),
-        "server_url": info.agent_session.as_ref().and_then(|a| a.server_url.as_ref()),
-        "agent_session_reason": info.agent_session.as_ref().and_then(|a| a.reason.as_ref()),
-        "last_turn": last_turn,
-    })
+    let agent = info.agent_session.as_ref();
+    SessionRecord {
+        name: &s.name,
+        repo: &s.repo,
+        agent: &s.agent,
+        model: s.model.as_deref(),
+        worktree: info
+            .worktree
+            .as_ref()
+            .filter(|_| s.use_worktree)
+            .map(|w| WorktreeRecord {
+                path: &w.path,
+                branch: &w.branch,
+                base_commit: &w.base_commit,
+                host: &w.host,
+            }),
+        created_at: rfc3339(s.created_at),
+        agent_session_id: agent.map(|a| a.agent_session_id.as_str()),
+        server_url: agent.and_then(|a| a.server_url.as_deref()),
+        agent_session_reason: agent.and_then(|a| a.reason.as_deref()),
+        last_turn: info.last_turn.as_ref().map(|t| LastTurnRecord {
+            status: &t.status,
+            started_at: rfc3339(t.started_at),
+            duration_ms: t.ended_at.map(|e| e - t.started_at),
+            model: t.model.as_deref(),
+            error: t.error.as_deref(),
+        }),
+    }
+}
+
+/// A session as JSON.
+#[derive(Serialize)]
+pub struct SessionRecord<'a> {
+    name: &'a str,
+    repo: &'a str,
+    agent: &'a str,
+    model: Option<&'a str>,
+    worktree: Option<WorktreeRecord<'a>>,
+    created_at: String,
+    agent_session_id: Option<&'a str>,
+    server_url: Option<&'a str>,
+    agent_session_reason: Option<&'a str>,
+    last_turn: Option<LastTurnRecord<'a>>,
+}
+
+/// A session's worktree as JSON.
+#[derive(Serialize)]
+struct WorktreeRecord<'a> {
+    path: &'a str,
+    branch: &'a str,
+    base_commit: &'a str,
+    host: &'a str,
+}
+
+/// A session's last turn as JSON.
+#[derive(Serialize)]
+struct LastTurnRecord<'a> {
+    status: &'a str,
+    started_at: String,
+    duration_ms: Option<i64>,
+    model: Option<&'a str>,
+    error: Option<&'a str>,
 }

@@ -21,7 +21,7 @@ Refused (exit 1) when the worktree has uncommitted or untracked work (the files 
 a turn holds the session's lease (the holder named), unless --force; refused (exit 1) when \
 the worktree belongs to another host. Exit 1 when there is no such session; 3 when git fails.
 
-json: {\"name\",\"worktree_removed\":path|null,\"branch\",\"branch_deleted\":bool,\
+json: {\"name\",\"worktree_removed\":bool,\"worktree\":path|null,\"branch\",\"branch_deleted\":bool,\
 \"branch_tip\":sha|null,\"branch_kept\":reason|null,\"notes\"}."
 )]
 pub struct RmArgs {
@@ -56,16 +56,33 @@ pub async fn run(ctx: &Context, args: &RmArgs) -> Result<Exit> {
     } else {
         ctx.out.record(
             "session_removed",
-            &serde_json::json!({
-                "name": info.session.name,
-                "worktree_removed": removed.as_ref().map(|w| &w.path),
-                "branch": removed.as_ref().map(|w| &w.branch),
-                "branch_deleted": removed.as_ref().is_some_and(|w| w.branch_deleted),
-                "branch_tip": removed.as_ref().and_then(|w| w.branch_tip.as_ref()),
-                "branch_kept": removed.as_ref().and_then(|w| w.branch_kept.as_ref()),
-                "notes": removed.as_ref().map(|w| w.notes.clone()).unwrap_or_default(),
-            }),
+            &RemovedRecord {
+                name: &info.session.name,
+                worktree_removed: removed.is_some(),
+                worktree: removed.as_ref().map(|w| w.path.as_str()),
+                branch: removed.as_ref().map(|w| w.branch.as_str()),
+                branch_deleted: removed.as_ref().is_some_and(|w| w.branch_deleted),
+                branch_tip: removed.as_ref().and_then(|w| w.branch_tip.as_deref()),
+                branch_kept: removed.as_ref().and_then(|w| w.branch_kept.as_deref()),
+                notes: removed
+                    .as_ref()
+                    .map(|w| w.notes.as_slice())
+                    .unwrap_or_default(),
+            },
         )?;
     }
     Ok(Exit::Ok)
+}
+
+/// The `session_removed` record.
+#[derive(serde::Serialize)]
+struct RemovedRecord<'a> {
+    name: &'a str,
+    worktree_removed: bool,
+    worktree: Option<&'a str>,
+    branch: Option<&'a str>,
+    branch_deleted: bool,
+    branch_tip: Option<&'a str>,
+    branch_kept: Option<&'a str>,
+    notes: &'a [String],
 }

@@ -24,11 +24,11 @@ pub async fn run(ctx: &Context, args: &ShowArgs) -> Result<Exit> {
     let info = Sessions::new(store, &ctx.config)
         .get(args.name.as_str())
         .await?;
-    let v = super::session_json(&info);
     if !ctx.out.is_text() {
-        ctx.out.record("session", &v)?;
+        ctx.out.record("session", &super::session_json(&info))?;
         return Ok(Exit::Ok);
     }
+    let v = serde_json::to_value(super::session_json(&info))?;
     let s = |k: &str| match &v[k] {
         serde_json::Value::Null => "-".to_string(),
         serde_json::Value::String(s) => s.clone(),

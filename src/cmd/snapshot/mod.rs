@@ -59,13 +59,13 @@ pub async fn run(ctx: &Context, args: &SnapshotArgs) -> Result<Exit> {
             }
             ctx.out.record(
                 "snapshot",
-                &serde_json::json!({
-                    "cwd": snap.cwd,
-                    "builtAt": snap.built_at,
-                    "fromCache": snap.from_cache,
-                    "providers": snap.entries.len(),
-                    "warnings": snap.warnings,
-                }),
+                &SnapshotSummary {
+                    cwd: &snap.cwd,
+                    built_at: boocoder::timestamp::rfc3339(snap.built_at),
+                    from_cache: snap.from_cache,
+                    providers: snap.entries.len(),
+                    warnings: &snap.warnings,
+                },
             )?;
         }
         super::Format::Text => {
@@ -90,4 +90,14 @@ pub async fn run(ctx: &Context, args: &SnapshotArgs) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// The last ndjson line of `snapshot`: the snapshot without its entries.
+#[derive(serde::Serialize)]
+struct SnapshotSummary<'a> {
+    cwd: &'a str,
+    built_at: String,
+    from_cache: bool,
+    providers: usize,
+    warnings: &'a [String],
 }

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use anyhow::Result;
 use boocoder::Exit;
 use clap::Args;
-use serde_json::json;
 
 use super::{age, short, worktrees};
 use crate::cmd::{Context, Format};
@@ -28,7 +27,9 @@ pub async fn run(ctx: &Context, args: &ListArgs) -> Result<Exit> {
     let repo = args.repo.as_deref().map(std::path::absolute).transpose()?;
     let list = worktrees(ctx).await?.list(repo.as_deref()).await?;
     match ctx.out.format {
-        Format::Json => ctx.out.record("worktrees", &json!({ "worktrees": list }))?,
+        Format::Json => ctx
+            .out
+            .record("worktrees", &ListRecord { worktrees: &list })?,
         Format::Ndjson => {
             for w in &list {
                 ctx.out.record("worktree", w)?;
@@ -84,4 +85,10 @@ pub async fn run(ctx: &Context, args: &ListArgs) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// The `worktrees` document (json).
+#[derive(serde::Serialize)]
+struct ListRecord<'a> {
+    worktrees: &'a [boocoder::worktree::WorktreeStatus],
 }

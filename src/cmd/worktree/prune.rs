@@ -7,7 +7,6 @@ use boocoder::Exit;
 use boocoder::util::parse_age;
 use boocoder::worktree::{PruneAction, PruneOptions};
 use clap::Args;
-use serde_json::json;
 
 use super::worktrees;
 use crate::cmd::{Context, Format};
@@ -50,7 +49,10 @@ pub async fn run(ctx: &Context, args: &PruneArgs) -> Result<Exit> {
     match ctx.out.format {
         Format::Json => ctx.out.record(
             "prune",
-            &json!({ "dry_run": args.dry_run, "actions": pruned }),
+            &PruneRecord {
+                dry_run: args.dry_run,
+                actions: &pruned,
+            },
         )?,
         Format::Ndjson => {
             for p in &pruned {
@@ -95,4 +97,11 @@ pub async fn run(ctx: &Context, args: &PruneArgs) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// The `prune` document (json).
+#[derive(serde::Serialize)]
+struct PruneRecord<'a> {
+    dry_run: bool,
+    actions: &'a [boocoder::worktree::Pruned],
 }

@@ -77,7 +77,8 @@ pub(super) fn merge_blocking(
     let pending = pending_commit(wt, commit_message)?;
     let mut merged = merge_pending(&repo, wt, session, req, &into, &target_ref_name, &pending)?;
     if let Some(p) = pending {
-        merged.committed = Some(p.publish()?.commit);
+        merged.committed = true;
+        merged.pending_commit = Some(p.publish()?.commit);
     }
     Ok(merged)
 }
@@ -109,7 +110,8 @@ pub(super) fn merge_pending(
         kind: MergeKind::UpToDate,
         old_commit: target_tip.to_string(),
         commit: target_tip.to_string(),
-        committed: None,
+        committed: false,
+        pending_commit: None,
         checkout: None,
         files: Vec::new(),
         worktree_removed: false,

@@ -200,8 +200,10 @@ pub struct Merged {
     /// The branch's commit before and after.
     pub old_commit: String,
     pub commit: String,
-    /// The commit of pending worktree work made first, if there was any.
-    pub committed: Option<String>,
+    /// Whether pending worktree work was committed first.
+    pub committed: bool,
+    /// That commit (None when there was no pending work).
+    pub pending_commit: Option<String>,
     /// The checkout whose working tree and index were updated (None: the
     /// branch is not checked out; only its ref moved).
     pub checkout: Option<String>,
