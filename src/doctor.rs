@@ -429,9 +429,9 @@ async fn server(config: &Config) -> Check {
     let stops_at = crate::opencode::stops_at(&config.state_dir, &rec);
     let stops = match (rec.idle_timeout_seconds, stops_at) {
         (None, _) => "; kept until `boocoder server stop`".to_string(),
-        (Some(idle), None) => format!(
-            "; a command is attached: it stops {idle} s after the last one ends"
-        ),
+        (Some(idle), None) => {
+            format!("; a command is attached: it stops {idle} s after the last one ends")
+        }
         (Some(idle), Some(t)) => format!(
             "; stops in {} s (idle timeout {idle} s)",
             (t - crate::util::now_ms()).max(0) / 1000

@@ -756,8 +756,7 @@ pub fn supervise(state_dir: &Path, pid: u32, idle: Duration) -> Result<(), Openc
         if !ours(&read_state(state_dir)?) {
             return Ok(());
         }
-        if attached(state_dir) || now_ms() - idle_since(state_dir, &rec) < idle.as_millis() as i64
-        {
+        if attached(state_dir) || now_ms() - idle_since(state_dir, &rec) < idle.as_millis() as i64 {
             continue;
         }
         tracing::info!(pid, "the kept server has been idle: stopping it");

@@ -10,8 +10,7 @@ use serde::Serialize;
 
 pub use turn::{
     ChangesSummary, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,
-    first_line,
-    lease_owner,
+    first_line, lease_owner,
 };
 
 use crate::Exit;

@@ -398,11 +398,7 @@ fn hold_lease(url: &str, session: &str, owner: &str) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let store = Store::open(url, Migrate::Auto).await.unwrap();
-        match store
-            .acquire_lease(session, owner, 600_000)
-            .await
-            .unwrap()
-        {
+        match store.acquire_lease(session, owner, 600_000).await.unwrap() {
             LeaseAttempt::Acquired(_) => {}
             LeaseAttempt::Busy(l) => panic!("lease held by {}", l.owner),
         }

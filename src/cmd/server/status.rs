@@ -88,7 +88,9 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
                     (Some(idle), None) => {
                         format!("{idle} s after the last attached command ends (one is attached)")
                     }
-                    (Some(idle), Some(s)) => format!("in {s} s ({idle} s with no command attached)"),
+                    (Some(idle), Some(s)) => {
+                        format!("in {s} s ({idle} s with no command attached)")
+                    }
                 };
                 ctx.out.stdout(&format!(
                     "running: {}\npid: {}\nopencode: {}\nuptime: {uptime} s\nsessions active: {active}\n\

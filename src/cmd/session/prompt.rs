@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use anyhow::Result;
 use boocoder::acp::{AcpTurns, TurnBackend, turn_backend};
+use boocoder::config::Keep;
 use boocoder::opencode::{
     AgentEvent, Client, EventHub, Origin, PermissionReply, Server, ensure_server, read_state,
 };
-use boocoder::config::Keep;
 use boocoder::probe::ProbeEnv;
 use boocoder::session::{
     PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,
