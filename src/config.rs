@@ -251,20 +251,23 @@ impl Serialize for Keep {
 
 impl<'de> Deserialize<'de> for Keep {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keep, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Bool(bool),
-            Str(String),
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Keep;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a boolean or \"auto\"")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Keep, E> {
+                Ok(if v { Keep::Always } else { Keep::Never })
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Keep, E> {
+                match v {
+                    "auto" => Ok(Keep::Auto),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
         }
-        match Raw::deserialize(d)? {
-            Raw::Bool(true) => Ok(Keep::Always),
-            Raw::Bool(false) => Ok(Keep::Never),
-            Raw::Str(s) if s == "auto" => Ok(Keep::Auto),
-            Raw::Str(s) => Err(serde::de::Error::custom(format!(
-                "expected true, false or \"auto\", got \"{s}\""
-            ))),
-        }
+        d.deserialize_any(V)
     }
 }
 

@@ -268,3 +268,45 @@ fn under_ci_or_with_keep_false_every_command_has_a_short_lived_server() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn keep_is_auto_by_default_and_takes_booleans_or_auto() {
+    let env = TestEnv::new();
+    let show = |expect: i32| env.run(&["config", "show", "--json"]).expect(expect);
+    let cfg = show(0).json();
+    assert_eq!(cfg["server"]["keep"], "auto");
+    assert_eq!(cfg["server"]["idle_timeout_seconds"], 600);
+    for (text, want) in [
+        (
+            "keep = true\nidle_timeout_seconds = 30\n",
+            Value::Bool(true),
+        ),
+        (
+            "keep = false\nidle_timeout_seconds = 30\n",
+            Value::Bool(false),
+        ),
+        (
+            "keep = \"auto\"\nidle_timeout_seconds = 30\n",
+            Value::from("auto"),
+        ),
+    ] {
+        env.write_config(&format!("[server]\n{text}"));
+        let cfg = show(0).json();
+        assert_eq!(cfg["server"]["keep"], want, "{text}");
+        assert_eq!(cfg["server"]["idle_timeout_seconds"], 30);
+    }
+    env.write_config("[server]\nkeep = \"sometimes\"\n");
+    let err = show(2);
+    assert!(
+        err.stderr.contains("`server.keep`") && err.stderr.contains("a boolean or \"auto\""),
+        "{}",
+        err.stderr
+    );
+    env.write_config("[server]\nidle_timeout_seconds = 0\n");
+    let err = show(2);
+    assert!(
+        err.stderr.contains("server.idle_timeout_seconds"),
+        "{}",
+        err.stderr
+    );
+}
