@@ -42,14 +42,17 @@ pub async fn run(ctx: &Context, cmd: &ServerCommand) -> Result<Exit> {
         ServerCommand::Start(a) => start::run(ctx, a).await,
         ServerCommand::Status(a) => status::run(ctx, a).await,
         ServerCommand::Stop(a) => stop::run(ctx, a).await,
-        ServerCommand::Supervise(a) => {
-            let (dir, pid) = (a.state_dir.clone(), a.pid);
-            let idle = std::time::Duration::from_secs(a.idle_timeout.max(1));
-            tokio::task::spawn_blocking(move || boocoder::opencode::supervise(&dir, pid, idle))
-                .await??;
-            Ok(Exit::Ok)
-        }
+        ServerCommand::Supervise(a) => supervise(a).await,
     }
+}
+
+/// `boocoder server supervise`: needs no config (one edited since the
+/// server started must not leave it unwatched).
+pub async fn supervise(a: &SuperviseArgs) -> Result<Exit> {
+    let (dir, pid) = (a.state_dir.clone(), a.pid);
+    let idle = std::time::Duration::from_secs(a.idle_timeout.max(1));
+    tokio::task::spawn_blocking(move || boocoder::opencode::supervise(&dir, pid, idle)).await??;
+    Ok(Exit::Ok)
 }
 
 /// How to start a server under this config (llama-swap's models are asked
