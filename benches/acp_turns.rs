@@ -72,6 +72,7 @@ impl World {
     fn boocoder(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_boocoder"));
         self.env(&mut c);
+        c.env("CI", "true");
         c.args(args);
         c
     }

@@ -89,6 +89,7 @@ impl World {
         let r = self.root.path();
         let mut c = Command::new(env!("CARGO_BIN_EXE_boocoder"));
         c.env_clear()
+            .env("CI", "true")
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", r.join("home"))
             .env("XDG_CONFIG_HOME", r.join("home/.config"))

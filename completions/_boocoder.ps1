@@ -63,7 +63,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('--worktree', '--worktree', [CompletionResultType]::ParameterName, 'Work in a throwaway worktree instead of the repository itself')
             [CompletionResult]::new('--no-stream', '--no-stream', [CompletionResultType]::ParameterName, 'Print the reply once at the end instead of streaming it')
             [CompletionResult]::new('--show-reasoning', '--show-reasoning', [CompletionResultType]::ParameterName, 'Show the model''s reasoning on stderr (dimmed)')
-            [CompletionResult]::new('--keep-server', '--keep-server', [CompletionResultType]::ParameterName, 'Leave a server this command starts running for later commands')
+            [CompletionResult]::new('--keep-server', '--keep-server', [CompletionResultType]::ParameterName, 'Leave a server this command starts running for later commands, until `server stop`')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
@@ -204,7 +204,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
             [CompletionResult]::new('--no-stream', '--no-stream', [CompletionResultType]::ParameterName, 'Print the reply once at the end instead of streaming it')
             [CompletionResult]::new('--show-reasoning', '--show-reasoning', [CompletionResultType]::ParameterName, 'Show the model''s reasoning on stderr (dimmed)')
-            [CompletionResult]::new('--keep-server', '--keep-server', [CompletionResultType]::ParameterName, 'Leave a server this command starts running for later commands')
+            [CompletionResult]::new('--keep-server', '--keep-server', [CompletionResultType]::ParameterName, 'Leave a server this command starts running for later commands, until `server stop`')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for a busy session''s turn to end instead of failing')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
@@ -497,6 +497,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached opencode server later commands reattach to (idempotent)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering? Exit 0 when it is, 1 when not')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (refused while turns run on it, unless --force)')
+            [CompletionResult]::new('supervise', 'supervise', [CompletionResultType]::ParameterValue, 'Watch a self-kept server and stop it once idle (started by boocoder itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -551,10 +552,30 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'boocoder;server;supervise' {
+            [CompletionResult]::new('--pid', '--pid', [CompletionResultType]::ParameterName, 'The server''s pid (and process group)')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'The state dir holding its record')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Seconds with no command attached before it stops')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --format json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More messages on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'boocoder;server;help' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached opencode server later commands reattach to (idempotent)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering? Exit 0 when it is, 1 when not')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (refused while turns run on it, unless --force)')
+            [CompletionResult]::new('supervise', 'supervise', [CompletionResultType]::ParameterValue, 'Watch a self-kept server and stop it once idle (started by boocoder itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -565,6 +586,9 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             break
         }
         'boocoder;server;help;stop' {
+            break
+        }
+        'boocoder;server;help;supervise' {
             break
         }
         'boocoder;server;help;help' {
@@ -956,6 +980,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached opencode server later commands reattach to (idempotent)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering? Exit 0 when it is, 1 when not')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (refused while turns run on it, unless --force)')
+            [CompletionResult]::new('supervise', 'supervise', [CompletionResultType]::ParameterValue, 'Watch a self-kept server and stop it once idle (started by boocoder itself)')
             break
         }
         'boocoder;help;server;start' {
@@ -965,6 +990,9 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             break
         }
         'boocoder;help;server;stop' {
+            break
+        }
+        'boocoder;help;server;supervise' {
             break
         }
         'boocoder;help;probe' {

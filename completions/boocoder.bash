@@ -169,6 +169,9 @@ _boocoder() {
             boocoder__subcmd__help__subcmd__server,stop)
                 cmd="boocoder__subcmd__help__subcmd__server__subcmd__stop"
                 ;;
+            boocoder__subcmd__help__subcmd__server,supervise)
+                cmd="boocoder__subcmd__help__subcmd__server__subcmd__supervise"
+                ;;
             boocoder__subcmd__help__subcmd__session,apply)
                 cmd="boocoder__subcmd__help__subcmd__session__subcmd__apply"
                 ;;
@@ -229,6 +232,9 @@ _boocoder() {
             boocoder__subcmd__server,stop)
                 cmd="boocoder__subcmd__server__subcmd__stop"
                 ;;
+            boocoder__subcmd__server,supervise)
+                cmd="boocoder__subcmd__server__subcmd__supervise"
+                ;;
             boocoder__subcmd__server__subcmd__help,help)
                 cmd="boocoder__subcmd__server__subcmd__help__subcmd__help"
                 ;;
@@ -240,6 +246,9 @@ _boocoder() {
                 ;;
             boocoder__subcmd__server__subcmd__help,stop)
                 cmd="boocoder__subcmd__server__subcmd__help__subcmd__stop"
+                ;;
+            boocoder__subcmd__server__subcmd__help,supervise)
+                cmd="boocoder__subcmd__server__subcmd__help__subcmd__supervise"
                 ;;
             boocoder__subcmd__session,apply)
                 cmd="boocoder__subcmd__session__subcmd__apply"
@@ -1108,7 +1117,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__help__subcmd__server)
-            opts="start status stop"
+            opts="start status stop supervise"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1150,6 +1159,20 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__help__subcmd__server__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__server__subcmd__supervise)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1522,7 +1545,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__server)
-            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version start status stop help"
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version start status stop supervise help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1552,7 +1575,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__server__subcmd__help)
-            opts="start status stop help"
+            opts="start status stop supervise help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1608,6 +1631,20 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__server__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__server__subcmd__help__subcmd__supervise)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1688,6 +1725,48 @@ _boocoder() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__server__subcmd__supervise)
+            opts="-v -q -h -V --pid --state-dir --idle-timeout --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -59,7 +59,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --worktree 'Work in a throwaway worktree instead of the repository itself'
             cand --no-stream 'Print the reply once at the end instead of streaming it'
             cand --show-reasoning 'Show the model''s reasoning on stderr (dimmed)'
-            cand --keep-server 'Leave a server this command starts running for later commands'
+            cand --keep-server 'Leave a server this command starts running for later commands, until `server stop`'
             cand --json 'Short for --format json'
             cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
             cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
@@ -193,7 +193,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --color 'When to color output'
             cand --no-stream 'Print the reply once at the end instead of streaming it'
             cand --show-reasoning 'Show the model''s reasoning on stderr (dimmed)'
-            cand --keep-server 'Leave a server this command starts running for later commands'
+            cand --keep-server 'Leave a server this command starts running for later commands, until `server stop`'
             cand --wait 'Wait for a busy session''s turn to end instead of failing'
             cand --json 'Short for --format json'
             cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
@@ -456,6 +456,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
             cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
             cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
+            cand supervise 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'boocoder;server;start'= {
@@ -506,10 +507,29 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'boocoder;server;supervise'= {
+            cand --pid 'The server''s pid (and process group)'
+            cand --state-dir 'The state dir holding its record'
+            cand --idle-timeout 'Seconds with no command attached before it stops'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'boocoder;server;help'= {
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
             cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
             cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
+            cand supervise 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'boocoder;server;help;start'= {
@@ -517,6 +537,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;server;help;status'= {
         }
         &'boocoder;server;help;stop'= {
+        }
+        &'boocoder;server;help;supervise'= {
         }
         &'boocoder;server;help;help'= {
         }
@@ -858,12 +880,15 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
             cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
             cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
+            cand supervise 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
         }
         &'boocoder;help;server;start'= {
         }
         &'boocoder;help;server;status'= {
         }
         &'boocoder;help;server;stop'= {
+        }
+        &'boocoder;help;server;supervise'= {
         }
         &'boocoder;help;probe'= {
         }

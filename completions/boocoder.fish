@@ -69,7 +69,7 @@ never\t''"
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l worktree -d 'Work in a throwaway worktree instead of the repository itself'
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l no-stream -d 'Print the reply once at the end instead of streaming it'
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l show-reasoning -d 'Show the model\'s reasoning on stderr (dimmed)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l keep-server -d 'Leave a server this command starts running for later commands'
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l keep-server -d 'Leave a server this command starts running for later commands, until `server stop`'
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -s q -l quiet -d 'Only errors on stderr'
@@ -190,7 +190,7 @@ always\t''
 never\t''"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l no-stream -d 'Print the reply once at the end instead of streaming it'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l show-reasoning -d 'Show the model\'s reasoning on stderr (dimmed)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l keep-server -d 'Leave a server this command starts running for later commands'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l keep-server -d 'Leave a server this command starts running for later commands, until `server stop`'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l wait -d 'Wait for a busy session\'s turn to end instead of failing'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
@@ -371,23 +371,26 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a session\'s worktree, its git registration and record (its branch when merged)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
 ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l json -d 'Short for --format json'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s q -l quiet -d 'Only errors on stderr'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -s V -l version -d 'Print version'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "status" -d 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "stop" -d 'Stop the recorded server (refused while turns run on it, unless --force)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "status" -d 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "stop" -d 'Stop the recorded server (refused while turns run on it, unless --force)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "supervise" -d 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -430,9 +433,26 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_see
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s q -l quiet -d 'Only errors on stderr'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -l pid -d 'The server\'s pid (and process group)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -l state-dir -d 'The state dir holding its record' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -l idle-timeout -d 'Seconds with no command attached before it stops' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with a "type" field'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the recorded server (refused while turns run on it, unless --force)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "supervise" -d 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l cwd -d 'Directory the probe sessions are opened in [default: current directory]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
@@ -675,6 +695,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the recorded server (refused while turns run on it, unless --force)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "supervise" -d 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "peek" -d 'One provider\'s cached entry; never probes (exit 1 when there is none)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file (and, with --format json, every directory)'

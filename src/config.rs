@@ -189,8 +189,12 @@ pub struct ProviderConfig {
 /// `[server]`: the opencode server boocoder starts or reattaches to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServerConfig {
-    /// Leave a server started by a command running as the recorded one.
-    pub keep: bool,
+    /// Whether a server a command starts stays running as the recorded one.
+    pub keep: Keep,
+    /// With `keep = "auto"`: a self-kept server stops after this long with
+    /// no command attached.
+    #[serde(rename = "idle_timeout_seconds", with = "secs")]
+    pub idle_timeout: Duration,
     /// How long to wait for a new server to become healthy.
     #[serde(with = "secs")]
     pub health_timeout: Duration,
@@ -223,10 +227,67 @@ struct WorktreeFile {
     post_create_timeout_seconds: Option<u64>,
 }
 
+/// `[server] keep`: `true` (a started server stays until `server stop`),
+/// `false` (every command's server is short-lived), or `"auto"` (the
+/// default: outside CI a started server stays, and stops itself after
+/// `idle_timeout_seconds` with no command attached).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keep {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl Serialize for Keep {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Keep::Auto => s.serialize_str("auto"),
+            Keep::Always => s.serialize_bool(true),
+            Keep::Never => s.serialize_bool(false),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Keep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keep, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Keep;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a boolean or \"auto\"")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Keep, E> {
+                Ok(if v { Keep::Always } else { Keep::Never })
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Keep, E> {
+                match v {
+                    "auto" => Ok(Keep::Auto),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Whether this process runs under CI: `CI` set to anything but empty,
+/// `0` or `false` (GitHub Actions, GitLab and most runners set `CI=true`).
+pub fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| {
+        let v = v.trim();
+        !(v.is_empty() || v == "0" || v.eq_ignore_ascii_case("false"))
+    })
+}
+
+/// The default of `server.idle_timeout_seconds`.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ServerFile {
-    keep: Option<bool>,
+    keep: Option<Keep>,
+    idle_timeout_seconds: Option<u64>,
     health_timeout_seconds: Option<u64>,
     stream_timeout_seconds: Option<u64>,
     disable_models_fetch: Option<bool>,
@@ -536,6 +597,11 @@ impl Config {
             file.server.health_timeout_seconds,
             DEFAULT_HEALTH_TIMEOUT,
         );
+        let idle_timeout = seconds(
+            "server.idle_timeout_seconds",
+            file.server.idle_timeout_seconds,
+            DEFAULT_IDLE_TIMEOUT,
+        );
         let stream_timeout = seconds(
             "server.stream_timeout_seconds",
             file.server.stream_timeout_seconds,
@@ -565,7 +631,8 @@ impl Config {
             probe_concurrency: file.probe_concurrency.unwrap_or(DEFAULT_PROBE_CONCURRENCY),
             worktree_root,
             server: ServerConfig {
-                keep: file.server.keep.unwrap_or(false),
+                keep: file.server.keep.unwrap_or_default(),
+                idle_timeout,
                 health_timeout,
                 stream_timeout,
                 disable_models_fetch: file.server.disable_models_fetch.unwrap_or(true),
@@ -595,6 +662,7 @@ impl Config {
             ("probe_timeout_seconds", self.probe_timeout),
             ("server.health_timeout_seconds", self.server.health_timeout),
             ("server.stream_timeout_seconds", self.server.stream_timeout),
+            ("server.idle_timeout_seconds", self.server.idle_timeout),
             (
                 "worktree.post_create_timeout_seconds",
                 self.worktree.post_create_timeout,

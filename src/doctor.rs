@@ -378,11 +378,41 @@ async fn server(config: &Config) -> Check {
             .fix("run `boocoder server stop` to clear it");
         }
         Ok(None) => {
+            use crate::config::Keep;
+            let idle = config.server.idle_timeout.as_secs();
+            let (message, auto) = match config.server.keep {
+                Keep::Auto if crate::config::under_ci() => (
+                    "no kept server: under CI (CI=true) each command starts a short-lived one (about 2 s)"
+                        .to_string(),
+                    false,
+                ),
+                Keep::Auto => (
+                    format!(
+                        "no kept server: the next command that needs opencode starts one and keeps it \
+                         until {idle} s pass with no command attached"
+                    ),
+                    true,
+                ),
+                Keep::Always => (
+                    "no kept server: the next command that needs opencode starts one and keeps it"
+                        .to_string(),
+                    false,
+                ),
+                Keep::Never => (
+                    "no kept server: each command starts a short-lived one (about 2 s)".to_string(),
+                    false,
+                ),
+            };
             return Check::new(
                 "server",
                 Level::Ok,
-                "no kept server: each command starts a short-lived one (about 2 s)",
-                json!({"running": false, "healthy": null}),
+                message,
+                json!({
+                    "running": false,
+                    "healthy": null,
+                    "idle_timeout_seconds": auto.then_some(idle),
+                    "stops_at": null,
+                }),
             );
         }
         Ok(Some(r)) => r,
@@ -397,6 +427,17 @@ async fn server(config: &Config) -> Check {
     } else {
         None
     };
+    let stops_at = crate::opencode::stops_at(&config.state_dir, &rec);
+    let stops = match (rec.idle_timeout_seconds, stops_at) {
+        (None, _) => "; kept until `boocoder server stop`".to_string(),
+        (Some(idle), None) => {
+            format!("; a command is attached: it stops {idle} s after the last one ends")
+        }
+        (Some(idle), Some(t)) => format!(
+            "; stops in {} s (idle timeout {idle} s)",
+            (t - crate::util::now_ms()).max(0) / 1000
+        ),
+    };
     let same = rec.fingerprint
         == crate::opencode::fingerprint(&crate::opencode::ServerOptions::from_config(config));
     let details = json!({
@@ -407,6 +448,8 @@ async fn server(config: &Config) -> Check {
         "version": rec.version,
         "started_at": crate::timestamp::rfc3339(rec.started_at),
         "same_settings": same,
+        "idle_timeout_seconds": rec.idle_timeout_seconds,
+        "stops_at": stops_at.map(crate::timestamp::rfc3339),
     });
     match (health, same) {
         (None, _) => Check::new(
@@ -435,7 +478,7 @@ async fn server(config: &Config) -> Check {
             "server",
             Level::Ok,
             format!(
-                "running and healthy at {} (pid {}, opencode {})",
+                "running and healthy at {} (pid {}, opencode {}){stops}",
                 rec.url, rec.pid, h.version
             ),
             details,

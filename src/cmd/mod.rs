@@ -248,6 +248,9 @@ async fn run(
     if let Command::Completions(args) = &cli.command {
         return completions::run(args, Cli::command());
     }
+    if let Command::Server(server::ServerCommand::Supervise(args)) = &cli.command {
+        return server::supervise(args).await;
+    }
     let overrides = Overrides {
         database_url: cli.global.db.clone(),
         config_file: cli.global.config.clone(),

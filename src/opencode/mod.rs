@@ -11,9 +11,9 @@ mod translate;
 pub use client::{Client, Health, PermissionReply, SessionStatus};
 pub use events::{EventHub, StreamItem, Subscription};
 pub use server::{
-    LLAMA_SWAP_PROVIDER, Origin, Server, ServerOptions, ServerRecord, ServerState, ensure_server,
-    fingerprint, llama_swap_model_id, read_state, server_status, settings, start_kept_server,
-    stop_server,
+    LLAMA_SWAP_PROVIDER, Origin, Server, ServerOptions, ServerRecord, ServerState, attached,
+    ensure_server, fingerprint, idle_since, llama_swap_model_id, read_state, server_status,
+    settings, start_kept_server, stop_server, stops_at, supervise,
 };
 pub use sse::SseParser;
 pub use translate::{AgentEvent, TokenUsage, Translator, event_session};

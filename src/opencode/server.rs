@@ -38,6 +38,10 @@ pub struct ServerOptions {
     pub health_timeout: Duration,
     /// Extra environment for the server (the rest is inherited).
     pub env: Vec<(String, String)>,
+    /// A server this command starts and keeps stops itself after this long
+    /// with no command attached (`keep = "auto"`); None: it runs until
+    /// `server stop`. Not a setting: a command reattaches either way.
+    pub idle_timeout: Option<Duration>,
 }
 
 impl ServerOptions {
@@ -54,6 +58,8 @@ impl ServerOptions {
             disable_models_fetch: cfg.server.disable_models_fetch,
             health_timeout: cfg.server.health_timeout,
             env: Vec::new(),
+            idle_timeout: (cfg.server.keep == crate::config::Keep::Auto)
+                .then_some(cfg.server.idle_timeout),
         }
     }
 
@@ -172,6 +178,14 @@ pub struct ServerRecord {
     /// llama-swap's models when it started (opencode's provider lists them).
     #[serde(default)]
     pub models: Vec<String>,
+    /// A self-kept server (`keep = "auto"`) stops after this many seconds
+    /// with no command attached; None: it runs until `server stop`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_seconds: Option<u64>,
+    /// The `boocoder server supervise` process watching a self-kept server
+    /// (in the server's process group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervisor_pid: Option<u32>,
 }
 
 /// How this command got its server.
@@ -197,6 +211,9 @@ pub struct Server {
     /// runs (for one line on stderr).
     pub notice: Option<String>,
     child: Option<Child>,
+    /// A shared lock on the state dir's attach file while this command uses
+    /// the kept server: its supervisor does not stop it meanwhile.
+    attach: Option<Attach>,
 }
 
 impl Server {
@@ -218,6 +235,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        drop(self.attach.take());
         if let Some(mut child) = self.child.take() {
             // Nothing of a short-lived server's is worth waiting for: its
             // sessions are on disk once the turn settled, and opencode
@@ -329,6 +347,12 @@ fn write_state(state_dir: &Path, rec: &ServerRecord) -> Result<(), OpencodeError
     std::fs::rename(&tmp, &path).map_err(err)
 }
 
+/// Forget the notes about the last kept server.
+fn clear_notes(state_dir: &Path) {
+    let _ = std::fs::remove_file(state_dir.join(ANSWERED));
+    let _ = std::fs::remove_file(state_dir.join(ACTIVE));
+}
+
 fn clear_state(state_dir: &Path) -> Result<(), OpencodeError> {
     let path = state_dir.join("server.json");
     match std::fs::remove_file(&path) {
@@ -357,6 +381,89 @@ async fn check(state_dir: &Path, rec: &ServerRecord) -> Option<Health> {
 
 /// The state dir's note of the kept server's last answer (Unix ms).
 const ANSWERED: &str = "server.answered";
+/// The file commands hold a shared lock on while they use the kept server.
+const ATTACH: &str = "server.attach";
+/// The state dir's note of when a command last used the kept server (Unix ms).
+const ACTIVE: &str = "server.active";
+
+/// A command's hold on the kept server: a shared lock on the attach file;
+/// letting go notes the time (the idle clock starts then).
+#[derive(Debug)]
+struct Attach {
+    file: File,
+    state_dir: PathBuf,
+}
+
+impl Attach {
+    fn take(state_dir: &Path) -> Result<Attach, OpencodeError> {
+        let path = state_dir.join(ATTACH);
+        let file = open_attach(&path)?;
+        file.lock_shared()
+            .map_err(|source| OpencodeError::State { path, source })?;
+        Ok(Attach {
+            file,
+            state_dir: state_dir.to_path_buf(),
+        })
+    }
+}
+
+impl Drop for Attach {
+    fn drop(&mut self) {
+        note_active(&self.state_dir);
+        let _ = self.file.unlock();
+    }
+}
+
+fn open_attach(path: &Path) -> Result<File, OpencodeError> {
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|source| OpencodeError::State {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+fn note_active(state_dir: &Path) {
+    let _ = std::fs::write(state_dir.join(ACTIVE), now_ms().to_string());
+}
+
+/// Whether a command holds the kept server now (never blocks).
+pub fn attached(state_dir: &Path) -> bool {
+    let Ok(f) = open_attach(&state_dir.join(ATTACH)) else {
+        return false;
+    };
+    match f.try_lock() {
+        Ok(()) => {
+            let _ = f.unlock();
+            false
+        }
+        Err(_) => true,
+    }
+}
+
+/// Since when the kept server has had no command attached (Unix ms): the
+/// last command's detach, or its start.
+pub fn idle_since(state_dir: &Path, rec: &ServerRecord) -> i64 {
+    std::fs::read_to_string(state_dir.join(ACTIVE))
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or(0)
+        .max(rec.started_at)
+}
+
+/// When a self-kept server will stop itself (Unix ms): None when it is kept
+/// until `server stop`, or while a command is attached.
+pub fn stops_at(state_dir: &Path, rec: &ServerRecord) -> Option<i64> {
+    let idle = rec.idle_timeout_seconds?;
+    if attached(state_dir) {
+        return None;
+    }
+    Some(idle_since(state_dir, rec) + idle as i64 * 1000)
+}
 
 /// When the recorded server last answered (or started, if later).
 fn last_answered(state_dir: &Path, rec: &ServerRecord) -> i64 {
@@ -431,7 +538,7 @@ pub async fn stop_server(state_dir: &Path) -> Result<Option<ServerRecord>, Openc
         .expect("stop task");
     }
     clear_state(state_dir)?;
-    let _ = std::fs::remove_file(state_dir.join(ANSWERED));
+    clear_notes(state_dir);
     Ok(running.then_some(rec))
 }
 
@@ -523,11 +630,15 @@ pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, O
         if is_live_record(&rec) {
             match mismatch(opts, &rec, models.as_deref()).await {
                 None => {
+                    // Attached before the state lock is let go: its
+                    // supervisor, which decides under that lock, sees it.
+                    let attach = Some(Attach::take(&opts.state_dir)?);
                     return Ok(Server {
                         record: rec,
                         origin: Origin::Reattached,
                         notice: None,
                         child: None,
+                        attach,
                     });
                 }
                 Some(why) => {
@@ -552,10 +663,97 @@ pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, O
         return Ok(server);
     }
     let mut server = spawn(opts, Origin::Started, &models).await?;
+    if let Some(idle) = opts.idle_timeout {
+        server.record.idle_timeout_seconds = Some(idle.as_secs().max(1));
+        // Without its watcher a self-kept server would run forever: failing
+        // to start one stops the server (dropping it) and fails the command.
+        server.record.supervisor_pid = Some(spawn_supervisor(&server.record, &opts.state_dir)?);
+    }
+    server.attach = Some(Attach::take(&opts.state_dir)?);
     write_state(&opts.state_dir, &server.record)?;
     // Detach: the server outlives this process.
     server.child = None;
     Ok(server)
+}
+
+/// Start `boocoder server supervise` detached, in the server's process
+/// group (stopping the group stops both).
+fn spawn_supervisor(rec: &ServerRecord, state_dir: &Path) -> Result<u32, OpencodeError> {
+    let exe = std::env::current_exe().map_err(|source| OpencodeError::State {
+        path: PathBuf::from("/proc/self/exe"),
+        source,
+    })?;
+    let child = Command::new(&exe)
+        .args(["server", "supervise", "--pid"])
+        .arg(rec.pid.to_string())
+        .arg("--state-dir")
+        .arg(state_dir)
+        .arg("--idle-timeout")
+        .arg(rec.idle_timeout_seconds.unwrap_or(1).to_string())
+        .current_dir(state_dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(rec.pid as i32)
+        .spawn()
+        .map_err(|source| OpencodeError::Spawn { bin: exe, source })?;
+    Ok(child.id())
+}
+
+/// The supervisor of a self-kept server (`boocoder server supervise`):
+/// polls until the server has had no command attached for `idle`, then
+/// clears its record and stops its process group, itself included. Returns
+/// when the server is gone or no longer the recorded one.
+pub fn supervise(state_dir: &Path, pid: u32, idle: Duration) -> Result<(), OpencodeError> {
+    // `server stop` TERMs the group: the server goes, this process notices;
+    // the KILL that follows takes it.
+    // SAFETY: setting a signal's disposition to ignore is always sound.
+    unsafe {
+        libc::signal(libc::SIGTERM, libc::SIG_IGN);
+        libc::signal(libc::SIGHUP, libc::SIG_IGN);
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+    }
+    // The command that started it writes the record under this lock.
+    drop(StateLock::acquire_blocking(state_dir)?);
+    let poll = (idle / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
+    let ours = |rec: &Option<ServerRecord>| rec.as_ref().is_some_and(|r| r.pid == pid);
+    loop {
+        std::thread::sleep(poll);
+        let rec = read_state(state_dir)?;
+        if !ours(&rec) {
+            return Ok(());
+        }
+        let rec = rec.expect("checked");
+        if !pid_alive(pid) {
+            let _lock = StateLock::acquire_blocking(state_dir)?;
+            if ours(&read_state(state_dir)?) {
+                clear_state(state_dir)?;
+                clear_notes(state_dir);
+            }
+            return Ok(());
+        }
+        if attached(state_dir) {
+            continue;
+        }
+        if now_ms() - idle_since(state_dir, &rec) < idle.as_millis() as i64 {
+            continue;
+        }
+        // Decide under the state lock: a command reattaching holds it until
+        // it is attached.
+        let lock = StateLock::acquire_blocking(state_dir)?;
+        if !ours(&read_state(state_dir)?) {
+            return Ok(());
+        }
+        if attached(state_dir) || now_ms() - idle_since(state_dir, &rec) < idle.as_millis() as i64 {
+            continue;
+        }
+        tracing::info!(pid, "the kept server has been idle: stopping it");
+        clear_state(state_dir)?;
+        clear_notes(state_dir);
+        drop(lock);
+        terminate_group(pid, RECORDED_GRACE, || !pid_alive(pid));
+        return Ok(());
+    }
 }
 
 /// `boocoder server start`: the recorded server, started if none runs. A
@@ -577,6 +775,7 @@ pub async fn start_kept_server(
                         origin: Origin::Reattached,
                         notice: None,
                         child: None,
+                        attach: None,
                     }),
                     Some(why) => Err(OpencodeError::KeptDiffers { why }),
                 };
@@ -589,7 +788,7 @@ pub async fn start_kept_server(
             .expect("stop task");
         }
         clear_state(&opts.state_dir)?;
-        let _ = std::fs::remove_file(opts.state_dir.join(ANSWERED));
+        clear_notes(&opts.state_dir);
     }
     let models = models.unwrap_or_default();
     let mut server = spawn(opts, Origin::Started, &models).await?;
@@ -721,6 +920,8 @@ async fn spawn_on(
         log: log.clone(),
         settings: settings(opts),
         models: llama_swap_models.to_vec(),
+        idle_timeout_seconds: None,
+        supervisor_pid: None,
     };
     let client = Client::new(&record.url, &record.password);
     // Guarded from here: an error, or this future dropped (Ctrl-C), stops
@@ -730,6 +931,7 @@ async fn spawn_on(
         origin,
         notice: None,
         child: Some(child),
+        attach: None,
     };
     let deadline = Instant::now() + opts.health_timeout;
     loop {

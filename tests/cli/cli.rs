@@ -79,7 +79,8 @@ fn config_show_defaults_and_sources() {
     assert_eq!(v["database_url"], format!("sqlite://{}", db.display()));
     assert_eq!(v["watchdog_seconds"], 180);
     assert_eq!(v["snapshot_ttl_seconds"], 300);
-    assert_eq!(v["server"]["keep"], false);
+    assert_eq!(v["server"]["keep"], "auto");
+    assert_eq!(v["server"]["idle_timeout_seconds"], 600);
     assert_eq!(v["config_file_loaded"], false);
     assert_eq!(v["sources"]["database_url"], "default");
     assert_eq!(

@@ -11,6 +11,7 @@ mod fake_acp;
 mod fault;
 mod first_minutes;
 mod json_dialect;
+mod keep_auto;
 mod land;
 mod model_server;
 mod opencode;

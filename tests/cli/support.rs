@@ -102,6 +102,10 @@ impl TestEnv {
             .env("BOOCODER_STATE_DIR", self.path().join("state"))
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_CONFIG_NOSYSTEM", "1")
+            // Under CI a command's opencode server is short-lived whatever
+            // the outer run says; the tests of keep = "auto" outside CI
+            // remove it.
+            .env("CI", "true")
             .current_dir(self.path())
             .stdin(Stdio::null());
         c

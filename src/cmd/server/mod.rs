@@ -19,6 +19,22 @@ pub enum ServerCommand {
     Status(status::StatusArgs),
     /// Stop the recorded server (refused while turns run on it, unless --force)
     Stop(stop::StopArgs),
+    /// Watch a self-kept server and stop it once idle (started by boocoder itself)
+    #[command(hide = true)]
+    Supervise(SuperviseArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SuperviseArgs {
+    /// The server's pid (and process group)
+    #[arg(long)]
+    pub pid: u32,
+    /// The state dir holding its record
+    #[arg(long)]
+    pub state_dir: std::path::PathBuf,
+    /// Seconds with no command attached before it stops
+    #[arg(long)]
+    pub idle_timeout: u64,
 }
 
 pub async fn run(ctx: &Context, cmd: &ServerCommand) -> Result<Exit> {
@@ -26,7 +42,17 @@ pub async fn run(ctx: &Context, cmd: &ServerCommand) -> Result<Exit> {
         ServerCommand::Start(a) => start::run(ctx, a).await,
         ServerCommand::Status(a) => status::run(ctx, a).await,
         ServerCommand::Stop(a) => stop::run(ctx, a).await,
+        ServerCommand::Supervise(a) => supervise(a).await,
     }
+}
+
+/// `boocoder server supervise`: needs no config (one edited since the
+/// server started must not leave it unwatched).
+pub async fn supervise(a: &SuperviseArgs) -> Result<Exit> {
+    let (dir, pid) = (a.state_dir.clone(), a.pid);
+    let idle = std::time::Duration::from_secs(a.idle_timeout.max(1));
+    tokio::task::spawn_blocking(move || boocoder::opencode::supervise(&dir, pid, idle)).await??;
+    Ok(Exit::Ok)
 }
 
 /// How to start a server under this config (llama-swap's models are asked

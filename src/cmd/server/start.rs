@@ -29,7 +29,9 @@ pub struct StartArgs {
 }
 
 pub async fn run(ctx: &Context, args: &StartArgs) -> Result<Exit> {
-    let opts = super::server_options(ctx);
+    let mut opts = super::server_options(ctx);
+    // Started by name: it runs until `server stop`.
+    opts.idle_timeout = None;
     if args.restart {
         super::refuse_if_busy(ctx, "restarting", args.force).await?;
     }

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use boocoder::Exit;
-use boocoder::opencode::{ServerState, server_status};
+use boocoder::opencode::{ServerState, attached, server_status, stops_at};
 use boocoder::timestamp::rfc3339;
 use boocoder::util::now_ms;
 use clap::Args;
@@ -16,7 +16,10 @@ it does not answer (JSON: \"responding\": false, with its pid and \"silent_secon
 it has not answered). It never sends a signal: `server stop` does. A record whose server is \
 gone (or whose pid now belongs to another program) is cleared. \
 `sessions_active` counts busy agent sessions in the directories boocoder knows (its sessions' \
-repositories and worktrees)."
+repositories and worktrees). A server a command started under keep = \"auto\" stops itself \
+after `idle_timeout_seconds` with no boocoder command attached: `idle_timeout_seconds`, \
+`attached` (a command uses it now), `stops_at` (RFC 3339 UTC; null while attached or for a server \
+kept until `server stop`) and `stops_in_seconds` say when."
 )]
 pub struct StatusArgs {}
 
@@ -77,11 +80,30 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
         ServerState::Running { record, health } => {
             let active = super::active_sessions(ctx, &record.url, &record.password).await;
             let uptime = (now_ms() - record.started_at).max(0) / 1000;
+            let state_dir = &ctx.config.state_dir;
+            let attached = attached(state_dir);
+            let stops_at = stops_at(state_dir, &record);
+            let stops_in = stops_at.map(|t| (t - now_ms()).max(0) / 1000);
             if ctx.out.is_text() {
                 let active = active.map_or("unknown".to_string(), |n| n.to_string());
+                let stops = match (record.idle_timeout_seconds, stops_in) {
+                    (None, _) => "on `boocoder server stop`".to_string(),
+                    (Some(idle), None) => {
+                        format!("{idle} s after the last attached command ends (one is attached)")
+                    }
+                    (Some(idle), Some(s)) => {
+                        format!("in {s} s ({idle} s with no command attached)")
+                    }
+                };
                 ctx.out.stdout(&format!(
-                    "running: {}\npid: {}\nopencode: {}\nuptime: {uptime} s\nsessions active: {active}\n",
-                    record.url, record.pid, health.version
+                    "running: {}\npid: {}\nopencode: {}\nuptime: {uptime} s\nsessions active: {active}\n\
+                     idle timeout: {}\nstops: {stops}\n",
+                    record.url,
+                    record.pid,
+                    health.version,
+                    record
+                        .idle_timeout_seconds
+                        .map_or("none (kept until stopped)".to_string(), |s| format!("{s} s")),
                 ))?;
             } else {
                 ctx.out.record(
@@ -96,6 +118,10 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
                         started_at: Some(rfc3339(record.started_at)),
                         uptime_seconds: Some(uptime),
                         sessions_active: Some(active),
+                        idle_timeout_seconds: record.idle_timeout_seconds,
+                        attached: Some(attached),
+                        stops_at: Some(stops_at.map(rfc3339)),
+                        stops_in_seconds: Some(stops_in),
                         ..StatusRecord::default()
                     },
                 )?;
@@ -132,4 +158,15 @@ struct StatusRecord {
     /// `null` when the server could not say.
     #[serde(skip_serializing_if = "Option::is_none")]
     sessions_active: Option<Option<usize>>,
+    /// Stops after this long with no command attached (`null`: kept until
+    /// `server stop`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    idle_timeout_seconds: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attached: Option<bool>,
+    /// When the idle timeout stops it (`null`: not scheduled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stops_at: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stops_in_seconds: Option<Option<i64>>,
 }

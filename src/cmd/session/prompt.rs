@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use boocoder::acp::{AcpTurns, TurnBackend, turn_backend};
+use boocoder::config::Keep;
 use boocoder::opencode::{
     AgentEvent, Client, EventHub, Origin, PermissionReply, Server, ensure_server, read_state,
 };
@@ -47,8 +48,11 @@ untracked files included; both null without a worktree) or \
 records only, with the full text.
 
 A turn takes the session's lease: a second prompt on a busy session fails at once \
-(exit 1) unless --wait. The server is the one `boocoder server start` left running, \
-else a short-lived one stopped at the end (--keep-server leaves it running).
+(exit 1) unless --wait. The server is the kept one when it runs with this command's \
+settings; else, with [server] keep = \"auto\" (the default) outside CI, one started now and \
+kept, which stops itself after idle_timeout_seconds (600) with no command attached; under CI \
+(CI=true) or with keep = false, a short-lived one stopped at the end (--keep-server keeps it \
+until `server stop`).
 
 The model: --model, else the session's, else default_model (BOOCODER_DEFAULT_MODEL), \
 else llama-swap's only model (said on stderr); with none of these and several or no \
@@ -108,7 +112,7 @@ pub struct TurnFlags {
     /// What to answer when the agent asks for a permission [default: ask on a terminal, else deny]
     #[arg(long, value_enum, value_name = "POLICY")]
     pub permissions: Option<Permissions>,
-    /// Leave a server this command starts running for later commands
+    /// Leave a server this command starts running for later commands, until `server stop`
     #[arg(long)]
     pub keep_server: bool,
 }
@@ -334,8 +338,17 @@ pub fn probe_env() -> ProbeEnv {
 
 /// The opencode server (recorded, else short-lived) and its event stream.
 async fn start_opencode(ctx: &Context, opts: &TurnOptions) -> Result<(Server, EventHub)> {
-    let server_opts = crate::cmd::server::server_options(ctx);
-    let keep = opts.flags.keep_server || ctx.config.server.keep;
+    let mut server_opts = crate::cmd::server::server_options(ctx);
+    let keep = match ctx.config.server.keep {
+        _ if opts.flags.keep_server => {
+            // Asked for by name: kept until `server stop`.
+            server_opts.idle_timeout = None;
+            true
+        }
+        Keep::Always => true,
+        Keep::Never => false,
+        Keep::Auto => !boocoder::config::under_ci(),
+    };
     let stream_timeout = ctx.config.server.stream_timeout;
     // Connect the event stream of the recorded server while its health is
     // checked: when it is reused, the stream is ready.
