@@ -153,7 +153,9 @@ fn outside_ci_the_first_prompt_keeps_its_server_and_it_stops_itself_when_idle() 
     assert_eq!(status["attached"], false);
     let stops_in = status["stops_in_seconds"].as_i64().unwrap();
     assert!((0..=4).contains(&stops_in), "{status}");
-    assert!(status["stops_at"].as_i64().unwrap() > rec["started_at"].as_i64().unwrap());
+    let stops_at = boocoder::timestamp::parse_rfc3339(status["stops_at"].as_str().unwrap())
+        .expect("stops_at is RFC 3339");
+    assert!(stops_at > rec["started_at"].as_i64().unwrap(), "{status}");
     let text = rig.run(None, &["server", "status"]).expect(0);
     assert!(text.stdout.contains("idle timeout: 4 s"), "{}", text.stdout);
 
@@ -212,7 +214,13 @@ fn server_stop_takes_the_supervisor_too_and_doctor_shows_the_idle_timeout() {
     let check = server_check(&doc);
     assert_eq!(check["status"], "ok", "{check}");
     assert_eq!(check["details"]["idle_timeout_seconds"], 600);
-    assert!(check["details"]["stops_at"].as_i64().is_some(), "{check}");
+    assert!(
+        check["details"]["stops_at"]
+            .as_str()
+            .and_then(boocoder::timestamp::parse_rfc3339)
+            .is_some(),
+        "{check}"
+    );
     assert!(
         check["summary"]
             .as_str()
