@@ -9,12 +9,12 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 pub use turn::{
-    ChangesSummary, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,
-    first_line,
+    ChangesSummary, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, first_line,
     lease_owner,
 };
 
 use crate::Exit;
+pub use crate::agent::TurnStatus;
 use crate::config::Config;
 use crate::probe::llama_swap;
 use crate::session_key::SessionKey;
@@ -202,8 +202,8 @@ pub async fn check_model(config: &Config, model: &str) -> crate::Result<Option<S
     if let Some(w) = warning {
         return Ok(Some(format!("model {model} not checked: {w}")));
     }
-    let (provider, id) = crate::opencode::llama_swap_model_id(model, &models);
-    if provider != crate::opencode::LLAMA_SWAP_PROVIDER || models.contains(&id) {
+    let (provider, id) = crate::agent::opencode::llama_swap_model_id(model, &models);
+    if provider != crate::agent::opencode::LLAMA_SWAP_PROVIDER || models.contains(&id) {
         return Ok(None);
     }
     Err(SessionError::UnknownModel {
@@ -263,7 +263,7 @@ impl<'a> Sessions<'a> {
     /// Record a session and (unless it works in the repository) ensure its
     /// worktree. A failed worktree leaves no session behind.
     pub async fn create(&self, req: &NewSession) -> crate::Result<SessionInfo> {
-        crate::acp::turn_backend(self.config, &req.agent)?;
+        crate::agent::acp::turn_backend(self.config, &req.agent)?;
         if !req.repo.exists() {
             return Err(SessionError::RepoMissing(req.repo.clone()).into());
         }

@@ -12,11 +12,11 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::{SessionError, Sessions, work_dir};
-use crate::config::Config;
-use crate::opencode::{
-    AgentEvent, Client, EventHub, PermissionReply, Server, StreamItem, Subscription, TokenUsage,
-    llama_swap_model_id,
+use crate::agent::opencode::{
+    Client, EventHub, Server, StreamItem, Subscription, llama_swap_model_id,
 };
+use crate::agent::{AgentEvent, PermissionReply, TokenUsage, TurnStatus};
+use crate::config::Config;
 use crate::session_key::SessionKey;
 use crate::store::{AgentSessionRow, LeaseAttempt, SessionRow, Store, Tokens};
 use crate::util::{fnv1a_hex, format_utc, now_ms};
@@ -72,35 +72,6 @@ pub struct TurnRequest {
     pub permissions: PermissionPolicy,
     /// Queue behind a busy session instead of failing.
     pub wait: bool,
-}
-
-/// How a turn ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TurnStatus {
-    Done,
-    /// The agent reported an error.
-    Failed,
-    /// No progress within the watchdog; aborted.
-    Stalled,
-    /// The server went away mid-turn.
-    ServerLost,
-    /// The agent process exited or broke the protocol mid-turn (ACP).
-    Crashed,
-    Interrupted,
-}
-
-impl TurnStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TurnStatus::Done => "done",
-            TurnStatus::Failed => "failed",
-            TurnStatus::Stalled => "stalled",
-            TurnStatus::ServerLost => "server_lost",
-            TurnStatus::Crashed => "crashed",
-            TurnStatus::Interrupted => "interrupted",
-        }
-    }
 }
 
 /// What the caller sees while a turn runs.
@@ -294,8 +265,8 @@ impl TurnRunner<'_> {
             .get_session(key)
             .await?
             .ok_or_else(|| SessionError::NotFound(key.into()))?;
-        if crate::acp::turn_backend(self.config, &session.agent)?
-            != crate::acp::TurnBackend::OpencodeServer
+        if crate::agent::acp::turn_backend(self.config, &session.agent)?
+            != crate::agent::acp::TurnBackend::OpencodeServer
         {
             return Err(crate::Error::usage(format!(
                 "session {key} runs on an ACP agent, not the opencode server"
@@ -445,7 +416,7 @@ impl TurnRunner<'_> {
         let client = if url == self.server.record.url {
             self.server.client()
         } else {
-            match crate::opencode::read_state(&self.config.state_dir)
+            match crate::agent::opencode::read_state(&self.config.state_dir)
                 .ok()
                 .flatten()
                 .filter(|r| r.url == url)
@@ -616,7 +587,7 @@ impl TurnRunner<'_> {
         let mut progress = Progress {
             llama_swap_model: model_id
                 .as_ref()
-                .filter(|(p, _)| p == crate::opencode::LLAMA_SWAP_PROVIDER)
+                .filter(|(p, _)| p == crate::agent::opencode::LLAMA_SWAP_PROVIDER)
                 .map(|(_, m)| m.clone()),
             ..Progress::default()
         };
@@ -990,7 +961,9 @@ impl TurnRunner<'_> {
             return Some(format!("the server process (pid {pid}) died"));
         }
         match client.health(Duration::from_secs(2)).await {
-            Err(crate::opencode::OpencodeError::Request { source, .. }) if source.is_connect() => {
+            Err(crate::agent::opencode::OpencodeError::Request { source, .. })
+                if source.is_connect() =>
+            {
                 if self.server.process_gone() {
                     Some(format!("the server process (pid {pid}) died"))
                 } else {

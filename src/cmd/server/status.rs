@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use boocoder::Exit;
-use boocoder::opencode::{ServerState, server_status};
+use boocoder::agent::opencode::{ServerState, server_status};
 use boocoder::util::now_ms;
 use clap::Args;
 

@@ -6,10 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Result;
-use boocoder::acp::{AcpTurns, TurnBackend, turn_backend};
-use boocoder::opencode::{
-    AgentEvent, Client, EventHub, Origin, PermissionReply, Server, ensure_server, read_state,
-};
+use boocoder::agent::acp::{AcpTurns, TurnBackend, turn_backend};
+use boocoder::agent::opencode::{Client, EventHub, Origin, Server, ensure_server, read_state};
+use boocoder::agent::{AgentEvent, PermissionReply};
 use boocoder::probe::ProbeEnv;
 use boocoder::session::{
     PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,

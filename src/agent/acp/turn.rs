@@ -21,8 +21,8 @@ use super::fs;
 use super::permission::permission;
 use super::translate::{Translator, prompt_usage};
 use super::{AcpTurnError, Backend};
+use crate::agent::{AgentEvent, TokenUsage};
 use crate::config::Config;
-use crate::opencode::{AgentEvent, TokenUsage};
 use crate::probe::ProbeEnv;
 use crate::session::{
     ChangesSummary, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnStatus, lease_owner,

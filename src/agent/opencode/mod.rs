@@ -8,7 +8,7 @@ mod server;
 mod sse;
 mod translate;
 
-pub use client::{Client, Health, PermissionReply, SessionStatus};
+pub use client::{Client, Health, SessionStatus};
 pub use events::{EventHub, StreamItem, Subscription};
 pub use server::{
     LLAMA_SWAP_PROVIDER, Origin, Server, ServerOptions, ServerRecord, ServerState, ensure_server,
@@ -16,7 +16,7 @@ pub use server::{
     stop_server,
 };
 pub use sse::SseParser;
-pub use translate::{AgentEvent, TokenUsage, Translator, event_session};
+pub use translate::{Translator, event_session};
 
 use std::path::PathBuf;
 
