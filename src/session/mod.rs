@@ -2,6 +2,8 @@
 //! worktree, and the agent session it maps to; turns run on them one at a
 //! time (a lease in the database), across processes and machines.
 
+mod lease;
+mod record;
 mod turn;
 
 use std::path::PathBuf;
@@ -10,7 +12,6 @@ use serde::Serialize;
 
 pub use turn::{
     ChangesSummary, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, first_line,
-    lease_owner,
 };
 
 use crate::Exit;
@@ -23,6 +24,9 @@ use crate::util::now_ms;
 use crate::worktree::{
     BranchMode, EnsureOptions, RemoveOptions, Removed, WorktreeError, Worktrees,
 };
+pub(crate) use lease::Lease;
+pub use lease::lease_owner;
+pub(crate) use record::{ToolLog, TurnEnd, record_turn, snapshot_before};
 
 /// A session failure.
 #[derive(Debug, thiserror::Error)]

@@ -11,6 +11,8 @@ use serde_json::Value;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::lease::{Lease, lease_owner};
+use super::record::{ToolLog, TurnEnd, record_turn, snapshot_before};
 use super::{SessionError, Sessions, work_dir};
 use crate::agent::opencode::{
     Client, EventHub, Server, StreamItem, Subscription, llama_swap_model_id,
@@ -18,8 +20,8 @@ use crate::agent::opencode::{
 use crate::agent::{AgentEvent, PermissionReply, TokenUsage, TurnStatus};
 use crate::config::Config;
 use crate::session_key::SessionKey;
-use crate::store::{AgentSessionRow, LeaseAttempt, SessionRow, Store, Tokens};
-use crate::util::{fnv1a_hex, format_utc, now_ms};
+use crate::store::{AgentSessionRow, SessionRow, Store, Tokens};
+use crate::util::{fnv1a_hex, now_ms};
 use crate::worktree::EnsureOptions;
 
 /// Errors and aborts can bring two idles ~70 ms apart, and updates after
@@ -31,8 +33,6 @@ const SETTLE_AFTER_ERROR: Duration = Duration::from_millis(250);
 const ERROR_WITHOUT_IDLE: Duration = Duration::from_secs(2);
 /// A turn shows it started (busy, or any event) within this long.
 const START_CHECK: Duration = Duration::from_secs(10);
-/// How often `--wait` retries a busy lease.
-const LEASE_POLL: Duration = Duration::from_millis(250);
 /// How long an aborted agent turn gets to stop being busy.
 const ABORT_SETTLE: Duration = Duration::from_secs(5);
 
@@ -125,91 +125,6 @@ pub struct TurnOutcome {
     pub stop_reason: Option<String>,
 }
 
-/// `host:pid`, how leases name their owner.
-pub fn lease_owner() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: gethostname writes at most buf.len() bytes into buf.
-    let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    let host = if r == 0 {
-        let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-        String::from_utf8_lossy(&buf[..end]).into_owned()
-    } else {
-        "localhost".into()
-    };
-    format!("{host}:{}", std::process::id())
-}
-
-/// A held lease, renewed in the background until released. Lost when it
-/// was taken over or could not be renewed before it expired: the turn
-/// holding it must stop and write nothing more.
-struct Lease {
-    store: Store,
-    session: String,
-    owner: String,
-    renewer: tokio::task::JoinHandle<()>,
-    lost: CancellationToken,
-    why: Arc<std::sync::Mutex<Option<String>>>,
-}
-
-impl Lease {
-    async fn release(self) {
-        self.renewer.abort();
-        if self.lost.is_cancelled() {
-            return;
-        }
-        if let Err(e) = self.store.release_lease(&self.session, &self.owner).await {
-            tracing::warn!("cannot release the lease of {}: {e}", self.session);
-        }
-    }
-
-    fn lose(&self, why: String) {
-        lose(&self.lost, &self.why, why);
-    }
-
-    /// Whether the lease is still this process's, asked of the database
-    /// (the renewer may not have noticed yet).
-    async fn check(&self) -> bool {
-        if self.lost.is_cancelled() {
-            return false;
-        }
-        match self.store.get_lease(&self.session).await {
-            Ok(Some(l)) if l.owner == self.owner => true,
-            Ok(Some(l)) => {
-                self.lose(format!("it was taken over by {}", l.owner));
-                false
-            }
-            Ok(None) => {
-                self.lose("it was released by another process".into());
-                false
-            }
-            Err(e) => {
-                self.lose(format!("the database cannot confirm it: {e}"));
-                false
-            }
-        }
-    }
-
-    fn error(&self) -> SessionError {
-        SessionError::LeaseLost {
-            name: self.session.clone(),
-            why: self
-                .why
-                .lock()
-                .expect("lease reason")
-                .clone()
-                .unwrap_or_else(|| "it was lost".into()),
-        }
-    }
-}
-
-fn lose(token: &CancellationToken, slot: &std::sync::Mutex<Option<String>>, why: String) {
-    let mut w = slot.lock().expect("lease reason");
-    if w.is_none() {
-        *w = Some(why);
-    }
-    token.cancel();
-}
-
 /// Runs turns on one server and one event stream (concurrently, too).
 pub struct TurnRunner<'a> {
     pub store: &'a Store,
@@ -243,7 +158,7 @@ struct Progress {
     fatal: Option<String>,
     started: bool,
     /// Tool calls in the order they started, with their last status.
-    tools: Vec<(String, crate::store::ToolCall)>,
+    tools: ToolLog,
     /// The turn's model id when llama-swap serves it (checked on retries).
     llama_swap_model: Option<String>,
 }
@@ -287,87 +202,15 @@ impl TurnRunner<'_> {
         sink: &(dyn Fn(TurnEvent) + Send + Sync),
     ) -> crate::Result<Lease> {
         let key = session.name.as_str();
-        let ttl = self.config.lease_ttl;
-        let ttl_ms = ttl.as_millis() as i64;
-        let mut asked;
-        loop {
-            asked = Instant::now();
-            match self.store.acquire_lease(key, owner, ttl_ms).await? {
-                LeaseAttempt::Acquired(_) => break,
-                LeaseAttempt::Busy(held) if !wait => {
-                    return Err(SessionError::Busy {
-                        name: key.into(),
-                        owner: held.owner,
-                        started: format_utc(held.acquired_at),
-                    }
-                    .into());
-                }
-                LeaseAttempt::Busy(_) => {
-                    tokio::select! {
-                        _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
-                        _ = tokio::time::sleep(LEASE_POLL) => {}
-                    }
-                }
-            }
-        }
-        let lost = CancellationToken::new();
-        let why = Arc::new(std::sync::Mutex::new(None));
-        let store = self.store.clone();
-        let (name, me) = (key.to_string(), owner.to_string());
-        let (lost2, why2) = (lost.clone(), why.clone());
-        let renewer = tokio::spawn(async move {
-            // Valid until (at least) this long after the request that took
-            // or renewed it was sent.
-            let mut valid_until = asked + ttl;
-            let step = ttl / 3;
-            loop {
-                tokio::time::sleep(step).await;
-                let sent = Instant::now();
-                match tokio::time::timeout(step, store.renew_lease(&name, &me, ttl_ms)).await {
-                    Ok(Ok(true)) => valid_until = sent + ttl,
-                    Ok(Ok(false)) => {
-                        let by = match store.get_lease(&name).await {
-                            Ok(Some(l)) => format!("it was taken over by {}", l.owner),
-                            _ => "it was taken over".to_string(),
-                        };
-                        lose(&lost2, &why2, by);
-                        return;
-                    }
-                    failed => {
-                        let e = match failed {
-                            Ok(Err(e)) => e.to_string(),
-                            _ => format!("no answer within {} ms", step.as_millis()),
-                        };
-                        tracing::warn!("cannot renew the lease of {name}: {e}");
-                        // The next attempt would come after it expired.
-                        if Instant::now() + step >= valid_until {
-                            lose(
-                                &lost2,
-                                &why2,
-                                format!("it could not be renewed before it expired ({e})"),
-                            );
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        let lease = Lease {
-            store: self.store.clone(),
-            session: key.into(),
-            owner: owner.into(),
-            renewer,
-            lost,
-            why,
-        };
+        let lease = Lease::take(self.store, self.config, key, owner, wait, &self.cancel).await?;
         // A turn left `running` by an owner whose lease expired crashed:
         // stop its agent turn first (it may still be editing the worktree
         // on a kept server), then say so.
-        let crashed = match self.store.last_turn(key).await {
-            Ok(t) => t.filter(|t| t.status == "running"),
+        let crashed = match lease.crashed_turn().await {
+            Ok(t) => t,
             Err(e) => {
                 lease.release().await;
-                return Err(e.into());
+                return Err(e);
             }
         };
         if let Some(last) = crashed {
@@ -375,15 +218,7 @@ impl TurnRunner<'_> {
                 lease.release().await;
                 return Err(e);
             }
-            self.store
-                .finish_turn(
-                    last.id,
-                    "crashed",
-                    now_ms(),
-                    &last.tokens,
-                    Some("the process running this turn ended before it finished"),
-                )
-                .await?;
+            lease.settle_crashed(&last).await?;
         }
         Ok(lease)
     }
@@ -577,10 +412,7 @@ impl TurnRunner<'_> {
             )
             .await?;
         self.store.set_turn_prompt(turn_id, &req.text).await?;
-        let before = match &worktree {
-            Some(_) => crate::land::worktree_snapshot(&dir).await.ok(),
-            None => None,
-        };
+        let before = snapshot_before(worktree.is_some(), &dir).await;
 
         // Subscribe before prompting: there is no replay.
         let mut sub = self.hub.subscribe(&dir_str, &agent_session_id);
@@ -650,57 +482,26 @@ impl TurnRunner<'_> {
             }
         };
 
-        let mut changes_error = None;
-        let changes = match &worktree {
-            Some(_) => match sessions
-                .worktrees()
-                .record_pending_changes(key, &session.agent)
-                .await
-            {
-                Ok(c) => Some(ChangesSummary {
-                    files: c.len(),
-                    insertions: c.iter().map(|c| c.insertions).sum(),
-                    deletions: c.iter().map(|c| c.deletions).sum(),
-                }),
-                Err(e) => {
-                    let message = format!("pending changes not recorded: {e}");
-                    sink(TurnEvent::Notice {
-                        notice: message.clone(),
-                    });
-                    changes_error = Some(message);
-                    None
-                }
-            },
-            None => None,
-        };
-        let turn_changes = match &before {
-            Some(b) => match crate::land::worktree_snapshot(&dir).await {
-                Ok(after) => crate::land::snapshot_changes(&dir, b, &after).await.ok(),
-                Err(_) => None,
-            },
-            None => None,
-        };
-        let tools: Vec<_> = progress.tools.iter().map(|(_, t)| t.clone()).collect();
-        self.store
-            .set_turn_result(turn_id, &progress.text, &tools, turn_changes)
-            .await?;
-        let ended = now_ms();
-        let t = &progress.tokens;
-        self.store
-            .finish_turn(
+        let tools = progress.tools.calls();
+        let rec = record_turn(
+            self.store,
+            &sessions.worktrees(),
+            key,
+            &session.agent,
+            worktree.is_some(),
+            &dir,
+            before.as_ref(),
+            TurnEnd {
                 turn_id,
-                end.status.as_str(),
-                ended,
-                &Tokens {
-                    input: Some(t.input),
-                    output: Some(t.output),
-                    reasoning: Some(t.reasoning),
-                    cache_read: Some(t.cache_read),
-                    cache_write: Some(t.cache_write),
-                },
-                end.error.as_deref().or(changes_error.as_deref()),
-            )
-            .await?;
+                status: end.status,
+                error: end.error.as_deref(),
+                tokens: &progress.tokens,
+                text: &progress.text,
+                tools: &tools,
+            },
+            sink,
+        )
+        .await?;
         let setup_error = progress.fatal.is_some()
             || progress
                 .error_name
@@ -712,11 +513,11 @@ impl TurnRunner<'_> {
             server_url: self.server.record.url.clone(),
             model,
             status: end.status,
-            duration_ms: ended - started_ms,
+            duration_ms: rec.ended_ms - started_ms,
             tokens: progress.tokens,
-            changes,
-            changes_error,
-            turn_changes,
+            changes: rec.changes,
+            changes_error: rec.changes_error,
+            turn_changes: rec.turn_changes,
             text: progress.text,
             error: end.error,
             new_agent_session: reason,
@@ -1033,27 +834,8 @@ impl TurnRunner<'_> {
                 p.text.push_str(delta);
             }
             AgentEvent::StepFinish { tokens, .. } => p.tokens.add(tokens),
-            AgentEvent::Tool {
-                call_id,
-                tool,
-                status,
-                title,
-                ..
-            } => {
-                let call = crate::store::ToolCall {
-                    name: tool.clone(),
-                    title: title.clone(),
-                    status: status.clone(),
-                };
-                match p.tools.iter_mut().find(|(id, _)| id == call_id) {
-                    Some((_, t)) => {
-                        t.status = call.status;
-                        if call.title.is_some() {
-                            t.title = call.title;
-                        }
-                    }
-                    None => p.tools.push((call_id.clone(), call)),
-                }
+            AgentEvent::Tool { .. } => {
+                p.tools.note(&e);
             }
             AgentEvent::Error { name, message } => {
                 let short = self.readable(message);
