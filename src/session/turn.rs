@@ -78,6 +78,13 @@ pub struct TurnRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum TurnEvent {
+    /// The turn starts: the agent, the model (None: the agent's own), and
+    /// the worktree it works in (None: the session works in its repository).
+    Start {
+        agent: String,
+        model: Option<String>,
+        worktree: Option<String>,
+    },
     Agent(AgentEvent),
     /// Something worth telling a person (a new agent session and why, a
     /// reconnect, a permission decision).
@@ -363,6 +370,11 @@ impl TurnRunner<'_> {
                 Some(m)
             }
         };
+        sink(TurnEvent::Start {
+            agent: session.agent.clone(),
+            model: model.clone(),
+            worktree: worktree.as_ref().map(|_| dir_str.clone()),
+        });
         let known: &[String] = match model.as_deref() {
             Some(m) if m.contains('/') && !m.starts_with("llama-swap/") => {
                 self.llama_swap_models

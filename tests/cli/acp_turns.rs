@@ -120,6 +120,12 @@ fn a_turn_streams_chunks_tools_and_plans_writes_in_the_worktree_and_resumes() {
         ])
         .expect(0);
     let recs = records(&run);
+    // The first record says what runs where (no model: the agent's own).
+    assert_eq!(
+        recs[0],
+        json!({"type": "start", "session": "q", "agent": "qwen", "model": null,
+               "worktree": wt.canonicalize().unwrap().to_str().unwrap()}),
+    );
     assert_eq!(joined(&recs, "text"), "write:ok\nHello world.\n");
     assert_eq!(joined(&recs, "reasoning"), "thinking");
     let tool: Vec<&str> = recs

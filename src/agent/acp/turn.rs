@@ -140,6 +140,11 @@ impl AcpTurns<'_> {
             .clone()
             .or_else(|| session.model.clone())
             .filter(|m| !m.trim().is_empty());
+        sink(TurnEvent::Start {
+            agent: session.agent.clone(),
+            model: model.clone(),
+            worktree: worktree.as_ref().map(|_| dir_str.clone()),
+        });
         let fingerprint = fnv1a_hex(&format!(
             "acp\u{1f}{}\u{1f}{:?}\u{1f}{}",
             session.agent,

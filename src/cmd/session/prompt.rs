@@ -31,9 +31,9 @@ concurrently on one server and one event stream.
 
 Output: text mode streams the reply to stdout (prefixed by session when there are \
 several), tool activity and notices to stderr (reasoning too, dimmed, with \
---show-reasoning). --format ndjson prints one object per event ({\"type\":\"text\",\
-\"delta\"}, {\"type\":\"reasoning\",\"delta\"}, {\"type\":\"tool\",\"tool\",\"status\",\
-\"title\"}, {\"type\":\"permission\",...}, {\"type\":\"notice\",...}), each with \"session\", \
+--show-reasoning). --format ndjson prints one object per event: first {\"type\":\"start\",\
+\"agent\",\"model\",\"worktree\"}, then {\"type\":\"text\",\"delta\"}, \
+{\"type\":\"reasoning\",\"delta\"}, {\"type\":\"tool\",\"tool\",\"status\",\"title\"}, {\"type\":\"permission\",...}, {\"type\":\"notice\",...}, each with \"session\", \
 then one final {\"type\":\"done\",\"session\",\"agent_session_id\",\"server_url\",\"model\",\
 \"duration_ms\",\"tokens\",\"changes\":{\"files\",\"insertions\",\"deletions\"},\
 \"changes_error\",\"turn_changes\":{\"files\",\"insertions\",\"deletions\"}} (changes: the \
@@ -537,8 +537,10 @@ impl Renderer {
     fn event(&self, session: &str, e: TurnEvent) {
         if self.format == Format::Ndjson {
             let mut v = serde_json::to_value(&e).unwrap_or(Value::Null);
-            if let TurnEvent::Notice { .. } = e {
-                v["type"] = json!("notice");
+            match e {
+                TurnEvent::Notice { .. } => v["type"] = json!("notice"),
+                TurnEvent::Start { .. } => v["type"] = json!("start"),
+                TurnEvent::Agent(_) => {}
             }
             if let Some(obj) = v.as_object_mut() {
                 obj.remove("part_id");
