@@ -4,18 +4,18 @@
 
 mod lease;
 mod record;
+mod run;
 mod turn;
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use turn::{
-    ChangesSummary, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, first_line,
-};
+pub use turn::{ChangesSummary, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest};
 
 use crate::Exit;
 pub use crate::agent::TurnStatus;
+pub use crate::agent::opencode::{TurnRunner, first_line};
 use crate::config::Config;
 use crate::probe::llama_swap;
 use crate::session_key::SessionKey;
@@ -27,6 +27,7 @@ use crate::worktree::{
 pub(crate) use lease::Lease;
 pub use lease::lease_owner;
 pub(crate) use record::{ToolLog, TurnEnd, record_turn, snapshot_before};
+pub use run::{RunEvent, TurnPlan, Turns, run_turns};
 
 /// A session failure.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@ mod events;
 mod server;
 mod sse;
 mod translate;
+mod turn;
 
 pub use client::{Client, Health, SessionStatus};
 pub use events::{EventHub, StreamItem, Subscription};
@@ -17,6 +18,7 @@ pub use server::{
 };
 pub use sse::SseParser;
 pub use translate::{Translator, event_session};
+pub use turn::{TurnRunner, first_line};
 
 use std::path::PathBuf;
 
