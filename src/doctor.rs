@@ -9,8 +9,8 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::agent::opencode::{Client, read_state};
 use crate::config::{Config, Source, Transport, mask_url_password};
-use crate::opencode::{Client, read_state};
 use crate::probe::{ProbeEnv, availability, llama_swap};
 use crate::providers::{Entry, registry};
 use crate::store::{DatabaseUrl, Migrate, Store};
@@ -427,7 +427,7 @@ async fn server(config: &Config) -> Check {
     } else {
         None
     };
-    let stops_at = crate::opencode::stops_at(&config.state_dir, &rec);
+    let stops_at = crate::agent::opencode::stops_at(&config.state_dir, &rec);
     let stops = match (rec.idle_timeout_seconds, stops_at) {
         (None, _) => "; kept until `boocoder server stop`".to_string(),
         (Some(idle), None) => {
@@ -439,7 +439,9 @@ async fn server(config: &Config) -> Check {
         ),
     };
     let same = rec.fingerprint
-        == crate::opencode::fingerprint(&crate::opencode::ServerOptions::from_config(config));
+        == crate::agent::opencode::fingerprint(
+            &crate::agent::opencode::ServerOptions::from_config(config),
+        );
     let details = json!({
         "running": alive,
         "healthy": health.is_some(),

@@ -1,8 +1,8 @@
 //! Exit codes and the library's error type, in one place.
 
-use crate::acp::AcpTurnError;
+use crate::agent::acp::AcpTurnError;
+use crate::agent::opencode::OpencodeError;
 use crate::config::ConfigError;
-use crate::opencode::OpencodeError;
 use crate::providers::ProviderError;
 use crate::session::SessionError;
 use crate::store::StoreError;

@@ -5,11 +5,10 @@
 //! binary (`src/cmd`) parses arguments, calls into this crate and renders the
 //! result. The library never prints.
 
-pub mod acp;
+pub mod agent;
 pub mod config;
 pub mod doctor;
 pub mod error;
-pub mod opencode;
 pub mod probe;
 pub mod providers;
 pub mod session;

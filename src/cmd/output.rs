@@ -208,7 +208,7 @@ pub fn classify(err: &anyhow::Error) -> (Exit, Option<String>) {
         if let Some(e) = cause.downcast_ref::<StoreError>() {
             return (e.exit(), e.hint());
         }
-        if let Some(e) = cause.downcast_ref::<boocoder::opencode::OpencodeError>() {
+        if let Some(e) = cause.downcast_ref::<boocoder::agent::opencode::OpencodeError>() {
             return (e.exit(), e.hint());
         }
     }

@@ -2,18 +2,20 @@
 //! worktree, and the agent session it maps to; turns run on them one at a
 //! time (a lease in the database), across processes and machines.
 
+mod lease;
+mod record;
+mod run;
 mod turn;
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use turn::{
-    ChangesSummary, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,
-    first_line, lease_owner,
-};
+pub use turn::{ChangesSummary, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest};
 
 use crate::Exit;
+pub use crate::agent::TurnStatus;
+pub use crate::agent::opencode::{TurnRunner, first_line};
 use crate::config::Config;
 use crate::probe::llama_swap;
 use crate::session_key::SessionKey;
@@ -22,6 +24,10 @@ use crate::util::now_ms;
 use crate::worktree::{
     BranchMode, EnsureOptions, RemoveOptions, Removed, WorktreeError, Worktrees,
 };
+pub(crate) use lease::Lease;
+pub use lease::lease_owner;
+pub(crate) use record::{ToolLog, TurnEnd, record_turn, snapshot_before};
+pub use run::{RunEvent, TurnPlan, Turns, run_turns};
 
 /// A session failure.
 #[derive(Debug, thiserror::Error)]
@@ -201,8 +207,8 @@ pub async fn check_model(config: &Config, model: &str) -> crate::Result<Option<S
     if let Some(w) = warning {
         return Ok(Some(format!("model {model} not checked: {w}")));
     }
-    let (provider, id) = crate::opencode::llama_swap_model_id(model, &models);
-    if provider != crate::opencode::LLAMA_SWAP_PROVIDER || models.contains(&id) {
+    let (provider, id) = crate::agent::opencode::llama_swap_model_id(model, &models);
+    if provider != crate::agent::opencode::LLAMA_SWAP_PROVIDER || models.contains(&id) {
         return Ok(None);
     }
     Err(SessionError::UnknownModel {
@@ -262,7 +268,7 @@ impl<'a> Sessions<'a> {
     /// Record a session and (unless it works in the repository) ensure its
     /// worktree. A failed worktree leaves no session behind.
     pub async fn create(&self, req: &NewSession) -> crate::Result<SessionInfo> {
-        crate::acp::turn_backend(self.config, &req.agent)?;
+        crate::agent::acp::turn_backend(self.config, &req.agent)?;
         if !req.repo.exists() {
             return Err(SessionError::RepoMissing(req.repo.clone()).into());
         }

@@ -120,6 +120,12 @@ fn a_turn_streams_chunks_tools_and_plans_writes_in_the_worktree_and_resumes() {
         ])
         .expect(0);
     let recs = records(&run);
+    // The first record says what runs where (no model: the agent's own).
+    assert_eq!(
+        recs[0],
+        json!({"type": "start", "session": "q", "agent": "qwen", "model": null,
+               "worktree": wt.canonicalize().unwrap().to_str().unwrap()}),
+    );
     assert_eq!(joined(&recs, "text"), "write:ok\nHello world.\n");
     assert_eq!(joined(&recs, "reasoning"), "thinking");
     let tool: Vec<&str> = recs
@@ -414,4 +420,52 @@ fn ctrl_c_cancels_the_turn_and_kills_the_agent() {
     for pid in rig.agent_pids() {
         assert!(process_gone(pid), "agent {pid} still running");
     }
+}
+
+#[test]
+fn an_acp_turn_reports_its_changes_and_appears_in_the_session_log() {
+    let rig = rig(json!({"qwen": {
+    "load_session": true,
+    "turn": [
+        {"tool": "c1", "title": "Write notes.txt", "kind": "edit", "status": "pending"},
+        {"write": "notes.txt", "content": "one\ntwo\n"},
+        {"tool": "c1", "new": false, "status": "completed"},
+        {"text": "Wrote the notes."}
+    ]}}));
+    rig.new_session("q", "qwen");
+    let done = rig
+        .run(&["session", "prompt", "q", "write the notes", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(
+        done["turn_changes"],
+        json!({"files": 1, "insertions": 2, "deletions": 0}),
+        "{done}"
+    );
+    assert_eq!(done["changes"]["files"], 1, "{done}");
+    assert_eq!(done["changes_error"], Value::Null, "{done}");
+    // The second turn writes nothing new: no turn changes, the pending ones stay.
+    let second = rig
+        .run(&["session", "prompt", "q", "nothing more", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(second["turn_changes"]["files"], 0, "{second}");
+    assert_eq!(second["changes"]["files"], 1, "{second}");
+
+    let log = rig.run(&["session", "log", "q", "--json"]).expect(0).json();
+    let turns = log["turns"].as_array().unwrap();
+    assert_eq!(turns.len(), 2, "{log}");
+    let a = &turns[0];
+    assert_eq!(a["prompt"], "write the notes");
+    assert_eq!(a["agent"], "qwen");
+    assert_eq!(a["status"], "done");
+    assert_eq!(a["reply"], "write:ok\nWrote the notes.");
+    assert_eq!(
+        a["tools"],
+        json!([{"name": "edit", "title": "Write notes.txt", "status": "completed"}]),
+        "{a}"
+    );
+    assert_eq!(a["turn_changes"]["files"], 1, "{a}");
+    assert_eq!(turns[1]["prompt"], "nothing more");
+    assert_eq!(turns[1]["turn_changes"]["files"], 0);
 }

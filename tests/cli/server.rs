@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use boocoder::opencode::{
-    AgentEvent, Client, EventHub, Origin, ServerOptions, StreamItem, Subscription, ensure_server,
+use boocoder::agent::AgentEvent;
+use boocoder::agent::opencode::{
+    Client, EventHub, Origin, ServerOptions, StreamItem, Subscription, ensure_server,
 };
 use serde_json::{Value, json};
 
@@ -352,7 +353,9 @@ async fn short_lived_server_leaves_nothing_behind_and_reattach_reuses() {
     );
     drop(own);
     assert!(alive(u64::from(kept.record.pid)));
-    boocoder::opencode::stop_server(&state).await.unwrap();
+    boocoder::agent::opencode::stop_server(&state)
+        .await
+        .unwrap();
     assert!(processes_in(&state).is_empty());
 }
 

@@ -203,6 +203,18 @@ fn two_turns_reuse_the_agent_session_and_the_kept_server() {
         .expect(0);
     let t1 = t1.elapsed();
     let recs = records(&run);
+    // The first record says what runs where.
+    let start = &recs[0];
+    assert_eq!(start["type"], "start", "{start}");
+    assert_eq!(start["session"], "s1");
+    assert_eq!(start["agent"], "opencode");
+    assert_eq!(start["model"], recs.last().unwrap()["model"], "{start}");
+    assert!(start["model"].as_str().unwrap().ends_with(MODEL), "{start}");
+    assert_eq!(
+        std::path::Path::new(start["worktree"].as_str().unwrap()),
+        std::path::Path::new(&wt).canonicalize().unwrap()
+    );
+    assert_eq!(recs.iter().filter(|r| r["type"] == "start").count(), 1);
     assert_eq!(joined(&recs, "text", "s1"), "First answer, in order.");
     assert_eq!(
         joined(&recs, "reasoning", "s1"),

@@ -6,7 +6,7 @@ mod stop;
 
 use anyhow::Result;
 use boocoder::Exit;
-use boocoder::opencode::ServerOptions;
+use boocoder::agent::opencode::ServerOptions;
 use clap::Subcommand;
 
 use super::Context;
@@ -51,7 +51,8 @@ pub async fn run(ctx: &Context, cmd: &ServerCommand) -> Result<Exit> {
 pub async fn supervise(a: &SuperviseArgs) -> Result<Exit> {
     let (dir, pid) = (a.state_dir.clone(), a.pid);
     let idle = std::time::Duration::from_secs(a.idle_timeout.max(1));
-    tokio::task::spawn_blocking(move || boocoder::opencode::supervise(&dir, pid, idle)).await??;
+    tokio::task::spawn_blocking(move || boocoder::agent::opencode::supervise(&dir, pid, idle))
+        .await??;
     Ok(Exit::Ok)
 }
 
@@ -75,7 +76,7 @@ pub async fn active_sessions(ctx: &Context, url: &str, password: &str) -> Option
     for s in store.list_sessions().await.ok()? {
         dirs.insert(s.repo.into());
     }
-    let client = boocoder::opencode::Client::new(url, password);
+    let client = boocoder::agent::opencode::Client::new(url, password);
     let mut n = 0;
     for d in dirs.iter().filter(|d| d.is_dir()) {
         n += client.session_status(d).await.ok()?.len();
@@ -86,11 +87,11 @@ pub async fn active_sessions(ctx: &Context, url: &str, password: &str) -> Option
 /// Refuse to stop the recorded server while turns run on it (or when it
 /// cannot say), unless `force`.
 pub async fn refuse_if_busy(ctx: &Context, what: &str, force: bool) -> Result<()> {
-    use boocoder::opencode::ServerState;
+    use boocoder::agent::opencode::ServerState;
     if force {
         return Ok(());
     }
-    let busy = match boocoder::opencode::server_status(&ctx.config.state_dir).await? {
+    let busy = match boocoder::agent::opencode::server_status(&ctx.config.state_dir).await? {
         ServerState::NotRunning { .. } => return Ok(()),
         ServerState::Running { record, .. } => {
             match active_sessions(ctx, &record.url, &record.password).await {

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use boocoder::Exit;
-use boocoder::opencode::{Origin, start_kept_server};
+use boocoder::agent::opencode::{Origin, start_kept_server};
 use clap::Args;
 
 use crate::cmd::Context;

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use boocoder::Exit;
-use boocoder::opencode::{ServerState, attached, server_status, stops_at};
+use boocoder::agent::opencode::{ServerState, attached, server_status, stops_at};
 use boocoder::timestamp::rfc3339;
 use boocoder::util::now_ms;
 use clap::Args;

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use boocoder::Exit;
-use boocoder::opencode::stop_server;
+use boocoder::agent::opencode::stop_server;
 use clap::Args;
 
 use crate::cmd::Context;

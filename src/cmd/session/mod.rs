@@ -8,6 +8,7 @@ mod log;
 mod merge;
 mod new;
 pub mod prompt;
+mod render;
 mod rm;
 mod show;
 

@@ -52,9 +52,9 @@ pub struct NewArgs {
 }
 
 pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
-    match boocoder::acp::turn_backend(&ctx.config, &args.agent)? {
+    match boocoder::agent::acp::turn_backend(&ctx.config, &args.agent)? {
         // An ACP agent must be installed (the probe's rule: its launch program on PATH).
-        boocoder::acp::TurnBackend::Acp(b) => {
+        boocoder::agent::acp::TurnBackend::Acp(b) => {
             b.program(
                 &super::prompt::probe_env(),
                 &std::path::absolute(&args.repo)?,
@@ -62,7 +62,7 @@ pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
             .map_err(boocoder::Error::from)?;
         }
         // An unknown llama-swap model is refused before anything is made.
-        boocoder::acp::TurnBackend::OpencodeServer => {
+        boocoder::agent::acp::TurnBackend::OpencodeServer => {
             if let Some(m) = args.model.as_deref().filter(|m| !m.trim().is_empty())
                 && let Some(warning) = check_model(&ctx.config, m).await?
             {

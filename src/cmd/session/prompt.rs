@@ -1,29 +1,22 @@
 //! `boocoder session prompt`: one turn on one or several sessions.
 
-use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
-use boocoder::acp::{AcpTurns, TurnBackend, turn_backend};
-use boocoder::config::Keep;
-use boocoder::opencode::{
-    AgentEvent, Client, EventHub, Origin, PermissionReply, Server, ensure_server, read_state,
-};
+use boocoder::agent::{AgentEvent, PermissionReply};
 use boocoder::probe::ProbeEnv;
 use boocoder::session::{
-    PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, TurnStatus,
-    default_model,
+    PermissionPolicy, RunEvent, SessionError, TurnOutcome, TurnPlan, TurnStatus,
 };
+use boocoder::util::parse_duration;
 use boocoder::{Exit, SessionKey};
 use clap::{Args, ValueEnum};
-use serde_json::{Value, json};
 
-use boocoder::util::{parse_duration, plural};
-
+use super::render::Renderer;
+use crate::cmd::Context;
 use crate::cmd::spinner::Waiting;
-use crate::cmd::{Context, Format};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -33,9 +26,9 @@ concurrently on one server and one event stream.
 
 Output: text mode streams the reply to stdout (prefixed by session when there are \
 several), tool activity and notices to stderr (reasoning too, dimmed, with \
---show-reasoning). --format ndjson prints one object per event ({\"type\":\"text\",\
-\"delta\"}, {\"type\":\"reasoning\",\"delta\"}, {\"type\":\"tool\",\"tool\",\"status\",\
-\"title\"}, {\"type\":\"permission\",...}, {\"type\":\"notice\",...}), each with \"session\", \
+--show-reasoning). --format ndjson prints one object per event: first {\"type\":\"start\",\
+\"agent\",\"model\",\"worktree\"}, then {\"type\":\"text\",\"delta\"}, \
+{\"type\":\"reasoning\",\"delta\"}, {\"type\":\"tool\",\"tool\",\"status\",\"title\"}, {\"type\":\"permission\",...}, {\"type\":\"notice\",...}, each with \"session\", \
 then one final {\"type\":\"done\",\"session\",\"agent_session_id\",\"server_url\",\"model\",\
 \"duration_ms\",\"tokens\",\"changes\":{\"files\",\"insertions\",\"deletions\"},\
 \"changes_error\",\"turn_changes\":{\"files\",\"insertions\",\"deletions\"}} (changes: the \
@@ -199,8 +192,8 @@ fn split_args(args: &PromptArgs) -> Result<(Vec<SessionKey>, String)> {
     Ok((names, text))
 }
 
-/// Run one turn on each session concurrently (one server, one stream),
-/// render as the output format says; returns the exit code and outcomes.
+/// Run one turn on each session concurrently (one library call), render as
+/// the output format says; returns the exit code and outcomes.
 pub async fn run_turns(
     ctx: &Context,
     names: &[SessionKey],
@@ -208,101 +201,34 @@ pub async fn run_turns(
     opts: &TurnOptions,
 ) -> Result<(Exit, Vec<TurnOutcome>)> {
     let store = ctx.store().await?;
-    // Fail fast on unknown sessions, agents and an undecidable model, before
-    // any server starts: a turn never falls back to opencode's own default model.
-    let mut backends = Vec::new();
-    let mut models: HashMap<String, Option<String>> = HashMap::new();
-    let mut default: Option<String> = None;
-    for n in names {
-        let Some(session) = store.get_session(n.as_str()).await? else {
-            return Err(boocoder::Error::from(SessionError::NotFound(n.to_string())).into());
-        };
-        let backend = turn_backend(&ctx.config, &session.agent)?;
-        let named = opts
-            .flags
-            .model
-            .clone()
-            .or(session.model)
-            .filter(|m| !m.trim().is_empty());
-        let model = match (named, &backend) {
-            (Some(m), _) => Some(m),
-            // An ACP agent without a model keeps its own default.
-            (None, TurnBackend::Acp(_)) => None,
-            (None, TurnBackend::OpencodeServer) => match &default {
-                Some(m) => Some(m.clone()),
-                None => {
-                    let (m, notice) = default_model(&ctx.config).await?;
-                    if let Some(notice) = notice {
-                        ctx.out.info(&format!("note: {notice}"));
-                    }
-                    default = Some(m.clone());
-                    Some(m)
-                }
-            },
-        };
-        models.insert(n.to_string(), model);
-        backends.push(backend);
-    }
     // On a terminal: a spinner until the first event (server start included).
     let waiting = Arc::new(Waiting::start(ctx, "waiting for the agent"));
-    let acp = AcpTurns {
-        store,
-        config: &ctx.config,
+    let plan = TurnPlan {
+        sessions: names.to_vec(),
+        text: text.to_string(),
+        model: opts.flags.model.clone(),
+        agent_mode: opts.flags.agent_mode.clone(),
+        watchdog: opts.flags.timeout,
+        permissions: permission_policy(opts, waiting.clone()),
+        wait: opts.wait,
+        keep_server: opts.flags.keep_server,
         env: probe_env(),
-        cancel: ctx.cancel.clone(),
-    };
-    let opencode = if backends.contains(&TurnBackend::OpencodeServer) {
-        Some(start_opencode(ctx, opts).await?)
-    } else {
-        None
-    };
-    let runner = opencode.as_ref().map(|(server, hub)| TurnRunner {
-        store,
-        config: &ctx.config,
-        server,
-        hub,
-        llama_swap_models: tokio::sync::OnceCell::new(),
-        cancel: ctx.cancel.clone(),
         verbose: ctx.out.verbose > 0,
-    });
-    let policy = permission_policy(opts, waiting.clone());
-    // From here a Ctrl-C aborts the turns and records them before exiting.
-    ctx.graceful
-        .store(true, std::sync::atomic::Ordering::SeqCst);
+    };
     let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts, waiting));
-    let turns = names.iter().zip(&backends).map(|(name, backend)| {
-        let req = TurnRequest {
-            session: name.clone(),
-            text: text.to_string(),
-            model: models.get(name.as_str()).cloned().flatten(),
-            agent_mode: opts.flags.agent_mode.clone(),
-            watchdog: opts.flags.timeout.unwrap_or(ctx.config.watchdog),
-            permissions: policy.clone(),
-            wait: opts.wait,
-        };
-        let render = render.clone();
-        let (runner, acp) = (runner.as_ref(), &acp);
-        async move {
-            let session = req.session.to_string();
-            let sink = move |e: TurnEvent| render.event(&session, e);
-            match (backend, runner) {
-                (TurnBackend::Acp(b), _) => acp.run(&req, b, &sink).await,
-                (TurnBackend::OpencodeServer, Some(runner)) => runner.run(&req, &sink).await,
-                (TurnBackend::OpencodeServer, None) => {
-                    unreachable!("the server starts for opencode sessions")
-                }
-            }
-        }
-    });
-    let results = futures_util::future::join_all(turns).await;
-    drop(runner);
-    let server = opencode.map(|(server, hub)| {
-        drop(hub);
-        server
-    });
+    let sink = |e: RunEvent<'_>| match e {
+        RunEvent::Note(n) => ctx.out.info(&format!("note: {n}")),
+        // From here a Ctrl-C aborts the turns and records them before exiting.
+        RunEvent::Ready => ctx
+            .graceful
+            .store(true, std::sync::atomic::Ordering::SeqCst),
+        RunEvent::Turn(session, e) => render.event(session, e),
+    };
+    let turns = boocoder::session::run_turns(store, &ctx.config, &ctx.cancel, &plan, &sink).await?;
     let mut exit = Exit::Ok;
     let mut outcomes = Vec::new();
-    for (name, r) in names.iter().zip(results) {
+    let mut turns = turns;
+    for (name, r) in names.iter().zip(std::mem::take(&mut turns.results)) {
         match r {
             Ok(o) => {
                 render.finish(&o)?;
@@ -323,7 +249,8 @@ pub async fn run_turns(
     if ctx.cancel.is_cancelled() {
         exit = Exit::Interrupted;
     }
-    drop(server);
+    // A short-lived server stops here.
+    drop(turns);
     render.check_written()?;
     Ok((exit, outcomes))
 }
@@ -334,51 +261,6 @@ pub fn probe_env() -> ProbeEnv {
         path: std::env::var_os("PATH"),
         home: std::env::var_os("HOME").map(std::path::PathBuf::from),
     }
-}
-
-/// The opencode server (recorded, else short-lived) and its event stream.
-async fn start_opencode(ctx: &Context, opts: &TurnOptions) -> Result<(Server, EventHub)> {
-    let mut server_opts = crate::cmd::server::server_options(ctx);
-    let keep = match ctx.config.server.keep {
-        _ if opts.flags.keep_server => {
-            // Asked for by name: kept until `server stop`.
-            server_opts.idle_timeout = None;
-            true
-        }
-        Keep::Always => true,
-        Keep::Never => false,
-        Keep::Auto => !boocoder::config::under_ci(),
-    };
-    let stream_timeout = ctx.config.server.stream_timeout;
-    // Connect the event stream of the recorded server while its health is
-    // checked: when it is reused, the stream is ready.
-    let recorded = read_state(&ctx.config.state_dir).ok().flatten();
-    let early_hub = async {
-        match &recorded {
-            Some(r) => EventHub::connect(Client::new(&r.url, &r.password), stream_timeout)
-                .await
-                .ok(),
-            None => None,
-        }
-    };
-    let (server, early_hub) = tokio::join!(ensure_server(&server_opts, keep), early_hub);
-    let server = server?;
-    tracing::info!(url = %server.record.url, origin = ?server.origin, "opencode server");
-    if let Some(n) = &server.notice {
-        ctx.out.info(&format!("note: {n}"));
-    }
-    let hub = match early_hub {
-        Some(hub)
-            if server.origin == Origin::Reattached
-                && recorded
-                    .as_ref()
-                    .is_some_and(|r| r.url == server.record.url) =>
-        {
-            hub
-        }
-        _ => EventHub::connect(server.client(), stream_timeout).await?,
-    };
-    Ok((server, hub))
 }
 
 fn outcome_exit(o: &TurnOutcome) -> Exit {
@@ -442,338 +324,5 @@ fn ask(session: &str, e: &AgentEvent) -> PermissionReply {
         "y" | "yes" => PermissionReply::Once,
         "a" | "always" => PermissionReply::Always,
         _ => PermissionReply::Reject,
-    }
-}
-
-/// Whether stdout and stderr are the same file or pipe (`2>&1`): a reader
-/// sees them interleaved, as on a terminal.
-fn stdout_is_stderr() -> bool {
-    let id = |fd: i32| {
-        // SAFETY: fstat fills the zeroed struct or fails.
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        (unsafe { libc::fstat(fd, &mut st) } == 0).then_some((st.st_dev, st.st_ino))
-    };
-    matches!((id(1), id(2)), (Some(a), Some(b)) if a == b)
-}
-
-/// Renders turn events as they come, for one or several sessions.
-struct Renderer {
-    format: Format,
-    quiet: bool,
-    multi: bool,
-    no_stream: bool,
-    show_reasoning: bool,
-    dim: bool,
-    /// Partial lines per session (text mode with several sessions).
-    lines: Mutex<HashMap<String, String>>,
-    /// Whether the last text written to stdout ended a line (single session).
-    open_line: Mutex<bool>,
-    /// Reasoning was written to stderr without a line end yet.
-    open_reasoning: Mutex<bool>,
-    /// The first failed write to stdout (the exit is then not 0).
-    write_error: Mutex<Option<std::io::Error>>,
-    /// stdout is a terminal (or the same pipe as stderr): a line of text is
-    /// ended before a stderr line so that the two never run into each other.
-    stdout_tty: bool,
-    /// The spinner shown until the first event.
-    waiting: Arc<Waiting>,
-}
-
-impl Renderer {
-    fn new(ctx: &Context, multi: bool, opts: &TurnOptions, waiting: Arc<Waiting>) -> Renderer {
-        Renderer {
-            format: ctx.out.format,
-            quiet: ctx.out.quiet,
-            multi,
-            no_stream: opts.flags.no_stream,
-            show_reasoning: opts.flags.show_reasoning,
-            dim: ctx.out.color_stderr,
-            lines: Mutex::new(HashMap::new()),
-            open_line: Mutex::new(false),
-            open_reasoning: Mutex::new(false),
-            write_error: Mutex::new(None),
-            stdout_tty: std::io::stdout().is_terminal() || stdout_is_stderr(),
-            waiting,
-        }
-    }
-
-    /// Before a line on stderr: end the text line open on a terminal.
-    fn break_text_line(&self) {
-        if !self.multi
-            && self.stdout_tty
-            && std::mem::take(&mut *self.open_line.lock().expect("line"))
-        {
-            self.out("\n");
-        }
-    }
-
-    fn out(&self, s: &str) {
-        self.waiting.stop();
-        let mut failed = self.write_error.lock().expect("write error");
-        if failed.is_some() {
-            return;
-        }
-        if let Err(e) = crate::cmd::output::write_stdout(s) {
-            *failed = Some(e);
-        }
-    }
-
-    /// Err when a write to stdout failed.
-    fn check_written(&self) -> Result<()> {
-        match self.write_error.lock().expect("write error").take() {
-            Some(e) => Err(crate::cmd::output::stdout_error(&e).into()),
-            None => Ok(()),
-        }
-    }
-
-    fn err(&self, session: &str, s: &str) {
-        if self.quiet {
-            return;
-        }
-        self.waiting.stop();
-        self.break_text_line();
-        let prefix = if self.multi {
-            format!("[{session}] ")
-        } else {
-            String::new()
-        };
-        eprintln!("{prefix}{s}");
-    }
-
-    fn event(&self, session: &str, e: TurnEvent) {
-        if self.format == Format::Ndjson {
-            let mut v = serde_json::to_value(&e).unwrap_or(Value::Null);
-            if let TurnEvent::Notice { .. } = e {
-                v["type"] = json!("notice");
-            }
-            if let Some(obj) = v.as_object_mut() {
-                obj.remove("part_id");
-                obj.insert("session".into(), json!(session));
-            }
-            // Idle and step ends are internal to the turn.
-            if !matches!(v["type"].as_str(), Some("idle" | "step_finish" | "status")) {
-                self.out(&format!("{v}\n"));
-            }
-            return;
-        }
-        if !matches!(e, TurnEvent::Agent(AgentEvent::Reasoning { .. }))
-            && std::mem::take(&mut *self.open_reasoning.lock().expect("reasoning"))
-        {
-            eprintln!();
-        }
-        if self.format == Format::Json {
-            // Only the final document goes to stdout; notices are talk.
-            if let TurnEvent::Notice { notice } = e {
-                self.err(session, &format!("note: {notice}"));
-            }
-            return;
-        }
-        match e {
-            TurnEvent::Agent(AgentEvent::Text { delta, .. }) => {
-                if self.no_stream {
-                    return;
-                }
-                if self.multi {
-                    let mut lines = self.lines.lock().expect("lines");
-                    let buf = lines.entry(session.to_string()).or_default();
-                    buf.push_str(&delta);
-                    while let Some(i) = buf.find('\n') {
-                        let line: String = buf.drain(..=i).collect();
-                        self.out(&format!("[{session}] {line}"));
-                    }
-                } else {
-                    *self.open_line.lock().expect("line") = !delta.ends_with('\n');
-                    self.out(&delta);
-                }
-            }
-            TurnEvent::Agent(AgentEvent::Reasoning { delta, .. })
-                if self.show_reasoning && !self.quiet =>
-            {
-                self.waiting.stop();
-                self.break_text_line();
-                let (a, b) = if self.dim {
-                    ("\x1b[2m", "\x1b[0m")
-                } else {
-                    ("", "")
-                };
-                eprint!("{a}{delta}{b}");
-                *self.open_reasoning.lock().expect("reasoning") = !delta.ends_with('\n');
-            }
-            TurnEvent::Agent(AgentEvent::Tool {
-                tool,
-                status,
-                title,
-                input,
-                error,
-                ..
-            }) => {
-                if status == "pending" {
-                    return;
-                }
-                let what = title.or(input).unwrap_or_default();
-                let err = error.map(|e| format!(": {e}")).unwrap_or_default();
-                self.err(session, &format!("· {tool} {what} [{status}]{err}"));
-            }
-            TurnEvent::Agent(AgentEvent::Status { status, message }) if status == "retry" => {
-                self.err(
-                    session,
-                    &format!("· retrying: {}", message.unwrap_or_default()),
-                );
-            }
-            TurnEvent::Agent(AgentEvent::Error { name, message }) => {
-                self.err(session, &format!("agent error: {name}: {message}"));
-            }
-            TurnEvent::Agent(AgentEvent::Permission {
-                permission,
-                patterns,
-                ..
-            }) => {
-                self.err(
-                    session,
-                    &format!("permission asked: {permission} {}", patterns.join(", ")),
-                );
-            }
-            TurnEvent::Agent(AgentEvent::Plan { entries }) => {
-                let steps: Vec<String> = entries
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|e| {
-                        let mark = match e["status"].as_str() {
-                            Some("completed") => "x",
-                            Some("in_progress") => "~",
-                            _ => " ",
-                        };
-                        format!("[{mark}] {}", e["content"].as_str().unwrap_or_default())
-                    })
-                    .collect();
-                self.err(session, &format!("· plan: {}", steps.join("; ")));
-            }
-            TurnEvent::Notice { notice } => self.err(session, &format!("note: {notice}")),
-            _ => {}
-        }
-    }
-
-    fn done_record(o: &TurnOutcome) -> Value {
-        json!({
-            "type": "done",
-            "session": o.session,
-            "agent_session_id": o.agent_session_id,
-            "server_url": o.server_url,
-            "model": o.model,
-            "duration_ms": o.duration_ms,
-            "tokens": o.tokens,
-            "changes": o.changes,
-            "changes_error": o.changes_error,
-            "turn_changes": o.turn_changes,
-        })
-    }
-
-    fn finish(&self, o: &TurnOutcome) -> Result<()> {
-        self.waiting.stop();
-        let mut record = match o.status {
-            TurnStatus::Done => Self::done_record(o),
-            status => json!({
-                "type": "error",
-                "session": o.session,
-                "kind": status.as_str(),
-                "message": o.error.clone().unwrap_or_else(|| status.as_str().to_string()),
-                "agent_session_id": o.agent_session_id,
-                "duration_ms": o.duration_ms,
-            }),
-        };
-        // ACP turns say why the agent stopped.
-        if let (Some(reason), Some(obj)) = (&o.stop_reason, record.as_object_mut()) {
-            obj.insert("stop_reason".into(), json!(reason));
-        }
-        match self.format {
-            Format::Ndjson => self.out(&format!("{record}\n")),
-            Format::Json => {
-                let mut r = record;
-                r["text"] = json!(o.text);
-                if o.status != TurnStatus::Done {
-                    r["changes"] = json!(o.changes);
-                }
-                self.out(&format!("{}\n", serde_json::to_string_pretty(&r)?));
-            }
-            Format::Text => {
-                if self.no_stream {
-                    if self.multi {
-                        for line in o.text.lines() {
-                            self.out(&format!("[{}] {line}\n", o.session));
-                        }
-                    } else {
-                        self.out(&o.text);
-                        if !o.text.ends_with('\n') {
-                            self.out("\n");
-                        }
-                    }
-                } else if self.multi {
-                    let rest = self
-                        .lines
-                        .lock()
-                        .expect("lines")
-                        .remove(&o.session)
-                        .unwrap_or_default();
-                    if !rest.is_empty() {
-                        self.out(&format!("[{}] {rest}\n", o.session));
-                    }
-                } else if std::mem::take(&mut *self.open_line.lock().expect("line")) {
-                    self.out("\n");
-                }
-                let changes = o
-                    .changes
-                    .map(|c| {
-                        format!(
-                            ", {} changed (+{} -{})",
-                            plural(c.files, "file"),
-                            c.insertions,
-                            c.deletions
-                        )
-                    })
-                    .or_else(|| {
-                        o.changes_error
-                            .as_ref()
-                            .map(|_| ", changes not recorded".to_string())
-                    })
-                    .unwrap_or_default();
-                let this_turn = o
-                    .turn_changes
-                    .map(|c| {
-                        format!(
-                            ", this turn {} (+{} -{})",
-                            plural(c.files as usize, "file"),
-                            c.insertions,
-                            c.deletions
-                        )
-                    })
-                    .unwrap_or_default();
-                let summary = format!(
-                    "{} in {:.1} s, {} out{changes}{this_turn}",
-                    o.status.as_str(),
-                    o.duration_ms as f64 / 1000.0,
-                    plural(o.tokens.output as usize, "token")
-                );
-                match (&o.status, &o.error) {
-                    (TurnStatus::Done, _) => self.err(&o.session, &summary),
-                    (_, Some(e)) => self.err(&o.session, &format!("{summary}: {e}")),
-                    _ => self.err(&o.session, &summary),
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn failed(&self, session: &str, err: &anyhow::Error, code: Exit) -> Result<()> {
-        self.waiting.stop();
-        let message = format!("{err:#}");
-        match self.format {
-            Format::Text => self.err(session, &format!("error: {message}")),
-            _ => self.out(&format!(
-                "{}\n",
-                json!({"type": "error", "session": session, "kind": code.kind(), "message": message})
-            )),
-        }
-        Ok(())
     }
 }

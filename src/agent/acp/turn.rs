@@ -21,23 +21,21 @@ use super::fs;
 use super::permission::permission;
 use super::translate::{Translator, prompt_usage};
 use super::{AcpTurnError, Backend};
+use crate::agent::{AgentEvent, TokenUsage};
 use crate::config::Config;
-use crate::opencode::{AgentEvent, TokenUsage};
 use crate::probe::ProbeEnv;
 use crate::session::{
-    ChangesSummary, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnStatus, lease_owner,
-    work_dir,
+    Lease, SessionError, Sessions, ToolLog, TurnEnd, TurnEvent, TurnOutcome, TurnRequest,
+    TurnStatus, lease_owner, record_turn, snapshot_before, work_dir,
 };
-use crate::store::{AgentSessionRow, LeaseAttempt, SessionRow, Store, Tokens};
-use crate::util::{fnv1a_hex, format_utc, now_ms};
-use crate::worktree::{EnsureOptions, Worktrees};
+use crate::store::{AgentSessionRow, SessionRow, Store, Tokens};
+use crate::util::{fnv1a_hex, now_ms};
+use crate::worktree::EnsureOptions;
 
 /// How long `initialize`, `session/new|load|resume` and the model may take.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(60);
 /// After `session/cancel`, how long the agent has to answer `cancelled`.
 const CANCEL_GRACE: Duration = Duration::from_secs(2);
-/// How often `--wait` retries a busy lease.
-const LEASE_POLL: Duration = Duration::from_millis(250);
 
 /// Runs turns on ACP agents (concurrently, too: one agent process per turn).
 pub struct AcpTurns<'a> {
@@ -76,70 +74,26 @@ impl AcpTurns<'_> {
             .await?
             .ok_or_else(|| SessionError::NotFound(key.into()))?;
         let owner = lease_owner();
-        let renewer = self.take_lease(key, &owner, req.wait).await?;
-        let result = self.run_leased(req, backend, &session, sink).await;
-        renewer.abort();
-        if let Err(e) = self.store.release_lease(key, &owner).await {
-            tracing::warn!("cannot release the lease of {key}: {e}");
-        }
-        result
-    }
-
-    /// The session's lease (as opencode turns take it), renewed in the
-    /// background by the returned task until it is aborted.
-    async fn take_lease(
-        &self,
-        key: &str,
-        owner: &str,
-        wait: bool,
-    ) -> crate::Result<tokio::task::JoinHandle<()>> {
-        loop {
-            let ttl = self.config.lease_ttl.as_millis() as i64;
-            match self.store.acquire_lease(key, owner, ttl).await? {
-                LeaseAttempt::Acquired(_) => break,
-                LeaseAttempt::Busy(held) if !wait => {
-                    return Err(SessionError::Busy {
-                        name: key.into(),
-                        owner: held.owner,
-                        started: format_utc(held.acquired_at),
-                    }
-                    .into());
-                }
-                LeaseAttempt::Busy(_) => {
-                    tokio::select! {
-                        _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
-                        _ = tokio::time::sleep(LEASE_POLL) => {}
-                    }
-                }
+        let lease =
+            Lease::take(self.store, self.config, key, &owner, req.wait, &self.cancel).await?;
+        // A turn left `running` by an owner whose lease expired crashed; its
+        // agent process ended with it (own process group, parent-death guard).
+        let crashed = match lease.crashed_turn().await {
+            Ok(t) => t,
+            Err(e) => {
+                lease.release().await;
+                return Err(e);
             }
-        }
-        if let Some(last) = self.store.last_turn(key).await?
-            && last.status == "running"
+        };
+        if let Some(last) = crashed
+            && let Err(e) = lease.settle_crashed(&last).await
         {
-            self.store
-                .finish_turn(
-                    last.id,
-                    "crashed",
-                    now_ms(),
-                    &last.tokens,
-                    Some("the process running this turn ended before it finished"),
-                )
-                .await?;
+            lease.release().await;
+            return Err(e);
         }
-        let store = self.store.clone();
-        let ttl = self.config.lease_ttl;
-        let (session, me) = (key.to_string(), owner.to_string());
-        Ok(tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(ttl / 3).await;
-                let expires = now_ms() + ttl.as_millis() as i64;
-                match store.renew_lease(&session, &me, expires).await {
-                    Ok(true) => {}
-                    Ok(false) => tracing::warn!("the lease of {session} was taken over"),
-                    Err(e) => tracing::warn!("cannot renew the lease of {session}: {e}"),
-                }
-            }
-        }))
+        let result = self.run_leased(req, backend, &session, &lease, sink).await;
+        lease.release().await;
+        result
     }
 
     async fn run_leased(
@@ -147,11 +101,21 @@ impl AcpTurns<'_> {
         req: &TurnRequest,
         backend: &Backend,
         session: &SessionRow,
-        sink: Sink<'_>,
+        lease: &Lease,
+        outer: Sink<'_>,
     ) -> crate::Result<TurnOutcome> {
+        // Every event passes here: the tool calls go to the turn's history.
+        let tools = std::sync::Mutex::new(ToolLog::default());
+        let noting = |e: TurnEvent| {
+            if let TurnEvent::Agent(a) = &e {
+                tools.lock().expect("tool log").note(a);
+            }
+            outer(e)
+        };
+        let sink: Sink<'_> = &noting;
         let key = &req.session;
         let started_ms = now_ms();
-        let worktrees = Worktrees::new(self.store, self.config.worktree_root.clone());
+        let worktrees = Sessions::new(self.store, self.config).worktrees();
         let worktree = if session.use_worktree {
             let ensured = worktrees
                 .ensure(
@@ -176,6 +140,11 @@ impl AcpTurns<'_> {
             .clone()
             .or_else(|| session.model.clone())
             .filter(|m| !m.trim().is_empty());
+        sink(TurnEvent::Start {
+            agent: session.agent.clone(),
+            model: model.clone(),
+            worktree: worktree.as_ref().map(|_| dir_str.clone()),
+        });
         let fingerprint = fnv1a_hex(&format!(
             "acp\u{1f}{}\u{1f}{:?}\u{1f}{}",
             session.agent,
@@ -222,6 +191,8 @@ impl AcpTurns<'_> {
                 started_ms,
             )
             .await?;
+        self.store.set_turn_prompt(turn_id, &req.text).await?;
+        let before = snapshot_before(worktree.is_some(), &dir).await;
 
         let mut tokens = TokenUsage::default();
         let mut text = String::new();
@@ -233,6 +204,7 @@ impl AcpTurns<'_> {
                 &dir,
                 &mut tokens,
                 &mut text,
+                &lease.lost,
                 sink,
             )
             .await;
@@ -247,49 +219,53 @@ impl AcpTurns<'_> {
         // No agent process survives its turn.
         agent.shutdown().await;
 
-        let changes = match &worktree {
-            Some(_) => match worktrees.record_pending_changes(key, &session.agent).await {
-                Ok(c) => Some(ChangesSummary {
-                    files: c.len(),
-                    insertions: c.iter().map(|c| c.insertions).sum(),
-                    deletions: c.iter().map(|c| c.deletions).sum(),
-                }),
-                Err(e) => {
-                    sink(TurnEvent::Notice {
-                        notice: format!("pending changes not recorded: {e}"),
-                    });
-                    None
-                }
-            },
-            None => None,
-        };
-        let ended = now_ms();
-        self.store
-            .finish_turn(
+        // Another process owns the session now (or may, any moment): write
+        // nothing more (its `crashed` mark and pending changes stay).
+        if !lease.check().await {
+            let err = lease.error();
+            let _ = self
+                .store
+                .finish_turn(
+                    turn_id,
+                    "lease_lost",
+                    now_ms(),
+                    &Tokens::default(),
+                    Some(&err.to_string()),
+                )
+                .await;
+            return Err(err.into());
+        }
+        let calls = tools.lock().expect("tool log").calls();
+        let rec = record_turn(
+            self.store,
+            &worktrees,
+            key,
+            &session.agent,
+            worktree.is_some(),
+            &dir,
+            before.as_ref(),
+            TurnEnd {
                 turn_id,
-                end.status.as_str(),
-                ended,
-                &Tokens {
-                    input: Some(tokens.input),
-                    output: Some(tokens.output),
-                    reasoning: Some(tokens.reasoning),
-                    cache_read: Some(tokens.cache_read),
-                    cache_write: Some(tokens.cache_write),
-                },
-                end.error.as_deref(),
-            )
-            .await?;
+                status: end.status,
+                error: end.error.as_deref(),
+                tokens: &tokens,
+                text: &text,
+                tools: &calls,
+            },
+            sink,
+        )
+        .await?;
         Ok(TurnOutcome {
             session: key.to_string(),
             agent_session_id,
             server_url: format!("acp:{}", session.agent),
             model,
             status: end.status,
-            duration_ms: ended - started_ms,
+            duration_ms: rec.ended_ms - started_ms,
             tokens,
-            changes,
-            changes_error: None,
-            turn_changes: None,
+            changes: rec.changes,
+            changes_error: rec.changes_error,
+            turn_changes: rec.turn_changes,
             text,
             error: end.error,
             new_agent_session: reason,
@@ -427,6 +403,7 @@ impl AcpTurns<'_> {
         dir: &Path,
         tokens: &mut TokenUsage,
         text: &mut String,
+        lost: &CancellationToken,
         sink: Sink<'_>,
     ) -> LoopEnd {
         let link = conn.link.clone();
@@ -441,6 +418,14 @@ impl AcpTurns<'_> {
         loop {
             tokio::select! {
                 biased;
+                _ = lost.cancelled() => {
+                    cancel(conn, &link, &mut pending, asid).await;
+                    return LoopEnd {
+                        status: TurnStatus::Interrupted,
+                        error: Some("the session's lease was lost".into()),
+                        stop_reason: Some("cancelled".into()),
+                    };
+                }
                 _ = self.cancel.cancelled() => {
                     cancel(conn, &link, &mut pending, asid).await;
                     return LoopEnd {

@@ -6,6 +6,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::agent::PermissionReply;
 use serde_json::{Value, json};
 
 use super::OpencodeError;
@@ -33,15 +35,6 @@ pub struct SessionStatus {
     pub attempt: Option<i64>,
     #[serde(default)]
     pub message: Option<String>,
-}
-
-/// An answer to `permission.asked`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PermissionReply {
-    Once,
-    Always,
-    Reject,
 }
 
 /// A client of one opencode server.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::opencode::{AgentEvent, TokenUsage};
+use crate::agent::{AgentEvent, TokenUsage};
 
 /// Per-turn translation state.
 #[derive(Debug, Default)]

@@ -68,7 +68,7 @@ impl Backend {
         config: &Config,
         model: Option<&str>,
     ) -> (Vec<(String, String)>, Option<String>) {
-        use crate::opencode::{ServerOptions, llama_swap_model_id};
+        use crate::agent::opencode::{ServerOptions, llama_swap_model_id};
         use crate::probe::llama_swap;
         let models = match &config.llama_swap_url {
             Some(url) => {

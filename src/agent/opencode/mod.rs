@@ -7,8 +7,9 @@ mod events;
 mod server;
 mod sse;
 mod translate;
+mod turn;
 
-pub use client::{Client, Health, PermissionReply, SessionStatus};
+pub use client::{Client, Health, SessionStatus};
 pub use events::{EventHub, StreamItem, Subscription};
 pub use server::{
     LLAMA_SWAP_PROVIDER, Origin, Server, ServerOptions, ServerRecord, ServerState, attached,
@@ -16,7 +17,8 @@ pub use server::{
     settings, start_kept_server, stop_server, stops_at, supervise,
 };
 pub use sse::SseParser;
-pub use translate::{AgentEvent, TokenUsage, Translator, event_session};
+pub use translate::{Translator, event_session};
+pub use turn::{TurnRunner, first_line};
 
 use std::path::PathBuf;
 

@@ -14,8 +14,9 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::translate::{AgentEvent, Translator, event_session};
+use super::translate::{Translator, event_session};
 use super::{Client, OpencodeError, SseParser};
+use crate::agent::AgentEvent;
 
 /// What a subscriber receives.
 #[derive(Debug, Clone, PartialEq)]

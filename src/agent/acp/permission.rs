@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::turn::Sink;
-use crate::opencode::{AgentEvent, PermissionReply};
+use crate::agent::{AgentEvent, PermissionReply};
 use crate::session::{PermissionPolicy, TurnEvent, TurnRequest};
 
 /// Decide a permission by the policy, choosing among the options the agent

@@ -1,0 +1,357 @@
+//! Rendering a turn's events: text to stdout (prefixed by session when
+//! there are several), talk to stderr, or one JSON record per event.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Result;
+use boocoder::Exit;
+use boocoder::agent::AgentEvent;
+use boocoder::session::{TurnEvent, TurnOutcome, TurnStatus};
+use boocoder::util::plural;
+use serde_json::{Value, json};
+
+use super::prompt::TurnOptions;
+use crate::cmd::spinner::Waiting;
+use crate::cmd::{Context, Format};
+
+/// Whether stdout and stderr are the same file or pipe (`2>&1`): a reader
+/// sees them interleaved, as on a terminal.
+fn stdout_is_stderr() -> bool {
+    let id = |fd: i32| {
+        // SAFETY: fstat fills the zeroed struct or fails.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        (unsafe { libc::fstat(fd, &mut st) } == 0).then_some((st.st_dev, st.st_ino))
+    };
+    matches!((id(1), id(2)), (Some(a), Some(b)) if a == b)
+}
+
+/// Renders turn events as they come, for one or several sessions.
+pub(super) struct Renderer {
+    format: Format,
+    quiet: bool,
+    multi: bool,
+    no_stream: bool,
+    show_reasoning: bool,
+    dim: bool,
+    /// Partial lines per session (text mode with several sessions).
+    lines: Mutex<HashMap<String, String>>,
+    /// Whether the last text written to stdout ended a line (single session).
+    open_line: Mutex<bool>,
+    /// Reasoning was written to stderr without a line end yet.
+    open_reasoning: Mutex<bool>,
+    /// The first failed write to stdout (the exit is then not 0).
+    write_error: Mutex<Option<std::io::Error>>,
+    /// stdout is a terminal (or the same pipe as stderr): a line of text is
+    /// ended before a stderr line so that the two never run into each other.
+    stdout_tty: bool,
+    /// The spinner shown until the first event.
+    waiting: Arc<Waiting>,
+}
+
+impl Renderer {
+    pub(super) fn new(
+        ctx: &Context,
+        multi: bool,
+        opts: &TurnOptions,
+        waiting: Arc<Waiting>,
+    ) -> Renderer {
+        Renderer {
+            format: ctx.out.format,
+            quiet: ctx.out.quiet,
+            multi,
+            no_stream: opts.flags.no_stream,
+            show_reasoning: opts.flags.show_reasoning,
+            dim: ctx.out.color_stderr,
+            lines: Mutex::new(HashMap::new()),
+            open_line: Mutex::new(false),
+            open_reasoning: Mutex::new(false),
+            write_error: Mutex::new(None),
+            stdout_tty: std::io::stdout().is_terminal() || stdout_is_stderr(),
+            waiting,
+        }
+    }
+
+    /// Before a line on stderr: end the text line open on a terminal.
+    fn break_text_line(&self) {
+        if !self.multi
+            && self.stdout_tty
+            && std::mem::take(&mut *self.open_line.lock().expect("line"))
+        {
+            self.out("\n");
+        }
+    }
+
+    fn out(&self, s: &str) {
+        self.waiting.stop();
+        let mut failed = self.write_error.lock().expect("write error");
+        if failed.is_some() {
+            return;
+        }
+        if let Err(e) = crate::cmd::output::write_stdout(s) {
+            *failed = Some(e);
+        }
+    }
+
+    /// Err when a write to stdout failed.
+    pub(super) fn check_written(&self) -> Result<()> {
+        match self.write_error.lock().expect("write error").take() {
+            Some(e) => Err(crate::cmd::output::stdout_error(&e).into()),
+            None => Ok(()),
+        }
+    }
+
+    fn err(&self, session: &str, s: &str) {
+        if self.quiet {
+            return;
+        }
+        self.waiting.stop();
+        self.break_text_line();
+        let prefix = if self.multi {
+            format!("[{session}] ")
+        } else {
+            String::new()
+        };
+        eprintln!("{prefix}{s}");
+    }
+
+    pub(super) fn event(&self, session: &str, e: TurnEvent) {
+        if self.format == Format::Ndjson {
+            let mut v = serde_json::to_value(&e).unwrap_or(Value::Null);
+            match e {
+                TurnEvent::Notice { .. } => v["type"] = json!("notice"),
+                TurnEvent::Start { .. } => v["type"] = json!("start"),
+                TurnEvent::Agent(_) => {}
+            }
+            if let Some(obj) = v.as_object_mut() {
+                obj.remove("part_id");
+                obj.insert("session".into(), json!(session));
+            }
+            // Idle and step ends are internal to the turn.
+            if !matches!(v["type"].as_str(), Some("idle" | "step_finish" | "status")) {
+                self.out(&format!("{v}\n"));
+            }
+            return;
+        }
+        if !matches!(e, TurnEvent::Agent(AgentEvent::Reasoning { .. }))
+            && std::mem::take(&mut *self.open_reasoning.lock().expect("reasoning"))
+        {
+            eprintln!();
+        }
+        if self.format == Format::Json {
+            // Only the final document goes to stdout; notices are talk.
+            if let TurnEvent::Notice { notice } = e {
+                self.err(session, &format!("note: {notice}"));
+            }
+            return;
+        }
+        match e {
+            TurnEvent::Agent(AgentEvent::Text { delta, .. }) => {
+                if self.no_stream {
+                    return;
+                }
+                if self.multi {
+                    let mut lines = self.lines.lock().expect("lines");
+                    let buf = lines.entry(session.to_string()).or_default();
+                    buf.push_str(&delta);
+                    while let Some(i) = buf.find('\n') {
+                        let line: String = buf.drain(..=i).collect();
+                        self.out(&format!("[{session}] {line}"));
+                    }
+                } else {
+                    *self.open_line.lock().expect("line") = !delta.ends_with('\n');
+                    self.out(&delta);
+                }
+            }
+            TurnEvent::Agent(AgentEvent::Reasoning { delta, .. })
+                if self.show_reasoning && !self.quiet =>
+            {
+                self.waiting.stop();
+                self.break_text_line();
+                let (a, b) = if self.dim {
+                    ("\x1b[2m", "\x1b[0m")
+                } else {
+                    ("", "")
+                };
+                eprint!("{a}{delta}{b}");
+                *self.open_reasoning.lock().expect("reasoning") = !delta.ends_with('\n');
+            }
+            TurnEvent::Agent(AgentEvent::Tool {
+                tool,
+                status,
+                title,
+                input,
+                error,
+                ..
+            }) => {
+                if status == "pending" {
+                    return;
+                }
+                let what = title.or(input).unwrap_or_default();
+                let err = error.map(|e| format!(": {e}")).unwrap_or_default();
+                self.err(session, &format!("· {tool} {what} [{status}]{err}"));
+            }
+            TurnEvent::Agent(AgentEvent::Status { status, message }) if status == "retry" => {
+                self.err(
+                    session,
+                    &format!("· retrying: {}", message.unwrap_or_default()),
+                );
+            }
+            TurnEvent::Agent(AgentEvent::Error { name, message }) => {
+                self.err(session, &format!("agent error: {name}: {message}"));
+            }
+            TurnEvent::Agent(AgentEvent::Permission {
+                permission,
+                patterns,
+                ..
+            }) => {
+                self.err(
+                    session,
+                    &format!("permission asked: {permission} {}", patterns.join(", ")),
+                );
+            }
+            TurnEvent::Agent(AgentEvent::Plan { entries }) => {
+                let steps: Vec<String> = entries
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| {
+                        let mark = match e["status"].as_str() {
+                            Some("completed") => "x",
+                            Some("in_progress") => "~",
+                            _ => " ",
+                        };
+                        format!("[{mark}] {}", e["content"].as_str().unwrap_or_default())
+                    })
+                    .collect();
+                self.err(session, &format!("· plan: {}", steps.join("; ")));
+            }
+            TurnEvent::Notice { notice } => self.err(session, &format!("note: {notice}")),
+            _ => {}
+        }
+    }
+
+    fn done_record(o: &TurnOutcome) -> Value {
+        json!({
+            "type": "done",
+            "session": o.session,
+            "agent_session_id": o.agent_session_id,
+            "server_url": o.server_url,
+            "model": o.model,
+            "duration_ms": o.duration_ms,
+            "tokens": o.tokens,
+            "changes": o.changes,
+            "changes_error": o.changes_error,
+            "turn_changes": o.turn_changes,
+        })
+    }
+
+    pub(super) fn finish(&self, o: &TurnOutcome) -> Result<()> {
+        self.waiting.stop();
+        let mut record = match o.status {
+            TurnStatus::Done => Self::done_record(o),
+            status => json!({
+                "type": "error",
+                "session": o.session,
+                "kind": status.as_str(),
+                "message": o.error.clone().unwrap_or_else(|| status.as_str().to_string()),
+                "agent_session_id": o.agent_session_id,
+                "duration_ms": o.duration_ms,
+            }),
+        };
+        // ACP turns say why the agent stopped.
+        if let (Some(reason), Some(obj)) = (&o.stop_reason, record.as_object_mut()) {
+            obj.insert("stop_reason".into(), json!(reason));
+        }
+        match self.format {
+            Format::Ndjson => self.out(&format!("{record}\n")),
+            Format::Json => {
+                let mut r = record;
+                r["text"] = json!(o.text);
+                if o.status != TurnStatus::Done {
+                    r["changes"] = json!(o.changes);
+                }
+                self.out(&format!("{}\n", serde_json::to_string_pretty(&r)?));
+            }
+            Format::Text => {
+                if self.no_stream {
+                    if self.multi {
+                        for line in o.text.lines() {
+                            self.out(&format!("[{}] {line}\n", o.session));
+                        }
+                    } else {
+                        self.out(&o.text);
+                        if !o.text.ends_with('\n') {
+                            self.out("\n");
+                        }
+                    }
+                } else if self.multi {
+                    let rest = self
+                        .lines
+                        .lock()
+                        .expect("lines")
+                        .remove(&o.session)
+                        .unwrap_or_default();
+                    if !rest.is_empty() {
+                        self.out(&format!("[{}] {rest}\n", o.session));
+                    }
+                } else if std::mem::take(&mut *self.open_line.lock().expect("line")) {
+                    self.out("\n");
+                }
+                let changes = o
+                    .changes
+                    .map(|c| {
+                        format!(
+                            ", {} changed (+{} -{})",
+                            plural(c.files, "file"),
+                            c.insertions,
+                            c.deletions
+                        )
+                    })
+                    .or_else(|| {
+                        o.changes_error
+                            .as_ref()
+                            .map(|_| ", changes not recorded".to_string())
+                    })
+                    .unwrap_or_default();
+                let this_turn = o
+                    .turn_changes
+                    .map(|c| {
+                        format!(
+                            ", this turn {} (+{} -{})",
+                            plural(c.files as usize, "file"),
+                            c.insertions,
+                            c.deletions
+                        )
+                    })
+                    .unwrap_or_default();
+                let summary = format!(
+                    "{} in {:.1} s, {} out{changes}{this_turn}",
+                    o.status.as_str(),
+                    o.duration_ms as f64 / 1000.0,
+                    plural(o.tokens.output as usize, "token")
+                );
+                match (&o.status, &o.error) {
+                    (TurnStatus::Done, _) => self.err(&o.session, &summary),
+                    (_, Some(e)) => self.err(&o.session, &format!("{summary}: {e}")),
+                    _ => self.err(&o.session, &summary),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn failed(&self, session: &str, err: &anyhow::Error, code: Exit) -> Result<()> {
+        self.waiting.stop();
+        let message = format!("{err:#}");
+        match self.format {
+            Format::Text => self.err(session, &format!("error: {message}")),
+            _ => self.out(&format!(
+                "{}\n",
+                json!({"type": "error", "session": session, "kind": code.kind(), "message": message})
+            )),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,202 @@
+//! A session's lease: one turn at a time per session, across processes and
+//! machines. Taken (or waited for) before a turn, renewed in the background,
+//! and lost when another process takes it over or it cannot be renewed in
+//! time: the turn holding it must then stop its agent and write nothing more.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::SessionError;
+use crate::config::Config;
+use crate::store::{LeaseAttempt, Store, TurnRow};
+use crate::util::{format_utc, now_ms};
+
+/// How often `--wait` retries a busy lease.
+const LEASE_POLL: Duration = Duration::from_millis(250);
+
+/// `host:pid`, how leases name their owner.
+pub fn lease_owner() -> String {
+    format!("{}:{}", crate::util::hostname(), std::process::id())
+}
+
+/// A held lease, renewed in the background until released. Lost when it
+/// was taken over or could not be renewed before it expired: the turn
+/// holding it must stop and write nothing more.
+pub(crate) struct Lease {
+    store: Store,
+    session: String,
+    owner: String,
+    renewer: tokio::task::JoinHandle<()>,
+    pub(crate) lost: CancellationToken,
+    why: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl Lease {
+    /// Take the session's lease (or wait for it with `wait`), and renew it
+    /// in the background until released or lost.
+    pub(crate) async fn take(
+        store: &Store,
+        config: &Config,
+        key: &str,
+        owner: &str,
+        wait: bool,
+        cancel: &CancellationToken,
+    ) -> crate::Result<Lease> {
+        let ttl = config.lease_ttl;
+        let ttl_ms = ttl.as_millis() as i64;
+        let mut asked;
+        loop {
+            asked = Instant::now();
+            match store.acquire_lease(key, owner, ttl_ms).await? {
+                LeaseAttempt::Acquired(_) => break,
+                LeaseAttempt::Busy(held) if !wait => {
+                    return Err(SessionError::Busy {
+                        name: key.into(),
+                        owner: held.owner,
+                        started: format_utc(held.acquired_at),
+                    }
+                    .into());
+                }
+                LeaseAttempt::Busy(_) => {
+                    tokio::select! {
+                        _ = cancel.cancelled() => return Err(crate::Error::Interrupted),
+                        _ = tokio::time::sleep(LEASE_POLL) => {}
+                    }
+                }
+            }
+        }
+        let lost = CancellationToken::new();
+        let why = Arc::new(std::sync::Mutex::new(None));
+        let bg = store.clone();
+        let (name, me) = (key.to_string(), owner.to_string());
+        let (lost2, why2) = (lost.clone(), why.clone());
+        let renewer = tokio::spawn(async move {
+            // Valid until (at least) this long after the request that took
+            // or renewed it was sent.
+            let mut valid_until = asked + ttl;
+            let step = ttl / 3;
+            loop {
+                tokio::time::sleep(step).await;
+                let sent = Instant::now();
+                match tokio::time::timeout(step, bg.renew_lease(&name, &me, ttl_ms)).await {
+                    Ok(Ok(true)) => valid_until = sent + ttl,
+                    Ok(Ok(false)) => {
+                        let by = match bg.get_lease(&name).await {
+                            Ok(Some(l)) => format!("it was taken over by {}", l.owner),
+                            _ => "it was taken over".to_string(),
+                        };
+                        lose(&lost2, &why2, by);
+                        return;
+                    }
+                    failed => {
+                        let e = match failed {
+                            Ok(Err(e)) => e.to_string(),
+                            _ => format!("no answer within {} ms", step.as_millis()),
+                        };
+                        tracing::warn!("cannot renew the lease of {name}: {e}");
+                        // The next attempt would come after it expired.
+                        if Instant::now() + step >= valid_until {
+                            lose(
+                                &lost2,
+                                &why2,
+                                format!("it could not be renewed before it expired ({e})"),
+                            );
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        Ok(Lease {
+            store: store.clone(),
+            session: key.into(),
+            owner: owner.into(),
+            renewer,
+            lost,
+            why,
+        })
+    }
+
+    /// The turn a crashed owner left `running` (its lease expired), if any;
+    /// the lease is released when the database cannot say.
+    pub(crate) async fn crashed_turn(&self) -> crate::Result<Option<TurnRow>> {
+        match self.store.last_turn(&self.session).await {
+            Ok(t) => Ok(t.filter(|t| t.status == "running")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Record the crashed owner's turn as `crashed`.
+    pub(crate) async fn settle_crashed(&self, last: &TurnRow) -> crate::Result<()> {
+        self.store
+            .finish_turn(
+                last.id,
+                crate::agent::TurnStatus::Crashed.as_str(),
+                now_ms(),
+                &last.tokens,
+                Some("the process running this turn ended before it finished"),
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn release(self) {
+        self.renewer.abort();
+        if self.lost.is_cancelled() {
+            return;
+        }
+        if let Err(e) = self.store.release_lease(&self.session, &self.owner).await {
+            tracing::warn!("cannot release the lease of {}: {e}", self.session);
+        }
+    }
+
+    fn lose(&self, why: String) {
+        lose(&self.lost, &self.why, why);
+    }
+
+    /// Whether the lease is still this process's, asked of the database
+    /// (the renewer may not have noticed yet).
+    pub(crate) async fn check(&self) -> bool {
+        if self.lost.is_cancelled() {
+            return false;
+        }
+        match self.store.get_lease(&self.session).await {
+            Ok(Some(l)) if l.owner == self.owner => true,
+            Ok(Some(l)) => {
+                self.lose(format!("it was taken over by {}", l.owner));
+                false
+            }
+            Ok(None) => {
+                self.lose("it was released by another process".into());
+                false
+            }
+            Err(e) => {
+                self.lose(format!("the database cannot confirm it: {e}"));
+                false
+            }
+        }
+    }
+
+    pub(crate) fn error(&self) -> SessionError {
+        SessionError::LeaseLost {
+            name: self.session.clone(),
+            why: self
+                .why
+                .lock()
+                .expect("lease reason")
+                .clone()
+                .unwrap_or_else(|| "it was lost".into()),
+        }
+    }
+}
+
+fn lose(token: &CancellationToken, slot: &std::sync::Mutex<Option<String>>, why: String) {
+    let mut w = slot.lock().expect("lease reason");
+    if w.is_none() {
+        *w = Some(why);
+    }
+    token.cancel();
+}

@@ -1,0 +1,149 @@
+//! What every turn records, whatever its backend: the prompt, the tool
+//! calls and the reply (`session log`), what the turn changed in the
+//! worktree (before vs after), the pending changes (or why they could not
+//! be recorded), and the turn's end.
+
+use std::path::Path;
+
+use super::{ChangesSummary, TurnEvent};
+use crate::agent::{AgentEvent, TokenUsage, TurnStatus};
+use crate::session_key::SessionKey;
+use crate::store::{ChangeCounts, Store, Tokens, ToolCall};
+use crate::worktree::Worktrees;
+
+/// The tool calls of a turn in the order they started, each with its last
+/// status (fed every event the turn emits).
+#[derive(Debug, Default)]
+pub(crate) struct ToolLog(Vec<(String, ToolCall)>);
+
+impl ToolLog {
+    pub(crate) fn note(&mut self, e: &AgentEvent) {
+        let AgentEvent::Tool {
+            call_id,
+            tool,
+            status,
+            title,
+            ..
+        } = e
+        else {
+            return;
+        };
+        match self.0.iter_mut().find(|(id, _)| id == call_id) {
+            Some((_, t)) => {
+                t.status = status.clone();
+                if title.is_some() {
+                    t.title = title.clone();
+                }
+            }
+            None => self.0.push((
+                call_id.clone(),
+                ToolCall {
+                    name: tool.clone(),
+                    title: title.clone(),
+                    status: status.clone(),
+                },
+            )),
+        }
+    }
+
+    pub(crate) fn calls(&self) -> Vec<ToolCall> {
+        self.0.iter().map(|(_, t)| t.clone()).collect()
+    }
+}
+
+/// The worktree before the turn (None without a worktree, or when git
+/// cannot say: then the turn records no turn changes).
+pub(crate) async fn snapshot_before(has_worktree: bool, dir: &Path) -> Option<String> {
+    if !has_worktree {
+        return None;
+    }
+    crate::worktree::land::worktree_snapshot(dir).await.ok()
+}
+
+/// How a turn ended, as the backend saw it.
+pub(crate) struct TurnEnd<'a> {
+    pub turn_id: i64,
+    pub status: TurnStatus,
+    pub error: Option<&'a str>,
+    pub tokens: &'a TokenUsage,
+    pub text: &'a str,
+    pub tools: &'a [ToolCall],
+}
+
+/// What recording found in the worktree.
+pub(crate) struct Recorded {
+    pub changes: Option<ChangesSummary>,
+    pub changes_error: Option<String>,
+    pub turn_changes: Option<ChangeCounts>,
+    pub ended_ms: i64,
+}
+
+/// Record the pending changes, the turn's changes, history and end.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record_turn(
+    store: &Store,
+    worktrees: &Worktrees<'_>,
+    key: &SessionKey,
+    agent: &str,
+    has_worktree: bool,
+    dir: &Path,
+    before: Option<&String>,
+    end: TurnEnd<'_>,
+    sink: &(dyn Fn(TurnEvent) + Send + Sync),
+) -> crate::Result<Recorded> {
+    let mut changes_error = None;
+    let changes = if has_worktree {
+        match worktrees.record_pending_changes(key, agent).await {
+            Ok(c) => Some(ChangesSummary {
+                files: c.len(),
+                insertions: c.iter().map(|c| c.insertions).sum(),
+                deletions: c.iter().map(|c| c.deletions).sum(),
+            }),
+            Err(e) => {
+                let message = format!("pending changes not recorded: {e}");
+                sink(TurnEvent::Notice {
+                    notice: message.clone(),
+                });
+                changes_error = Some(message);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let turn_changes = match before {
+        Some(b) => match crate::worktree::land::worktree_snapshot(dir).await {
+            Ok(after) => crate::worktree::land::snapshot_changes(dir, b, &after)
+                .await
+                .ok(),
+            Err(_) => None,
+        },
+        None => None,
+    };
+    store
+        .set_turn_result(end.turn_id, end.text, end.tools, turn_changes)
+        .await?;
+    let ended_ms = crate::util::now_ms();
+    let t = end.tokens;
+    store
+        .finish_turn(
+            end.turn_id,
+            end.status.as_str(),
+            ended_ms,
+            &Tokens {
+                input: Some(t.input),
+                output: Some(t.output),
+                reasoning: Some(t.reasoning),
+                cache_read: Some(t.cache_read),
+                cache_write: Some(t.cache_write),
+            },
+            end.error.or(changes_error.as_deref()),
+        )
+        .await?;
+    Ok(Recorded {
+        changes,
+        changes_error,
+        turn_changes,
+        ended_ms,
+    })
+}
