@@ -376,8 +376,6 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
 ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
-ndjson\t'One JSON object per line, each with a "type" field'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
@@ -440,7 +438,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_see
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
 json\t'One JSON document'
-ndjson\t'One JSON object per line, each with a "type" field'"
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"

@@ -158,7 +158,7 @@ impl ErrorRecord {
 
 /// `value` as `format` prints it: pretty JSON, or one line with `type`
 /// (when the object has none) and `ts` first.
-fn render<T: Serialize>(format: Format, kind: &str, value: &T) -> anyhow::Result<String> {
+pub fn render<T: Serialize>(format: Format, kind: &str, value: &T) -> anyhow::Result<String> {
     let mut v = serde_json::to_value(value)?;
     if format == Format::Json {
         return Ok(format!("{}\n", serde_json::to_string_pretty(&v)?));

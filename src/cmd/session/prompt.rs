@@ -263,7 +263,7 @@ pub fn probe_env() -> ProbeEnv {
     }
 }
 
-fn outcome_exit(o: &TurnOutcome) -> Exit {
+pub(super) fn outcome_exit(o: &TurnOutcome) -> Exit {
     match o.status {
         TurnStatus::Done => Exit::Ok,
         TurnStatus::Failed if o.setup_error => Exit::Runtime,

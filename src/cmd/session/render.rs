@@ -12,6 +12,8 @@ use boocoder::session::{TurnEvent, TurnOutcome, TurnStatus};
 use boocoder::util::plural;
 use serde_json::{Value, json};
 
+use crate::cmd::output::render;
+
 use super::prompt::TurnOptions;
 use crate::cmd::spinner::Waiting;
 use crate::cmd::{Context, Format};
@@ -130,7 +132,7 @@ impl Renderer {
             }
             // Idle and step ends are internal to the turn.
             if !matches!(v["type"].as_str(), Some("idle" | "step_finish" | "status")) {
-                self.out(&format!("{v}\n"));
+                self.out(&render(Format::Ndjson, "event", &v).unwrap_or_default());
             }
             return;
         }
@@ -256,6 +258,7 @@ impl Renderer {
                 "session": o.session,
                 "kind": status.as_str(),
                 "message": o.error.clone().unwrap_or_else(|| status.as_str().to_string()),
+                "exit_code": super::prompt::outcome_exit(o).code(),
                 "agent_session_id": o.agent_session_id,
                 "duration_ms": o.duration_ms,
             }),
@@ -265,7 +268,7 @@ impl Renderer {
             obj.insert("stop_reason".into(), json!(reason));
         }
         match self.format {
-            Format::Ndjson => self.out(&format!("{record}\n")),
+            Format::Ndjson => self.out(&render(Format::Ndjson, "done", &record)?),
             Format::Json => {
                 let mut r = record;
                 r["text"] = json!(o.text);
@@ -347,10 +350,16 @@ impl Renderer {
         let message = format!("{err:#}");
         match self.format {
             Format::Text => self.err(session, &format!("error: {message}")),
-            _ => self.out(&format!(
-                "{}\n",
-                json!({"type": "error", "session": session, "kind": code.kind(), "message": message})
-            )),
+            _ => self.out(&render(
+                self.format,
+                "error",
+                &crate::cmd::output::ErrorRecord::new(
+                    Some(session.to_string()),
+                    code,
+                    message,
+                    crate::cmd::output::classify(err).1,
+                ),
+            )?),
         }
         Ok(())
     }
