@@ -215,6 +215,15 @@ fn two_turns_reuse_the_agent_session_and_the_kept_server() {
         std::path::Path::new(&wt).canonicalize().unwrap()
     );
     assert_eq!(recs.iter().filter(|r| r["type"] == "start").count(), 1);
+    // Every line says what it is and when, first: type, then ts (RFC 3339 UTC).
+    for r in &recs {
+        let keys: Vec<&String> = r.as_object().unwrap().keys().take(2).collect();
+        assert_eq!(keys, ["type", "ts"], "{r}");
+        assert!(
+            boocoder::timestamp::parse_rfc3339(r["ts"].as_str().unwrap()).is_some(),
+            "{r}"
+        );
+    }
     assert_eq!(joined(&recs, "text", "s1"), "First answer, in order.");
     assert_eq!(
         joined(&recs, "reasoning", "s1"),
