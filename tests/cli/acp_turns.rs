@@ -120,9 +120,16 @@ fn a_turn_streams_chunks_tools_and_plans_writes_in_the_worktree_and_resumes() {
         ])
         .expect(0);
     let recs = records(&run);
-    // The first record says what runs where (no model: the agent's own).
+    // The first record says what runs where (no model: the agent's own),
+    // stamped like every ndjson line.
+    let mut start = recs[0].clone();
+    let ts = start.as_object_mut().unwrap().remove("ts").expect("a ts");
+    assert!(
+        boocoder::timestamp::parse_rfc3339(ts.as_str().unwrap()).is_some(),
+        "{ts}"
+    );
     assert_eq!(
-        recs[0],
+        start,
         json!({"type": "start", "session": "q", "agent": "qwen", "model": null,
                "worktree": wt.canonicalize().unwrap().to_str().unwrap()}),
     );
