@@ -14,6 +14,9 @@ use crate::config::Config;
 use crate::store::{LeaseAttempt, Store, TurnRow};
 use crate::util::{format_utc, now_ms};
 
+/// How soon a failed lease renewal is tried again.
+const RENEW_RETRY: Duration = Duration::from_millis(200);
+
 /// How often `--wait` retries a busy lease.
 const LEASE_POLL: Duration = Duration::from_millis(250);
 
@@ -80,31 +83,40 @@ impl Lease {
             let step = ttl / 3;
             loop {
                 tokio::time::sleep(step).await;
-                let sent = Instant::now();
-                match tokio::time::timeout(step, bg.renew_lease(&name, &me, ttl_ms)).await {
-                    Ok(Ok(true)) => valid_until = sent + ttl,
-                    Ok(Ok(false)) => {
-                        let by = match bg.get_lease(&name).await {
-                            Ok(Some(l)) => format!("it was taken over by {}", l.owner),
-                            _ => "it was taken over".to_string(),
-                        };
-                        lose(&lost2, &why2, by);
+                // Retry a failed renewal at once, for as long as the lease
+                // is still surely ours; lost only once it may have expired.
+                let mut last_error = String::new();
+                loop {
+                    let sent = Instant::now();
+                    let left = valid_until.saturating_duration_since(sent);
+                    if left.is_zero() {
+                        lose(
+                            &lost2,
+                            &why2,
+                            format!("it could not be renewed before it expired ({last_error})"),
+                        );
                         return;
                     }
-                    failed => {
-                        let e = match failed {
-                            Ok(Err(e)) => e.to_string(),
-                            _ => format!("no answer within {} ms", step.as_millis()),
-                        };
-                        tracing::warn!("cannot renew the lease of {name}: {e}");
-                        // The next attempt would come after it expired.
-                        if Instant::now() + step >= valid_until {
-                            lose(
-                                &lost2,
-                                &why2,
-                                format!("it could not be renewed before it expired ({e})"),
-                            );
+                    match tokio::time::timeout(left, bg.renew_lease(&name, &me, ttl_ms)).await {
+                        Ok(Ok(true)) => {
+                            valid_until = sent + ttl;
+                            break;
+                        }
+                        Ok(Ok(false)) => {
+                            let by = match bg.get_lease(&name).await {
+                                Ok(Some(l)) => format!("it was taken over by {}", l.owner),
+                                _ => "it was taken over".to_string(),
+                            };
+                            lose(&lost2, &why2, by);
                             return;
+                        }
+                        failed => {
+                            last_error = match failed {
+                                Ok(Err(e)) => e.to_string(),
+                                _ => format!("no answer within {} ms", left.as_millis()),
+                            };
+                            tracing::warn!("cannot renew the lease of {name}: {last_error}");
+                            tokio::time::sleep(RENEW_RETRY.min(left)).await;
                         }
                     }
                 }

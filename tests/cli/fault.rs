@@ -462,6 +462,68 @@ fn a_turn_that_lost_its_lease_stops_and_writes_nothing_more() {
     rig.run(&["server", "stop"]).expect(0);
 }
 
+/// A renewal the database answers slowly (the lease row locked by another
+/// transaction for longer than a renewal step, less than the lease) keeps
+/// the lease: the turn ends `done`, not `lease_lost`.
+#[test]
+fn a_slow_lease_renewal_keeps_the_lease_while_it_is_valid() {
+    let rig = Rig::new(true);
+    rig.new_session("slow");
+    rig.run(&["server", "start"]).expect(0);
+    rig.models.push(
+        Script::new()
+            .text("Slow start")
+            .delay(Duration::from_secs(6))
+            .text(", slow end."),
+    );
+    let mut a = rig.spawn(
+        rig.cmd()
+            .args(["session", "prompt", "slow", "long", "--format", "ndjson"]),
+    );
+    a.wait_for("Slow", Duration::from_secs(90));
+    let url = rig.db.as_ref().unwrap().url.clone();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        // Just after a renewal (lease_seconds = 3: one a second), lock the
+        // row for 2.4 s: the next renewal waits about 1.4 s for it.
+        let first = lease_expiry(&mut conn).await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while lease_expiry(&mut conn).await == first {
+            assert!(Instant::now() < deadline, "the lease is never renewed");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let mut tx = conn.begin().await.unwrap();
+        sqlx::query("SELECT owner FROM session_leases WHERE session = 'slow' FOR UPDATE")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(2400)).await;
+        tx.commit().await.unwrap();
+    });
+    let (code, rest, stderr) = a.finish(Duration::from_secs(60));
+    assert_eq!(code, Some(0), "{stderr}\n{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("\"type\":\"done\"")),
+        "{rest:?}"
+    );
+    let turns = rig.turns("slow");
+    assert_eq!(
+        turns.iter().map(|t| t.status.as_str()).collect::<Vec<_>>(),
+        ["done"],
+        "{turns:?}"
+    );
+    rig.run(&["server", "stop"]).expect(0);
+}
+
+async fn lease_expiry(conn: &mut sqlx::PgConnection) -> i64 {
+    sqlx::query_scalar("SELECT expires_at FROM session_leases WHERE session = 'slow'")
+        .fetch_one(conn)
+        .await
+        .unwrap()
+}
+
 /// A preload library that puts CLOCK_REALTIME an hour ahead: a machine
 /// whose clock is wrong.
 fn clock_ahead_lib(dir: &Path) -> PathBuf {
