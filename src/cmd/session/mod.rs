@@ -7,6 +7,7 @@ mod list;
 mod log;
 mod merge;
 mod new;
+mod permission;
 pub mod prompt;
 mod render;
 mod rm;

@@ -1,20 +1,18 @@
 //! `boocoder session prompt`: one turn on one or several sessions.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
-use boocoder::agent::{AgentEvent, PermissionReply};
 use boocoder::probe::ProbeEnv;
-use boocoder::session::{
-    PermissionPolicy, RunEvent, SessionError, TurnOutcome, TurnPlan, TurnStatus,
-};
+use boocoder::session::{RunEvent, SessionError, TurnOutcome, TurnPlan};
 use boocoder::util::parse_duration;
 use boocoder::{Exit, SessionKey};
 use clap::{Args, ValueEnum};
 
-use super::render::Renderer;
+use super::permission::permission_policy;
+use super::render::{Renderer, outcome_exit, worse};
 use crate::cmd::Context;
 use crate::cmd::spinner::Waiting;
 
@@ -260,69 +258,5 @@ pub fn probe_env() -> ProbeEnv {
     ProbeEnv {
         path: std::env::var_os("PATH"),
         home: std::env::var_os("HOME").map(std::path::PathBuf::from),
-    }
-}
-
-pub(super) fn outcome_exit(o: &TurnOutcome) -> Exit {
-    match o.status {
-        TurnStatus::Done => Exit::Ok,
-        TurnStatus::Failed if o.setup_error => Exit::Runtime,
-        TurnStatus::Failed => Exit::No,
-        TurnStatus::Stalled | TurnStatus::ServerLost | TurnStatus::Crashed => Exit::Runtime,
-        TurnStatus::Interrupted => Exit::Interrupted,
-    }
-}
-
-fn worse(a: Exit, b: Exit) -> Exit {
-    let rank = |e: Exit| match e {
-        Exit::Ok => 0,
-        Exit::No => 1,
-        Exit::Usage => 2,
-        Exit::Runtime => 3,
-        Exit::Auth => 4,
-        Exit::Interrupted => 5,
-    };
-    if rank(b) > rank(a) { b } else { a }
-}
-
-fn permission_policy(opts: &TurnOptions, waiting: Arc<Waiting>) -> PermissionPolicy {
-    let ask = Arc::new(move |session: &str, e: &AgentEvent| {
-        waiting.stop();
-        ask(session, e)
-    });
-    let interactive =
-        !opts.text_from_stdin && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    match opts.flags.permissions {
-        Some(Permissions::Allow) => PermissionPolicy::Allow,
-        Some(Permissions::Deny) => PermissionPolicy::Deny,
-        Some(Permissions::Ask) if interactive => PermissionPolicy::Ask(ask),
-        None if interactive => PermissionPolicy::Ask(ask),
-        _ => PermissionPolicy::Deny,
-    }
-}
-
-/// Ask on the terminal (stderr + stdin).
-fn ask(session: &str, e: &AgentEvent) -> PermissionReply {
-    let AgentEvent::Permission {
-        permission,
-        patterns,
-        ..
-    } = e
-    else {
-        return PermissionReply::Reject;
-    };
-    eprint!(
-        "[{session}] the agent asks for `{permission}` on {}: allow? [y]es once / [a]lways / [N]o: ",
-        patterns.join(", ")
-    );
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    if std::io::stdin().read_line(&mut line).is_err() {
-        return PermissionReply::Reject;
-    }
-    match line.trim().to_ascii_lowercase().as_str() {
-        "y" | "yes" => PermissionReply::Once,
-        "a" | "always" => PermissionReply::Always,
-        _ => PermissionReply::Reject,
     }
 }

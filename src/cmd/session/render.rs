@@ -258,7 +258,7 @@ impl Renderer {
                 "session": o.session,
                 "kind": status.as_str(),
                 "message": o.error.clone().unwrap_or_else(|| status.as_str().to_string()),
-                "exit_code": super::prompt::outcome_exit(o).code(),
+                "exit_code": outcome_exit(o).code(),
                 "agent_session_id": o.agent_session_id,
                 "duration_ms": o.duration_ms,
             }),
@@ -363,4 +363,28 @@ impl Renderer {
         }
         Ok(())
     }
+}
+
+/// The exit code of one turn's outcome.
+pub(super) fn outcome_exit(o: &TurnOutcome) -> Exit {
+    match o.status {
+        TurnStatus::Done => Exit::Ok,
+        TurnStatus::Failed if o.setup_error => Exit::Runtime,
+        TurnStatus::Failed => Exit::No,
+        TurnStatus::Stalled | TurnStatus::ServerLost | TurnStatus::Crashed => Exit::Runtime,
+        TurnStatus::Interrupted => Exit::Interrupted,
+    }
+}
+
+/// The more serious of two exit codes.
+pub(super) fn worse(a: Exit, b: Exit) -> Exit {
+    let rank = |e: Exit| match e {
+        Exit::Ok => 0,
+        Exit::No => 1,
+        Exit::Usage => 2,
+        Exit::Runtime => 3,
+        Exit::Auth => 4,
+        Exit::Interrupted => 5,
+    };
+    if rank(b) > rank(a) { b } else { a }
 }

@@ -1,0 +1,53 @@
+//! What to answer when the agent asks for a permission: the policy from
+//! the flags, and the question on a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+use boocoder::agent::{AgentEvent, PermissionReply};
+use boocoder::session::PermissionPolicy;
+
+use super::prompt::{Permissions, TurnOptions};
+use crate::cmd::spinner::Waiting;
+
+pub(super) fn permission_policy(opts: &TurnOptions, waiting: Arc<Waiting>) -> PermissionPolicy {
+    let ask = Arc::new(move |session: &str, e: &AgentEvent| {
+        waiting.stop();
+        ask(session, e)
+    });
+    let interactive =
+        !opts.text_from_stdin && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    match opts.flags.permissions {
+        Some(Permissions::Allow) => PermissionPolicy::Allow,
+        Some(Permissions::Deny) => PermissionPolicy::Deny,
+        Some(Permissions::Ask) if interactive => PermissionPolicy::Ask(ask),
+        None if interactive => PermissionPolicy::Ask(ask),
+        _ => PermissionPolicy::Deny,
+    }
+}
+
+/// Ask on the terminal (stderr + stdin).
+fn ask(session: &str, e: &AgentEvent) -> PermissionReply {
+    let AgentEvent::Permission {
+        permission,
+        patterns,
+        ..
+    } = e
+    else {
+        return PermissionReply::Reject;
+    };
+    eprint!(
+        "[{session}] the agent asks for `{permission}` on {}: allow? [y]es once / [a]lways / [N]o: ",
+        patterns.join(", ")
+    );
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    if std::io::stdin().read_line(&mut line).is_err() {
+        return PermissionReply::Reject;
+    }
+    match line.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => PermissionReply::Once,
+        "a" | "always" => PermissionReply::Always,
+        _ => PermissionReply::Reject,
+    }
+}
