@@ -265,6 +265,36 @@ impl<'a> Sessions<'a> {
             .with_setup(self.config.worktree_setup())
     }
 
+    /// Where a turn of `session` works: its worktree, ensured (recreated
+    /// when its directory is gone; refused when another host owns it), and
+    /// the canonical directory the agent runs in. Both backends start here.
+    pub async fn turn_dir(
+        &self,
+        session: &SessionRow,
+        key: &SessionKey,
+    ) -> crate::Result<(Option<WorktreeRow>, PathBuf)> {
+        let worktree = if session.use_worktree {
+            let ensured = self
+                .worktrees()
+                .ensure(
+                    key,
+                    &EnsureOptions {
+                        repo: PathBuf::from(&session.repo),
+                        base: None,
+                        branch: None,
+                        adopt: false,
+                    },
+                )
+                .await?;
+            Some(ensured.worktree)
+        } else {
+            None
+        };
+        let dir = work_dir(session, worktree.as_ref());
+        let dir = dir.canonicalize().unwrap_or(dir);
+        Ok((worktree, dir))
+    }
+
     /// Record a session and (unless it works in the repository) ensure its
     /// worktree. A failed worktree leaves no session behind.
     pub async fn create(&self, req: &NewSession) -> crate::Result<SessionInfo> {

@@ -5,7 +5,7 @@
 //! stop reason; pending changes and the turn row as opencode turns have.
 //! The agent's process group is killed when the turn ends, however it ends.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use agent_client_protocol::schema::ProtocolVersion;
@@ -26,11 +26,10 @@ use crate::config::Config;
 use crate::probe::ProbeEnv;
 use crate::session::{
     Lease, SessionError, Sessions, ToolLog, TurnEnd, TurnEvent, TurnOutcome, TurnRequest,
-    TurnStatus, lease_owner, record_turn, snapshot_before, work_dir,
+    TurnStatus, lease_owner, record_turn, snapshot_before,
 };
 use crate::store::{AgentSessionRow, SessionRow, Store, Tokens};
 use crate::util::{fnv1a_hex, now_ms};
-use crate::worktree::EnsureOptions;
 
 /// How long `initialize`, `session/new|load|resume` and the model may take.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(60);
@@ -115,25 +114,8 @@ impl AcpTurns<'_> {
         let sink: Sink<'_> = &noting;
         let key = &req.session;
         let started_ms = now_ms();
-        let worktrees = Sessions::new(self.store, self.config).worktrees();
-        let worktree = if session.use_worktree {
-            let ensured = worktrees
-                .ensure(
-                    key,
-                    &EnsureOptions {
-                        repo: PathBuf::from(&session.repo),
-                        base: None,
-                        branch: None,
-                        adopt: false,
-                    },
-                )
-                .await?;
-            Some(ensured.worktree)
-        } else {
-            None
-        };
-        let dir = work_dir(session, worktree.as_ref());
-        let dir = dir.canonicalize().unwrap_or(dir);
+        let sessions = Sessions::new(self.store, self.config);
+        let (worktree, dir) = sessions.turn_dir(session, key).await?;
         let dir_str = dir.to_string_lossy().into_owned();
         let model = req
             .model
@@ -238,7 +220,7 @@ impl AcpTurns<'_> {
         let calls = tools.lock().expect("tool log").calls();
         let rec = record_turn(
             self.store,
-            &worktrees,
+            &sessions.worktrees(),
             key,
             &session.agent,
             worktree.is_some(),

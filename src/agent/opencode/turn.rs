@@ -3,7 +3,7 @@
 //! ([`crate::session`]).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -17,11 +17,10 @@ use crate::agent::{AgentEvent, PermissionReply, TokenUsage, TurnStatus};
 use crate::config::Config;
 use crate::session::{
     Lease, PermissionPolicy, SessionError, Sessions, ToolLog, TurnEnd, TurnEvent, TurnOutcome,
-    TurnRequest, lease_owner, record_turn, snapshot_before, work_dir,
+    TurnRequest, lease_owner, record_turn, snapshot_before,
 };
 use crate::store::{AgentSessionRow, SessionRow, Store, Tokens};
 use crate::util::{fnv1a_hex, now_ms};
-use crate::worktree::EnsureOptions;
 
 /// Errors and aborts can bring two idles ~70 ms apart, and updates after
 /// the idle: after an error, settle this long. A clean turn ends at its idle
@@ -237,25 +236,7 @@ impl TurnRunner<'_> {
         let key = &req.session;
         let started_ms = now_ms();
         let sessions = Sessions::new(self.store, self.config);
-        let worktree = if session.use_worktree {
-            let ensured = sessions
-                .worktrees()
-                .ensure(
-                    key,
-                    &EnsureOptions {
-                        repo: PathBuf::from(&session.repo),
-                        base: None,
-                        branch: None,
-                        adopt: false,
-                    },
-                )
-                .await?;
-            Some(ensured.worktree)
-        } else {
-            None
-        };
-        let dir = work_dir(session, worktree.as_ref());
-        let dir = dir.canonicalize().unwrap_or(dir);
+        let (worktree, dir) = sessions.turn_dir(session, key).await?;
         let dir_str = dir.to_string_lossy().into_owned();
 
         let named = req
