@@ -26,7 +26,7 @@ use crate::worktree::{
 };
 pub(crate) use lease::Lease;
 pub use lease::lease_owner;
-pub(crate) use record::{ToolLog, TurnEnd, record_turn, snapshot_before};
+pub(crate) use record::{ToolLog, TurnEnd, begin_turn, record_turn};
 pub use run::{RunEvent, TurnPlan, Turns, run_turns};
 
 /// A session failure.

@@ -51,13 +51,37 @@ impl ToolLog {
     }
 }
 
-/// The worktree before the turn (None without a worktree, or when git
-/// cannot say: then the turn records no turn changes).
-pub(crate) async fn snapshot_before(has_worktree: bool, dir: &Path) -> Option<String> {
-    if !has_worktree {
-        return None;
+/// The start of a turn, once its agent session is known, whatever the
+/// backend: say why a new agent session was made, record the turn
+/// (`running`) and its prompt, and snapshot the worktree before it (None
+/// without a worktree, or when git cannot say: then the turn records no
+/// turn changes). Returns the turn's id and that snapshot.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn begin_turn(
+    store: &Store,
+    sink: &(dyn Fn(TurnEvent) + Send + Sync),
+    key: &SessionKey,
+    agent_session_id: &str,
+    new_session_reason: Option<&str>,
+    model: Option<&str>,
+    started_ms: i64,
+    prompt: &str,
+    dir: Option<&Path>,
+) -> crate::Result<(i64, Option<String>)> {
+    if let Some(r) = new_session_reason {
+        sink(TurnEvent::Notice {
+            notice: format!("new agent session {agent_session_id}: {r}"),
+        });
     }
-    crate::worktree::land::worktree_snapshot(dir).await.ok()
+    let turn_id = store
+        .start_turn(key.as_str(), Some(agent_session_id), model, started_ms)
+        .await?;
+    store.set_turn_prompt(turn_id, prompt).await?;
+    let before = match dir {
+        Some(dir) => crate::worktree::land::worktree_snapshot(dir).await.ok(),
+        None => None,
+    };
+    Ok((turn_id, before))
 }
 
 /// How a turn ended, as the backend saw it.

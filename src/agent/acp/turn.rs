@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::probe::ProbeEnv;
 use crate::session::{
     Lease, SessionError, Sessions, ToolLog, TurnEnd, TurnEvent, TurnOutcome, TurnRequest,
-    TurnStatus, lease_owner, record_turn, snapshot_before,
+    TurnStatus, begin_turn, lease_owner, record_turn,
 };
 use crate::store::{AgentSessionRow, SessionRow, Store, Tokens};
 use crate::util::{fnv1a_hex, now_ms};
@@ -159,22 +159,18 @@ impl AcpTurns<'_> {
                 return Err(fault(backend, e));
             }
         };
-        if let Some(r) = &reason {
-            sink(TurnEvent::Notice {
-                notice: format!("new agent session {agent_session_id}: {r}"),
-            });
-        }
-        let turn_id = self
-            .store
-            .start_turn(
-                key.as_str(),
-                Some(&agent_session_id),
-                model.as_deref(),
-                started_ms,
-            )
-            .await?;
-        self.store.set_turn_prompt(turn_id, &req.text).await?;
-        let before = snapshot_before(worktree.is_some(), &dir).await;
+        let (turn_id, before) = begin_turn(
+            self.store,
+            sink,
+            key,
+            &agent_session_id,
+            reason.as_deref(),
+            model.as_deref(),
+            started_ms,
+            &req.text,
+            worktree.as_ref().map(|_| dir.as_path()),
+        )
+        .await?;
 
         let mut tokens = TokenUsage::default();
         let mut text = String::new();

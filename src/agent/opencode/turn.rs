@@ -17,7 +17,7 @@ use crate::agent::{AgentEvent, PermissionReply, TokenUsage, TurnStatus};
 use crate::config::Config;
 use crate::session::{
     Lease, PermissionPolicy, SessionError, Sessions, ToolLog, TurnEnd, TurnEvent, TurnOutcome,
-    TurnRequest, lease_owner, record_turn, snapshot_before,
+    TurnRequest, begin_turn, lease_owner, record_turn,
 };
 use crate::store::{AgentSessionRow, SessionRow, Store, Tokens};
 use crate::util::{fnv1a_hex, now_ms};
@@ -293,22 +293,18 @@ impl TurnRunner<'_> {
         let (agent_session_id, reason) = self
             .agent_session(session, &client, &dir, &dir_str, &fingerprint)
             .await?;
-        if let Some(r) = &reason {
-            sink(TurnEvent::Notice {
-                notice: format!("new agent session {agent_session_id}: {r}"),
-            });
-        }
-        let turn_id = self
-            .store
-            .start_turn(
-                key.as_str(),
-                Some(&agent_session_id),
-                model.as_deref(),
-                started_ms,
-            )
-            .await?;
-        self.store.set_turn_prompt(turn_id, &req.text).await?;
-        let before = snapshot_before(worktree.is_some(), &dir).await;
+        let (turn_id, before) = begin_turn(
+            self.store,
+            sink,
+            key,
+            &agent_session_id,
+            reason.as_deref(),
+            model.as_deref(),
+            started_ms,
+            &req.text,
+            worktree.as_ref().map(|_| dir.as_path()),
+        )
+        .await?;
 
         // Subscribe before prompting: there is no replay.
         let mut sub = self.hub.subscribe(&dir_str, &agent_session_id);
