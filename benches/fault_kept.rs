@@ -8,115 +8,44 @@
 //!
 //! Prints one table; "turns broken" must be 0 and "aborted" must be yes.
 
-#[path = "../tests/cli/model_server.rs"]
-#[allow(dead_code)]
-mod model_server;
+mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use model_server::{ModelServer, Script};
+use common::model_server::{ModelServer, Script};
 use serde_json::Value;
 
 const MODEL: &str = "bench-model";
 
-fn opencode_bin() -> PathBuf {
-    if let Some(b) = std::env::var_os("BOOCODER_OPENCODE_BIN") {
-        return b.into();
-    }
-    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/opencode/node_modules");
-    let native = modules.join("opencode-linux-x64/bin/opencode");
-    if native.exists() {
-        native
-    } else {
-        modules.join(".bin/opencode")
-    }
-}
+/// The benches' private world (common::World) with this bench's config:
+/// a 3 s lease, so that a takeover comes quickly.
+struct World(common::World);
 
-/// One private world: a temp HOME, config, state, a git repository and a
-/// scripted model server standing in for llama-swap.
-struct World {
-    root: tempfile::TempDir,
-    models: ModelServer,
-    repo: PathBuf,
+impl std::ops::Deref for World {
+    type Target = common::World;
+    fn deref(&self) -> &common::World {
+        &self.0
+    }
 }
 
 impl World {
     fn new() -> World {
-        let root = tempfile::tempdir().unwrap();
-        for d in ["home/tmp", "config", "repo"] {
-            std::fs::create_dir_all(root.path().join(d)).unwrap();
-        }
-        std::fs::write(
-            root.path().join("config/config.toml"),
-            format!("default_model = \"{MODEL}\"\nlease_seconds = 3\n"),
-        )
-        .unwrap();
-        let repo = root.path().join("repo").canonicalize().unwrap();
-        for args in [
-            &["init", "-q"][..],
-            &[
-                "-c",
-                "user.name=b",
-                "-c",
-                "user.email=b@b",
-                "commit",
-                "-q",
-                "--allow-empty",
-                "-m",
-                "i",
-            ],
-        ] {
-            let ok = Command::new("git")
-                .args(args)
-                .current_dir(&repo)
-                .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                .status()
-                .unwrap()
-                .success();
-            assert!(ok, "git {args:?}");
-        }
-        World {
-            root,
-            models: ModelServer::start(&[MODEL]),
-            repo,
-        }
+        World(common::World::new(
+            &[MODEL],
+            &format!("default_model = \"{MODEL}\"\nlease_seconds = 3\n"),
+        ))
     }
 
     fn boocoder_with(&self, llama_swap: &str, args: &[&str]) -> Command {
-        let r = self.root.path();
-        let mut c = Command::new(env!("CARGO_BIN_EXE_boocoder"));
-        c.env_clear()
-            .env("CI", "true")
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", r.join("home"))
-            .env("XDG_CONFIG_HOME", r.join("home/.config"))
-            .env("XDG_DATA_HOME", r.join("home/.local/share"))
-            .env("XDG_STATE_HOME", r.join("home/.local/state"))
-            .env("XDG_CACHE_HOME", r.join("home/.cache"))
-            .env("TMPDIR", r.join("home/tmp"))
-            .env("npm_config_offline", "true")
-            .env("npm_config_registry", "http://127.0.0.1:9/")
-            .env("OPENCODE_DISABLE_MODELS_FETCH", "1")
-            .env("OPENCODE_DISABLE_AUTOUPDATE", "1")
-            .env("OPENCODE_DISABLE_LSP_DOWNLOAD", "1")
-            .env("OPENCODE_DISABLE_DEFAULT_PLUGINS", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("BOOCODER_CONFIG_DIR", r.join("config"))
-            .env("BOOCODER_DATA_DIR", r.join("data"))
-            .env("BOOCODER_STATE_DIR", r.join("state"))
-            .env("BOOCODER_OPENCODE_BIN", opencode_bin())
-            .env("LLAMA_SWAP_URL", llama_swap)
-            .current_dir(&self.repo)
-            .stdin(Stdio::null())
-            .args(args);
+        let mut c = self.0.boocoder(args);
+        c.env("LLAMA_SWAP_URL", llama_swap);
         c
     }
 
     fn boocoder(&self, args: &[&str]) -> Command {
-        self.boocoder_with(&self.models.url(), args)
+        self.0.boocoder(args)
     }
 
     fn run(&self, args: &[&str]) -> (i32, String, String) {
