@@ -19,7 +19,7 @@ pub struct Env {
 
 impl Env {
     /// The variables this module understands.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 14] = [
         "BOOCODER_DATABASE_URL",
         "BOOCODER_DEFAULT_MODEL",
         "BOOCODER_CONFIG",
@@ -28,6 +28,12 @@ impl Env {
         "BOOCODER_CONFIG_DIR",
         "BOOCODER_OPENCODE_BIN",
         "LLAMA_SWAP_URL",
+        "CI",
+        "HOME",
+        "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "OPENCODE_CONFIG",
+        "OPENCODE_CONFIG_DIR",
     ];
 
     /// Capture the relevant variables of this process.
@@ -271,14 +277,24 @@ impl<'de> Deserialize<'de> for Keep {
     }
 }
 
-/// Whether this process runs under CI: `CI` set to anything but empty,
-/// `0` or `false` (GitHub Actions, GitLab and most runners set `CI=true`).
-pub fn under_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| {
+/// Whether `CI` says this runs under CI: set to anything but empty, `0`
+/// or `false` (GitHub Actions, GitLab and most runners set `CI=true`).
+fn ci_from(value: Option<&str>) -> bool {
+    value.is_some_and(|v| {
         let v = v.trim();
         !(v.is_empty() || v == "0" || v.eq_ignore_ascii_case("false"))
     })
 }
+
+/// Where opencode finds its own configuration besides what boocoder
+/// injects: a kept server is reused only by commands that agree on these.
+pub const OPENCODE_CONFIG_ENV: [&str; 5] = [
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "OPENCODE_CONFIG",
+    "OPENCODE_CONFIG_DIR",
+];
 
 /// The default of `server.idle_timeout_seconds`.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
@@ -347,6 +363,13 @@ pub struct Config {
     pub server: ServerConfig,
     pub worktree: WorktreeConfig,
     pub providers: BTreeMap<String, ProviderConfig>,
+    /// This process runs under CI (`CI`): `keep = "auto"` then keeps no server.
+    #[serde(skip)]
+    pub ci: bool,
+    /// The environment opencode reads its own configuration from
+    /// ([`OPENCODE_CONFIG_ENV`]), as captured with the config.
+    #[serde(skip)]
+    pub opencode_env: BTreeMap<String, String>,
     #[serde(skip)]
     sources: BTreeMap<&'static str, Source>,
 }
@@ -613,7 +636,13 @@ impl Config {
             file.worktree.post_create_timeout_seconds,
             DEFAULT_POST_CREATE_TIMEOUT,
         );
+        let opencode_env = OPENCODE_CONFIG_ENV
+            .iter()
+            .filter_map(|k| env.get(k).map(|v| (k.to_string(), v.to_string())))
+            .collect();
         let config = Config {
+            ci: ci_from(env.get("CI")),
+            opencode_env,
             config_file,
             config_file_loaded: loaded,
             config_dir: dirs.config,

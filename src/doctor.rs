@@ -381,7 +381,7 @@ async fn server(config: &Config) -> Check {
             use crate::config::Keep;
             let idle = config.server.idle_timeout.as_secs();
             let (message, auto) = match config.server.keep {
-                Keep::Auto if crate::config::under_ci() => (
+                Keep::Auto if config.ci => (
                     "no kept server: under CI (CI=true) each command starts a short-lived one (about 2 s)"
                         .to_string(),
                     false,
@@ -435,7 +435,7 @@ async fn server(config: &Config) -> Check {
         }
         (Some(idle), Some(t)) => format!(
             "; stops in {} s (idle timeout {idle} s)",
-            (t - crate::util::now_ms()).max(0) / 1000
+            (t - crate::timestamp::now_ms()).max(0) / 1000
         ),
     };
     let same = rec.fingerprint

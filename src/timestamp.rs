@@ -1,13 +1,47 @@
-//! The one timestamp form of boocoder's JSON: RFC 3339 in UTC with
-//! milliseconds (`2026-12-01T15:51:40.123Z`). The store keeps milliseconds
-//! since the Unix epoch; these serde adapters turn them into that form on
-//! the way out (and read either form back, so cached JSON stays readable).
+//! Time, in one place: the stored form (milliseconds since the Unix epoch,
+//! [`now_ms`]) and the one timestamp form of boocoder's JSON, RFC 3339 in
+//! UTC with milliseconds (`2026-12-01T15:51:40.123Z`). The serde adapters
+//! turn stored times into that form on the way out (and read either form
+//! back, so cached JSON stays readable).
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Deserializer, Serializer};
 
+/// Milliseconds since the Unix epoch: how every timestamp is stored.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// `ms` since the epoch as an RFC 3339 UTC timestamp (second precision).
+pub fn format_utc(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// `ms` (since the Unix epoch) as RFC 3339 UTC with milliseconds.
 pub fn rfc3339(ms: i64) -> String {
-    let secs = crate::util::format_utc(ms);
+    let secs = format_utc(ms);
     let frac = ms.rem_euclid(1000);
     match secs.strip_suffix('Z') {
         Some(s) => format!("{s}.{frac:03}Z"),
@@ -17,7 +51,7 @@ pub fn rfc3339(ms: i64) -> String {
 
 /// Now as RFC 3339 UTC with milliseconds.
 pub fn now() -> String {
-    rfc3339(crate::util::now_ms())
+    rfc3339(now_ms())
 }
 
 /// Milliseconds since the Unix epoch of an RFC 3339 time
@@ -137,5 +171,12 @@ mod tests {
         );
         assert_eq!(parse_rfc3339("2025-12-01 15:11:40"), None);
         assert_eq!(parse_rfc3339("1764601900123"), None);
+    }
+
+    #[test]
+    fn utc_formatting() {
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_utc(1_795_572_450_785), "2026-11-25T02:07:30Z");
+        assert_eq!(format_utc(951_782_400_000), "2000-02-29T00:00:00Z");
     }
 }

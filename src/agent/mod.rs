@@ -1,11 +1,14 @@
 //! Agents: what an agent does in boocoder's terms ([`AgentEvent`]), how a
 //! turn ends ([`TurnStatus`]), and the backends that run turns: opencode's
 //! HTTP server ([`opencode`]) and Agent Client Protocol agents over stdio
-//! ([`acp`]). The session layer drives a turn through [`Backend`]; nothing
+//! ([`acp`]). The session layer drives a turn through [`Backends`]; nothing
 //! above this module knows a backend's protocol.
 
 pub mod acp;
+mod backend;
 pub mod opencode;
+
+pub use backend::{Backends, TurnBackend};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -88,10 +91,14 @@ pub enum PermissionReply {
     Reject,
 }
 
-/// How a turn ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A turn's status: `running` while it runs, then how it ended. Stored as
+/// [`TurnStatus::as_str`] and read back with `FromStr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TurnStatus {
+    /// Still running (or its process died: the lease's next owner marks it
+    /// `crashed`).
+    Running,
     Done,
     /// The agent reported an error.
     Failed,
@@ -102,17 +109,42 @@ pub enum TurnStatus {
     /// The agent process exited or broke the protocol mid-turn (ACP).
     Crashed,
     Interrupted,
+    /// Another process took the session over mid-turn (this one's lease
+    /// expired): it wrote nothing more.
+    LeaseLost,
+}
+
+impl TurnStatus {
+    pub const ALL: [TurnStatus; 8] = [
+        TurnStatus::Running,
+        TurnStatus::Done,
+        TurnStatus::Failed,
+        TurnStatus::Stalled,
+        TurnStatus::ServerLost,
+        TurnStatus::Crashed,
+        TurnStatus::Interrupted,
+        TurnStatus::LeaseLost,
+    ];
+
+    /// The turn broke off without the agent settling its session (its
+    /// process died, or another took over): the next turn starts a new
+    /// agent session.
+    pub fn broke_off(self) -> bool {
+        matches!(self, TurnStatus::Crashed | TurnStatus::LeaseLost)
+    }
 }
 
 impl TurnStatus {
     pub fn as_str(self) -> &'static str {
         match self {
+            TurnStatus::Running => "running",
             TurnStatus::Done => "done",
             TurnStatus::Failed => "failed",
             TurnStatus::Stalled => "stalled",
             TurnStatus::ServerLost => "server_lost",
             TurnStatus::Crashed => "crashed",
             TurnStatus::Interrupted => "interrupted",
+            TurnStatus::LeaseLost => "lease_lost",
         }
     }
 }
@@ -121,16 +153,40 @@ impl std::str::FromStr for TurnStatus {
     type Err = String;
 
     fn from_str(s: &str) -> Result<TurnStatus, String> {
-        [
-            TurnStatus::Done,
-            TurnStatus::Failed,
-            TurnStatus::Stalled,
-            TurnStatus::ServerLost,
-            TurnStatus::Crashed,
-            TurnStatus::Interrupted,
-        ]
-        .into_iter()
-        .find(|t| t.as_str() == s)
-        .ok_or_else(|| format!("unknown turn status {s:?}"))
+        TurnStatus::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| format!("unknown turn status {s:?}"))
+    }
+}
+
+/// How the store reads a stored status.
+impl TryFrom<String> for TurnStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<TurnStatus, String> {
+        s.parse()
+    }
+}
+
+impl std::fmt::Display for TurnStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TurnStatus;
+
+    #[test]
+    fn every_turn_status_is_stored_and_read_back_as_itself() {
+        for s in TurnStatus::ALL {
+            assert_eq!(s.as_str().parse::<TurnStatus>(), Ok(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        assert!("finished".parse::<TurnStatus>().is_err());
+        assert!(TurnStatus::Crashed.broke_off() && TurnStatus::LeaseLost.broke_off());
+        assert!(!TurnStatus::Failed.broke_off());
     }
 }

@@ -147,6 +147,9 @@ pub struct Context {
     /// started).
     pub cancel: tokio_util::sync::CancellationToken,
     pub graceful: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// PATH and HOME of this process, read once: where agents' launch
+    /// commands and their settings (`~/.qwen`, `~/.claude`) are found.
+    pub env: boocoder::probe::ProbeEnv,
 }
 
 impl Context {
@@ -156,6 +159,18 @@ impl Context {
             .store
             .get_or_try_init(|| Store::open(&self.config.database_url, Migrate::Auto))
             .await?)
+    }
+}
+
+/// PATH and HOME of this process (HOME, when unset or empty, from the
+/// system's record of the user).
+fn process_env() -> boocoder::probe::ProbeEnv {
+    boocoder::probe::ProbeEnv {
+        path: std::env::var_os("PATH"),
+        home: std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf())),
     }
 }
 
@@ -262,6 +277,7 @@ async fn run(
         store: tokio::sync::OnceCell::new(),
         cancel,
         graceful,
+        env: process_env(),
     };
     let exit = match &cli.command {
         Command::Config(c) => config::run(&ctx, c).await,

@@ -89,6 +89,17 @@ impl Output {
         }
     }
 
+    /// Lines for people on stderr as they come (a command's output, such
+    /// as a worktree's post-create command), unless --quiet.
+    pub fn lines(&self) -> impl Fn(&str) + Send + Sync + 'static {
+        let quiet = self.quiet;
+        move |line| {
+            if !quiet {
+                eprintln!("{line}");
+            }
+        }
+    }
+
     pub fn style(&self, s: &str, code: &str) -> String {
         if self.color_stdout {
             format!("\x1b[{code}m{s}\x1b[0m")

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use boocoder::session::{NewSession, Sessions};
-use boocoder::util::now_ms;
+use boocoder::timestamp::now_ms;
 use boocoder::{Exit, SessionKey};
 use clap::Args;
 

@@ -2,12 +2,11 @@
 //! the process environment, the progress lines, and the text table.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Result;
-use boocoder::probe::ProbeEnv;
 use boocoder::providers::{Entry, NoReporter, Reporter, SnapshotRequest, Status};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -23,16 +22,9 @@ pub fn request(ctx: &Context, cwd: Option<&Path>, force: bool) -> Result<Snapsho
         Some(c) => c.to_path_buf(),
         None => std::env::current_dir()?,
     };
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()));
     Ok(SnapshotRequest {
         config: ctx.config.clone(),
-        env: ProbeEnv {
-            path: std::env::var_os("PATH"),
-            home,
-        },
+        env: ctx.env.clone(),
         cwd,
         force,
         cancel: ctx.cancel.clone(),

@@ -16,7 +16,7 @@ use crate::probe::{
     Model, ProbeEnv, SlashCommand, availability, claude, llama_swap, merge_models, qwen,
 };
 use crate::store::{AvailableAgentRow, SnapshotCacheRow, Store};
-use crate::util::now_ms;
+use crate::timestamp::now_ms;
 
 /// What to build a snapshot (or probe) for.
 #[derive(Debug, Clone)]

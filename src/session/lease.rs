@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::SessionError;
 use crate::config::Config;
 use crate::store::{LeaseAttempt, Store, TurnRow};
-use crate::util::{format_utc, now_ms};
+use crate::timestamp::{format_utc, now_ms};
 
 /// How soon a failed lease renewal is tried again.
 const RENEW_RETRY: Duration = Duration::from_millis(200);
@@ -136,7 +136,7 @@ impl Lease {
     /// the lease is released when the database cannot say.
     pub(crate) async fn crashed_turn(&self) -> crate::Result<Option<TurnRow>> {
         match self.store.last_turn(&self.session).await {
-            Ok(t) => Ok(t.filter(|t| t.status == "running")),
+            Ok(t) => Ok(t.filter(|t| t.status == crate::agent::TurnStatus::Running)),
             Err(e) => Err(e.into()),
         }
     }
@@ -146,7 +146,7 @@ impl Lease {
         self.store
             .finish_turn(
                 last.id,
-                crate::agent::TurnStatus::Crashed.as_str(),
+                crate::agent::TurnStatus::Crashed,
                 now_ms(),
                 &last.tokens,
                 Some("the process running this turn ended before it finished"),

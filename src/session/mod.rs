@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::probe::llama_swap;
 use crate::session_key::SessionKey;
 use crate::store::{AgentSessionRow, SessionRow, Store, TurnRow, WorktreeRow};
-use crate::util::now_ms;
+use crate::timestamp::now_ms;
 use crate::worktree::{
     BranchMode, EnsureOptions, RemoveOptions, Removed, WorktreeError, Worktrees,
 };
@@ -253,40 +253,73 @@ pub fn work_dir(session: &SessionRow, worktree: Option<&WorktreeRow>) -> PathBuf
 pub struct Sessions<'a> {
     pub store: &'a Store,
     pub config: &'a Config,
+    /// Where a new worktree's post-create output goes.
+    setup_output: Option<crate::worktree::setup::OutputLines>,
 }
 
 impl<'a> Sessions<'a> {
     pub fn new(store: &'a Store, config: &'a Config) -> Sessions<'a> {
-        Sessions { store, config }
+        Sessions {
+            store,
+            config,
+            setup_output: None,
+        }
+    }
+
+    /// Send the post-create command's output lines (of a worktree made
+    /// here) to `f`.
+    pub fn with_setup_output(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.setup_output = Some(std::sync::Arc::new(f));
+        self
     }
 
     pub fn worktrees(&self) -> Worktrees<'a> {
-        Worktrees::new(self.store, self.config.worktree_root.clone())
-            .with_setup(self.config.worktree_setup())
+        let mut setup = self.config.worktree_setup();
+        setup.on_output = self.setup_output.clone();
+        Worktrees::new(self.store, self.config.worktree_root.clone()).with_setup(setup)
     }
 
     /// Where a turn of `session` works: its worktree, ensured (recreated
     /// when its directory is gone; refused when another host owns it), and
     /// the canonical directory the agent runs in. Both backends start here.
+    /// A post-create command's output reaches `sink` as notices.
     pub async fn turn_dir(
         &self,
         session: &SessionRow,
         key: &SessionKey,
+        sink: &(dyn Fn(TurnEvent) + Send + Sync),
     ) -> crate::Result<(Option<WorktreeRow>, PathBuf)> {
         let worktree = if session.use_worktree {
-            let ensured = self
-                .worktrees()
-                .ensure(
-                    key,
-                    &EnsureOptions {
-                        repo: PathBuf::from(&session.repo),
-                        base: None,
-                        branch: None,
-                        adopt: false,
-                    },
-                )
-                .await?;
-            Some(ensured.worktree)
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+            let mut setup = self.config.worktree_setup();
+            setup.on_output = Some(std::sync::Arc::new(move |line: &str| {
+                let _ = tx.send(line.to_string());
+            }));
+            let worktrees =
+                Worktrees::new(self.store, self.config.worktree_root.clone()).with_setup(setup);
+            let opts = EnsureOptions {
+                repo: PathBuf::from(&session.repo),
+                base: None,
+                branch: None,
+                adopt: false,
+            };
+            let ensure = worktrees.ensure(key, &opts);
+            tokio::pin!(ensure);
+            let ensured = loop {
+                tokio::select! {
+                    r = &mut ensure => break r,
+                    Some(line) = rx.recv() => sink(TurnEvent::Notice {
+                        notice: format!("post_create: {line}"),
+                    }),
+                }
+            };
+            // Lines still queued when the command ended.
+            while let Ok(line) = rx.try_recv() {
+                sink(TurnEvent::Notice {
+                    notice: format!("post_create: {line}"),
+                });
+            }
+            Some(ensured?.worktree)
         } else {
             None
         };
@@ -298,7 +331,7 @@ impl<'a> Sessions<'a> {
     /// Record a session and (unless it works in the repository) ensure its
     /// worktree. A failed worktree leaves no session behind.
     pub async fn create(&self, req: &NewSession) -> crate::Result<SessionInfo> {
-        crate::agent::acp::turn_backend(self.config, &req.agent)?;
+        crate::agent::TurnBackend::of(self.config, &req.agent)?;
         if !req.repo.exists() {
             return Err(SessionError::RepoMissing(req.repo.clone()).into());
         }
@@ -387,7 +420,7 @@ impl<'a> Sessions<'a> {
             return Err(WorktreeError::Busy {
                 session: name.to_string(),
                 owner: lease.owner,
-                started: crate::util::format_utc(lease.acquired_at),
+                started: crate::timestamp::format_utc(lease.acquired_at),
             }
             .into());
         }

@@ -147,12 +147,12 @@ pub(crate) async fn record_turn(
     store
         .set_turn_result(end.turn_id, end.text, end.tools, turn_changes)
         .await?;
-    let ended_ms = crate::util::now_ms();
+    let ended_ms = crate::timestamp::now_ms();
     let t = end.tokens;
     store
         .finish_turn(
             end.turn_id,
-            end.status.as_str(),
+            end.status,
             ended_ms,
             &Tokens {
                 input: Some(t.input),

@@ -13,10 +13,11 @@ use tokio_util::sync::CancellationToken;
 use super::{
     PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, default_model,
 };
-use crate::agent::acp::{AcpTurns, TurnBackend, turn_backend};
+use crate::agent::acp::AcpTurns;
 use crate::agent::opencode::{
     Client, EventHub, Origin, Server, ServerOptions, ensure_server, read_state,
 };
+use crate::agent::{Backends, TurnBackend};
 use crate::config::{Config, Keep};
 use crate::probe::ProbeEnv;
 use crate::session_key::SessionKey;
@@ -87,17 +88,17 @@ pub async fn run_turns(
         let Some(session) = store.get_session(n.as_str()).await? else {
             return Err(SessionError::NotFound(n.to_string()).into());
         };
-        let backend = turn_backend(config, &session.agent)?;
+        let backend = TurnBackend::of(config, &session.agent)?;
         let named = plan
             .model
             .clone()
             .or(session.model)
             .filter(|m| !m.trim().is_empty());
-        let model = match (named, &backend) {
-            (Some(m), _) => Some(m),
+        let model = match named {
+            Some(m) => Some(m),
             // An ACP agent without a model keeps its own default.
-            (None, TurnBackend::Acp(_)) => None,
-            (None, TurnBackend::OpencodeServer) => match &default {
+            None if !backend.needs_model() => None,
+            None => match &default {
                 Some(m) => Some(m.clone()),
                 None => {
                     let (m, notice) = default_model(config).await?;
@@ -112,26 +113,28 @@ pub async fn run_turns(
         models.insert(n.to_string(), model);
         backends.push(backend);
     }
-    let acp = AcpTurns {
-        store,
-        config,
-        env: plan.env.clone(),
-        cancel: cancel.clone(),
-    };
-    let opencode = if backends.contains(&TurnBackend::OpencodeServer) {
+    let opencode = if backends.iter().any(TurnBackend::needs_server) {
         Some(start_opencode(config, plan.keep_server, sink).await?)
     } else {
         None
     };
-    let runner = opencode.as_ref().map(|(server, hub)| TurnRunner {
-        store,
-        config,
-        server,
-        hub,
-        llama_swap_models: tokio::sync::OnceCell::new(),
-        cancel: cancel.clone(),
-        verbose: plan.verbose,
-    });
+    let started = Backends {
+        opencode: opencode.as_ref().map(|(server, hub)| TurnRunner {
+            store,
+            config,
+            server,
+            hub,
+            llama_swap_models: tokio::sync::OnceCell::new(),
+            cancel: cancel.clone(),
+            verbose: plan.verbose,
+        }),
+        acp: AcpTurns {
+            store,
+            config,
+            env: plan.env.clone(),
+            cancel: cancel.clone(),
+        },
+    };
     sink(RunEvent::Ready);
     let turns = plan.sessions.iter().zip(&backends).map(|(name, backend)| {
         let req = TurnRequest {
@@ -143,21 +146,15 @@ pub async fn run_turns(
             permissions: plan.permissions.clone(),
             wait: plan.wait,
         };
-        let (runner, acp) = (runner.as_ref(), &acp);
+        let started = &started;
         async move {
             let session = req.session.to_string();
             let sink = move |e: TurnEvent| sink(RunEvent::Turn(&session, e));
-            match (backend, runner) {
-                (TurnBackend::Acp(b), _) => acp.run(&req, b, &sink).await,
-                (TurnBackend::OpencodeServer, Some(runner)) => runner.run(&req, &sink).await,
-                (TurnBackend::OpencodeServer, None) => {
-                    unreachable!("the server starts for opencode sessions")
-                }
-            }
+            started.run_turn(backend, &req, &sink).await
         }
     });
     let results = futures_util::future::join_all(turns).await;
-    drop(runner);
+    drop(started);
     let server = opencode.map(|(server, hub)| {
         drop(hub);
         server
@@ -180,7 +177,7 @@ async fn start_opencode(
         }
         Keep::Always => true,
         Keep::Never => false,
-        Keep::Auto => !crate::config::under_ci(),
+        Keep::Auto => !config.ci,
     };
     let stream_timeout = config.server.stream_timeout;
     // Connect the event stream of the recorded server while its health is

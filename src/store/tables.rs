@@ -108,7 +108,8 @@ pub struct TurnRow {
     pub started_at: i64,
     #[serde(with = "crate::timestamp::opt_ms")]
     pub ended_at: Option<i64>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: crate::agent::TurnStatus,
     pub model: Option<String>,
     #[sqlx(flatten)]
     pub tokens: Tokens,
@@ -486,7 +487,7 @@ impl Store {
     pub async fn finish_turn(
         &self,
         id: i64,
-        status: &str,
+        status: crate::agent::TurnStatus,
         ended_at: i64,
         tokens: &Tokens,
         error: Option<&str>,
@@ -498,7 +499,7 @@ impl Store {
              WHERE id = $1 AND status = 'running'",
         )
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(ended_at)
         .bind(tokens.input)
         .bind(tokens.output)

@@ -31,7 +31,7 @@ pub struct TurnLogRow {
     pub started_at: i64,
     #[serde(with = "crate::timestamp::opt_ms")]
     pub ended_at: Option<i64>,
-    pub status: String,
+    pub status: crate::agent::TurnStatus,
     pub model: Option<String>,
     pub tokens: Tokens,
     pub error: Option<String>,
@@ -48,7 +48,8 @@ struct Raw {
     agent_session_id: Option<String>,
     started_at: i64,
     ended_at: Option<i64>,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: crate::agent::TurnStatus,
     model: Option<String>,
     #[sqlx(flatten)]
     tokens: Tokens,

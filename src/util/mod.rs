@@ -1,18 +1,16 @@
 //! Small helpers shared across modules: the file lock, process groups,
-//! blocking work, durations, the host name and time formatting.
+//! blocking work, durations and the host name.
 
 mod blocking;
 pub mod duration;
 mod host;
 pub mod lock;
 pub mod process;
-mod time;
 
 pub use blocking::blocking;
 pub use duration::{parse_age, parse_duration};
 pub use host::hostname;
 pub use process::signal_group;
-pub use time::{format_utc, now_ms};
 
 /// A stable 64-bit FNV-1a hash as hex: for fingerprints that must not change
 /// between builds (std's hasher may).

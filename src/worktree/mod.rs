@@ -19,7 +19,8 @@ use serde::Serialize;
 use crate::Result;
 use crate::session_key::SessionKey;
 use crate::store::{LeaseRow, PendingChange, Store, WorktreeRow};
-use crate::util::{format_utc, hostname, lock, names_shown, now_ms};
+use crate::timestamp::{format_utc, now_ms};
+use crate::util::{hostname, lock, names_shown};
 
 mod checkout;
 mod diff;

@@ -16,14 +16,40 @@ pub const INCLUDE_FILE: &str = ".worktreeinclude";
 /// How many of the post-create command's last output lines an error shows.
 const TAIL_LINES: usize = 20;
 
+/// Where the post-create command's output goes, a line at a time, as it
+/// comes (the library prints nothing: the caller decides).
+pub type OutputLines = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// What a new worktree gets.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct WorktreeSetup {
     /// Globs (gitignore syntax) of ignored files to copy, besides `.worktreeinclude`.
     pub include: Vec<String>,
     /// A shell command run in the new worktree.
     pub post_create: Option<String>,
     pub post_create_timeout: Duration,
+    /// Receives the post-create command's output lines (None: only its
+    /// last lines are kept, for the error when it fails).
+    pub on_output: Option<OutputLines>,
+}
+
+impl std::fmt::Debug for WorktreeSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorktreeSetup")
+            .field("include", &self.include)
+            .field("post_create", &self.post_create)
+            .field("post_create_timeout", &self.post_create_timeout)
+            .field("on_output", &self.on_output.is_some())
+            .finish()
+    }
+}
+
+impl WorktreeSetup {
+    /// Send the post-create command's output lines to `f`.
+    pub fn on_output(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.on_output = Some(Arc::new(f));
+        self
+    }
 }
 
 /// A set-up failure.
@@ -280,9 +306,14 @@ pub fn copy_included(
     Ok(copied)
 }
 
-/// Run the post-create command in `dir` with `sh -c`, its output on
-/// stderr, killed (its whole process group) after `timeout`.
-pub fn run_post_create(command: &str, dir: &Path, timeout: Duration) -> Result<(), SetupError> {
+/// Run the post-create command in `dir` with `sh -c`, each output line to
+/// `on_output`, killed (its whole process group) after `timeout`.
+pub fn run_post_create(
+    command: &str,
+    dir: &Path,
+    timeout: Duration,
+    on_output: Option<&OutputLines>,
+) -> Result<(), SetupError> {
     use std::os::unix::process::CommandExt;
     let fail = |how: String, tail: Vec<String>| SetupError::PostCreate {
         command: command.to_string(),
@@ -315,9 +346,12 @@ pub fn run_post_create(command: &str, dir: &Path, timeout: Duration) -> Result<(
     .flatten()
     .map(|stream| {
         let tail = tail.clone();
+        let on_output = on_output.cloned();
         std::thread::spawn(move || {
             for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                eprintln!("{line}");
+                if let Some(f) = &on_output {
+                    f(&line);
+                }
                 let mut t = tail.lock().expect("tail");
                 t.push_back(line);
                 if t.len() > TAIL_LINES {
@@ -371,7 +405,12 @@ pub async fn set_up(
     let copied = crate::util::blocking(move || {
         let copied = copy_included(&repo, &worktree, &setup.include)?;
         if let Some(cmd) = &setup.post_create {
-            run_post_create(cmd, &worktree, setup.post_create_timeout)?;
+            run_post_create(
+                cmd,
+                &worktree,
+                setup.post_create_timeout,
+                setup.on_output.as_ref(),
+            )?;
         }
         Ok::<_, SetupError>(copied)
     })
@@ -386,6 +425,7 @@ impl crate::config::Config {
             include: self.worktree.include.clone(),
             post_create: self.worktree.post_create.clone(),
             post_create_timeout: self.worktree.post_create_timeout,
+            on_output: None,
         }
     }
 }

@@ -476,3 +476,43 @@ fn an_acp_turn_reports_its_changes_and_appears_in_the_session_log() {
     assert_eq!(turns[1]["prompt"], "nothing more");
     assert_eq!(turns[1]["turn_changes"]["files"], 0);
 }
+
+#[test]
+fn a_worktree_remade_for_a_turn_reports_its_post_create_output_through_the_turn() {
+    let rig = rig(json!({"qwen": {"load_session": true, "turn": [{"text": "ok"}]}}));
+    rig.env.write_config(
+        "lease_seconds = 3\n[worktree]\npost_create = \"echo setting up; echo on stderr >&2\"\n",
+    );
+    let created = rig.new_session("q", "qwen");
+    let wt = PathBuf::from(created["worktree"]["path"].as_str().unwrap());
+
+    // The directory is gone: the turn makes the worktree again, and the
+    // post-create output comes as notices in the turn's own records.
+    std::fs::remove_dir_all(&wt).unwrap();
+    let run = rig
+        .run(&["session", "prompt", "q", "hi", "--format", "ndjson"])
+        .expect(0);
+    let recs = records(&run);
+    let notices: Vec<&str> = recs
+        .iter()
+        .filter(|r| r["type"] == "notice")
+        .filter_map(|r| r["notice"].as_str())
+        .collect();
+    assert!(
+        notices.contains(&"post_create: setting up") && notices.contains(&"post_create: on stderr"),
+        "{}",
+        run.stdout
+    );
+    assert!(recs.iter().all(|r| r["session"] == "q"), "{}", run.stdout);
+    assert!(wt.is_dir());
+
+    // In text, they are notes on stderr; stdout has the reply only.
+    std::fs::remove_dir_all(&wt).unwrap();
+    let run = rig.run(&["session", "prompt", "q", "hi"]).expect(0);
+    assert!(
+        run.stderr.contains("post_create: setting up"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("setting up"), "{}", run.stdout);
+}

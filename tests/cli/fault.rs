@@ -10,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use boocoder::agent::TurnStatus;
 use boocoder::store::{Migrate, Store, TurnRow};
 use serde_json::{Value, json};
 
@@ -317,7 +318,7 @@ fn other_settings_run_beside_the_kept_server_and_break_no_turn() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(rest.iter().any(|l| l.contains("second")), "{rest:?}");
     let turns = rig.turns("one");
-    assert_eq!(turns.last().unwrap().status, "done", "{turns:?}");
+    assert_eq!(turns.last().unwrap().status, TurnStatus::Done, "{turns:?}");
     rig.run(&["server", "stop"]).expect(0);
     wait_until("the server is gone", Duration::from_secs(10), || {
         !alive(pid)

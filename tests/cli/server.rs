@@ -258,6 +258,7 @@ fn options(home: &Path, state: &Path, models: &ModelServer) -> ServerOptions {
         disable_models_fetch: true,
         health_timeout: Duration::from_secs(60),
         env: hermetic_env(home),
+        opencode_env: Default::default(),
         idle_timeout: None,
     }
 }

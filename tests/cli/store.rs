@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use boocoder::agent::TurnStatus;
 use boocoder::store::*;
 use serde_json::json;
 
@@ -265,7 +266,7 @@ store_test!(turns_start_finish_last, |store, _b| {
     };
     assert!(
         store
-            .finish_turn(t1, "done", 150, &tokens, None)
+            .finish_turn(t1, TurnStatus::Done, 150, &tokens, None)
             .await
             .unwrap()
     );
@@ -280,7 +281,13 @@ store_test!(turns_start_finish_last, |store, _b| {
         (t2, "running", None)
     );
     store
-        .finish_turn(t2, "failed", 260, &Tokens::default(), Some("model error"))
+        .finish_turn(
+            t2,
+            TurnStatus::Failed,
+            260,
+            &Tokens::default(),
+            Some("model error"),
+        )
         .await
         .unwrap();
     let turns = store.list_turns("s").await.unwrap();
@@ -290,7 +297,7 @@ store_test!(turns_start_finish_last, |store, _b| {
     assert_eq!(turns[1].error.as_deref(), Some("model error"));
     assert!(
         !store
-            .finish_turn(9999, "done", 1, &Tokens::default(), None)
+            .finish_turn(9999, TurnStatus::Done, 1, &Tokens::default(), None)
             .await
             .unwrap()
     );
@@ -473,20 +480,20 @@ store_test!(a_settled_turn_is_never_overwritten, |store, _b| {
     let id = store.start_turn("s", None, None, 1).await.unwrap();
     assert!(
         store
-            .finish_turn(id, "crashed", 2, &Tokens::default(), None)
+            .finish_turn(id, TurnStatus::Crashed, 2, &Tokens::default(), None)
             .await
             .unwrap()
     );
     // The old owner coming back late writes nothing.
     assert!(
         !store
-            .finish_turn(id, "done", 3, &Tokens::default(), None)
+            .finish_turn(id, TurnStatus::Done, 3, &Tokens::default(), None)
             .await
             .unwrap()
     );
     assert_eq!(
         store.last_turn("s").await.unwrap().unwrap().status,
-        "crashed"
+        TurnStatus::Crashed
     );
 });
 
@@ -559,9 +566,15 @@ store_test!(concurrent_writers_lose_nothing, |store, b| {
             let s = Store::open(&url, Migrate::Auto).await.unwrap();
             for i in 0..25 {
                 let id = s.start_turn("s", None, None, w * 1_000 + i).await.unwrap();
-                s.finish_turn(id, "done", w * 1_000 + i + 1, &Tokens::default(), None)
-                    .await
-                    .unwrap();
+                s.finish_turn(
+                    id,
+                    TurnStatus::Done,
+                    w * 1_000 + i + 1,
+                    &Tokens::default(),
+                    None,
+                )
+                .await
+                .unwrap();
             }
             s.close().await;
         }));
@@ -571,7 +584,7 @@ store_test!(concurrent_writers_lose_nothing, |store, b| {
     }
     let turns = store.list_turns("s").await.unwrap();
     assert_eq!(turns.len(), 100);
-    assert!(turns.iter().all(|t| t.status == "done"));
+    assert!(turns.iter().all(|t| t.status == TurnStatus::Done));
 });
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,18 +13,8 @@ use std::path::{Path, PathBuf};
 pub use connection::AcpError;
 pub use turn::AcpTurns;
 
-use crate::config::{Config, TurnsVia};
+use crate::config::Config;
 use crate::probe::ProbeEnv;
-use crate::providers::registry;
-
-/// How a session's turns run, by its agent's provider entry.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TurnBackend {
-    /// opencode's HTTP server (the default for opencode).
-    OpencodeServer,
-    /// An ACP agent over stdio.
-    Acp(Backend),
-}
 
 /// An ACP agent that runs turns: its provider name and launch command.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,39 +141,5 @@ impl AcpTurnError {
             } => Some("a loaded machine may need more time; try again".into()),
             _ => None,
         }
-    }
-}
-
-/// How turns of agent `name` run; an unknown, disabled or turn-less agent
-/// is a usage error naming the ones that can.
-pub fn turn_backend(config: &Config, name: &str) -> crate::Result<TurnBackend> {
-    let (providers, _) = registry::providers(&config.providers);
-    let runnable: Vec<String> = providers
-        .iter()
-        .filter(|p| p.enabled && p.turns.is_some())
-        .map(|p| p.name.clone())
-        .collect();
-    let refuse = |why: &str| {
-        crate::Error::from(crate::session::SessionError::UnsupportedAgent {
-            agent: name.to_string(),
-            why: why.to_string(),
-            known: runnable.clone(),
-        })
-    };
-    let Some(p) = providers.iter().find(|p| p.name == name) else {
-        return Err(refuse("is not a known provider"));
-    };
-    if !p.enabled {
-        return Err(refuse("is disabled in the config"));
-    }
-    match p.turns {
-        None => Err(refuse("cannot run turns")),
-        Some(TurnsVia::Server) => Ok(TurnBackend::OpencodeServer),
-        Some(TurnsVia::Acp) if p.launch.is_empty() => Err(refuse("has no launch command")),
-        Some(TurnsVia::Acp) => Ok(TurnBackend::Acp(Backend {
-            name: p.name.clone(),
-            launch: p.launch.clone(),
-            opencode_bin: config.opencode_bin.clone(),
-        })),
     }
 }

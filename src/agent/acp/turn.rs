@@ -29,7 +29,8 @@ use crate::session::{
     TurnStatus, begin_turn, lease_owner, record_turn,
 };
 use crate::store::{AgentSessionRow, SessionRow, Store, Tokens};
-use crate::util::{fnv1a_hex, now_ms};
+use crate::timestamp::now_ms;
+use crate::util::fnv1a_hex;
 
 /// How long `initialize`, `session/new|load|resume` and the model may take.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(60);
@@ -115,7 +116,7 @@ impl AcpTurns<'_> {
         let key = &req.session;
         let started_ms = now_ms();
         let sessions = Sessions::new(self.store, self.config);
-        let (worktree, dir) = sessions.turn_dir(session, key).await?;
+        let (worktree, dir) = sessions.turn_dir(session, key, sink).await?;
         let dir_str = dir.to_string_lossy().into_owned();
         let model = req
             .model
@@ -205,7 +206,7 @@ impl AcpTurns<'_> {
                 .store
                 .finish_turn(
                     turn_id,
-                    "lease_lost",
+                    TurnStatus::LeaseLost,
                     now_ms(),
                     &Tokens::default(),
                     Some(&err.to_string()),
@@ -293,8 +294,8 @@ impl AcpTurns<'_> {
             .unwrap_or_default()
             .iter()
             .rev()
-            .find(|t| t.status != "running")
-            .is_some_and(|t| t.status == "crashed");
+            .find(|t| t.status != TurnStatus::Running)
+            .is_some_and(|t| t.status.broke_off());
         let mut reason: Option<String> = match &stored {
             None => None,
             Some(_) if last_crashed => Some("the last turn crashed".into()),

@@ -16,8 +16,9 @@ use serde_json::json;
 
 use super::{Client, Health, OpencodeError};
 use crate::config::Config;
+use crate::timestamp::now_ms;
 use crate::util::process::{pid_alive, stop_with_parent};
-use crate::util::{lock, now_ms, signal_group};
+use crate::util::{lock, signal_group};
 
 /// The provider id boocoder gives llama-swap inside opencode.
 pub const LLAMA_SWAP_PROVIDER: &str = "llama-swap";
@@ -38,6 +39,10 @@ pub struct ServerOptions {
     pub health_timeout: Duration,
     /// Extra environment for the server (the rest is inherited).
     pub env: Vec<(String, String)>,
+    /// The inherited environment opencode reads its own configuration from
+    /// ([`crate::config::OPENCODE_CONFIG_ENV`]), as the config captured it;
+    /// `env` overrides it. Part of the fingerprint.
+    pub opencode_env: BTreeMap<String, String>,
     /// A server this command starts and keeps stops itself after this long
     /// with no command attached (`keep = "auto"`); None: it runs until
     /// `server stop`. Not a setting: a command reattaches either way.
@@ -58,6 +63,7 @@ impl ServerOptions {
             disable_models_fetch: cfg.server.disable_models_fetch,
             health_timeout: cfg.server.health_timeout,
             env: Vec::new(),
+            opencode_env: cfg.opencode_env.clone(),
             idle_timeout: (cfg.server.keep == crate::config::Keep::Auto)
                 .then_some(cfg.server.idle_timeout),
         }
@@ -129,28 +135,16 @@ pub fn settings(opts: &ServerOptions) -> BTreeMap<String, String> {
         "disable_models_fetch".into(),
         opts.disable_models_fetch.to_string(),
     );
-    for var in OPENCODE_CONFIG_ENV {
-        let extra = opts
-            .env
-            .iter()
-            .find(|(k, _)| k == var)
-            .map(|(_, v)| v.clone());
+    for var in crate::config::OPENCODE_CONFIG_ENV {
+        let extra = opts.env.iter().find(|(k, _)| k == var).map(|(_, v)| v);
         let value = extra
-            .or_else(|| std::env::var(var).ok())
+            .or_else(|| opts.opencode_env.get(var))
+            .cloned()
             .unwrap_or_default();
         m.insert(format!("env.{var}"), value);
     }
     m
 }
-
-/// Where opencode finds its configuration besides what boocoder injects.
-const OPENCODE_CONFIG_ENV: [&str; 5] = [
-    "HOME",
-    "XDG_CONFIG_HOME",
-    "XDG_DATA_HOME",
-    "OPENCODE_CONFIG",
-    "OPENCODE_CONFIG_DIR",
-];
 
 /// A stable fingerprint of [`settings`]: a recorded server with another
 /// fingerprint is not reused (nor stopped: the command gets a short-lived

@@ -20,7 +20,8 @@ use crate::session::{
     TurnRequest, begin_turn, lease_owner, record_turn,
 };
 use crate::store::{AgentSessionRow, SessionRow, Store, Tokens};
-use crate::util::{fnv1a_hex, now_ms};
+use crate::timestamp::now_ms;
+use crate::util::fnv1a_hex;
 
 /// Errors and aborts can bring two idles ~70 ms apart, and updates after
 /// the idle: after an error, settle this long. A clean turn ends at its idle
@@ -89,9 +90,7 @@ impl TurnRunner<'_> {
             .get_session(key)
             .await?
             .ok_or_else(|| SessionError::NotFound(key.into()))?;
-        if crate::agent::acp::turn_backend(self.config, &session.agent)?
-            != crate::agent::acp::TurnBackend::OpencodeServer
-        {
+        if !crate::agent::TurnBackend::of(self.config, &session.agent)?.needs_server() {
             return Err(crate::Error::usage(format!(
                 "session {key} runs on an ACP agent, not the opencode server"
             )));
@@ -236,7 +235,7 @@ impl TurnRunner<'_> {
         let key = &req.session;
         let started_ms = now_ms();
         let sessions = Sessions::new(self.store, self.config);
-        let (worktree, dir) = sessions.turn_dir(session, key).await?;
+        let (worktree, dir) = sessions.turn_dir(session, key, sink).await?;
         let dir_str = dir.to_string_lossy().into_owned();
 
         let named = req
@@ -364,7 +363,7 @@ impl TurnRunner<'_> {
                     .store
                     .finish_turn(
                         turn_id,
-                        "lease_lost",
+                        TurnStatus::LeaseLost,
                         now_ms(),
                         &Tokens::default(),
                         Some(&err.to_string()),
@@ -437,8 +436,8 @@ impl TurnRunner<'_> {
             .await?
             .iter()
             .rev()
-            .find(|t| t.status != "running")
-            .is_some_and(|t| t.status == "crashed" || t.status == "lease_lost");
+            .find(|t| t.status != TurnStatus::Running)
+            .is_some_and(|t| t.status.broke_off());
         let reason = match &stored {
             None => Some(None),
             Some(_) if last_crashed => Some(Some("the last turn crashed")),

@@ -3,8 +3,8 @@
 use anyhow::Result;
 use boocoder::Exit;
 use boocoder::agent::opencode::{ServerState, attached, server_status, stops_at};
+use boocoder::timestamp::now_ms;
 use boocoder::timestamp::rfc3339;
-use boocoder::util::now_ms;
 use clap::Args;
 
 use crate::cmd::Context;

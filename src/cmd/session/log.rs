@@ -3,8 +3,8 @@
 use anyhow::Result;
 use boocoder::session::SessionError;
 use boocoder::store::TurnLogRow;
+use boocoder::timestamp::format_utc;
 use boocoder::timestamp::rfc3339;
-use boocoder::util::format_utc;
 use boocoder::{Exit, SessionKey};
 use clap::Args;
 use serde::Serialize;
@@ -38,7 +38,7 @@ fn turn_json<'a>(session: Option<&'a str>, agent: &'a str, t: &'a TurnLogRow) ->
         agent,
         agent_session_id: t.agent_session_id.as_deref(),
         model: t.model.as_deref(),
-        status: &t.status,
+        status: t.status.as_str(),
         duration_ms: t.ended_at.map(|e| e - t.started_at),
         tokens: &t.tokens,
         prompt: t.prompt.as_deref(),

@@ -86,7 +86,7 @@ pub fn session_json(info: &SessionInfo) -> SessionRecord<'_> {
         server_url: agent.and_then(|a| a.server_url.as_deref()),
         agent_session_reason: agent.and_then(|a| a.reason.as_deref()),
         last_turn: info.last_turn.as_ref().map(|t| LastTurnRecord {
-            status: &t.status,
+            status: t.status.as_str(),
             started_at: rfc3339(t.started_at),
             duration_ms: t.ended_at.map(|e| e - t.started_at),
             model: t.model.as_deref(),

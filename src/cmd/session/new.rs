@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
+use boocoder::agent::TurnBackend;
 use boocoder::session::{NewSession, Sessions, check_model};
 use boocoder::{Exit, SessionKey};
 use clap::Args;
@@ -52,17 +53,14 @@ pub struct NewArgs {
 }
 
 pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
-    match boocoder::agent::acp::turn_backend(&ctx.config, &args.agent)? {
+    match TurnBackend::of(&ctx.config, &args.agent)? {
         // An ACP agent must be installed (the probe's rule: its launch program on PATH).
-        boocoder::agent::acp::TurnBackend::Acp(b) => {
-            b.program(
-                &super::prompt::probe_env(),
-                &std::path::absolute(&args.repo)?,
-            )
-            .map_err(boocoder::Error::from)?;
+        TurnBackend::Acp(b) => {
+            b.program(&ctx.env, &std::path::absolute(&args.repo)?)
+                .map_err(boocoder::Error::from)?;
         }
         // An unknown llama-swap model is refused before anything is made.
-        boocoder::agent::acp::TurnBackend::OpencodeServer => {
+        TurnBackend::OpencodeServer => {
             if let Some(m) = args.model.as_deref().filter(|m| !m.trim().is_empty())
                 && let Some(warning) = check_model(&ctx.config, m).await?
             {
@@ -72,6 +70,7 @@ pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
     }
     let store = ctx.store().await?;
     let info = Sessions::new(store, &ctx.config)
+        .with_setup_output(ctx.out.lines())
         .create(&NewSession {
             name: args.name.clone(),
             repo: std::path::absolute(&args.repo)?,

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
-use boocoder::probe::ProbeEnv;
 use boocoder::session::{RunEvent, SessionError, TurnOutcome, TurnPlan};
 use boocoder::util::parse_duration;
 use boocoder::{Exit, SessionKey};
@@ -210,7 +209,7 @@ pub async fn run_turns(
         permissions: permission_policy(opts, waiting.clone()),
         wait: opts.wait,
         keep_server: opts.flags.keep_server,
-        env: probe_env(),
+        env: ctx.env.clone(),
         verbose: ctx.out.verbose > 0,
     };
     let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts, waiting));
@@ -251,12 +250,4 @@ pub async fn run_turns(
     drop(turns);
     render.check_written()?;
     Ok((exit, outcomes))
-}
-
-/// PATH as this process has it, to find ACP agents' launch commands.
-pub fn probe_env() -> ProbeEnv {
-    ProbeEnv {
-        path: std::env::var_os("PATH"),
-        home: std::env::var_os("HOME").map(std::path::PathBuf::from),
-    }
 }

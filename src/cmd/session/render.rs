@@ -371,7 +371,11 @@ pub(super) fn outcome_exit(o: &TurnOutcome) -> Exit {
         TurnStatus::Done => Exit::Ok,
         TurnStatus::Failed if o.setup_error => Exit::Runtime,
         TurnStatus::Failed => Exit::No,
-        TurnStatus::Stalled | TurnStatus::ServerLost | TurnStatus::Crashed => Exit::Runtime,
+        TurnStatus::Stalled
+        | TurnStatus::ServerLost
+        | TurnStatus::Crashed
+        | TurnStatus::LeaseLost
+        | TurnStatus::Running => Exit::Runtime,
         TurnStatus::Interrupted => Exit::Interrupted,
     }
 }

@@ -61,7 +61,7 @@ pub async fn run(ctx: &Context, args: &ShowArgs) -> Result<Exit> {
         Some(t) => text.push_str(&format!(
             "last turn: {} at {}{}, model {}{}\n",
             t.status,
-            boocoder::util::format_utc(t.started_at),
+            boocoder::timestamp::format_utc(t.started_at),
             t.ended_at
                 .map(|e| format!(", {} ms", e - t.started_at))
                 .unwrap_or_default(),

@@ -16,7 +16,8 @@ use crate::config::Config;
 use crate::session::SessionError;
 use crate::session_key::SessionKey;
 use crate::store::{LeaseAttempt, Store, WorktreeRow};
-use crate::util::{format_utc, names_shown, now_ms};
+use crate::timestamp::{format_utc, now_ms};
+use crate::util::names_shown;
 use crate::{Exit, Result};
 
 mod apply;
