@@ -41,11 +41,11 @@ pub enum AgentEvent {
     Text { part_id: String, delta: String },
     /// Model reasoning.
     Reasoning { part_id: String, delta: String },
-    /// A tool call changed state (pending, running, completed, error).
+    /// A tool call changed state.
     Tool {
         call_id: String,
         tool: String,
-        status: String,
+        status: ToolStatus,
         #[serde(skip_serializing_if = "Option::is_none")]
         title: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,7 +70,7 @@ pub enum AgentEvent {
     Plan { entries: Value },
     /// The session is busy (or retrying).
     Status {
-        status: String,
+        status: AgentState,
         #[serde(skip_serializing_if = "Option::is_none")]
         message: Option<String>,
     },
@@ -79,6 +79,55 @@ pub enum AgentEvent {
     /// The session went idle: the turn is over (settle briefly: errors can
     /// bring a second idle).
     Idle,
+}
+
+/// Where a tool call is. opencode reports these names; ACP's
+/// `in_progress` is `running` and its `failed` is `error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToolStatus {
+    Pending,
+    Running,
+    Completed,
+    Error,
+}
+
+impl ToolStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ToolStatus::Pending => "pending",
+            ToolStatus::Running => "running",
+            ToolStatus::Completed => "completed",
+            ToolStatus::Error => "error",
+        }
+    }
+
+    /// A status as an agent names it (opencode's or ACP's); one it does not
+    /// know yet is taken as running.
+    pub fn from_agent(s: &str) -> ToolStatus {
+        match s {
+            "pending" => ToolStatus::Pending,
+            "completed" => ToolStatus::Completed,
+            "error" | "failed" => ToolStatus::Error,
+            _ => ToolStatus::Running,
+        }
+    }
+}
+
+impl std::fmt::Display for ToolStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the agent's session is doing while a turn runs (opencode's
+/// `session.status`; its end, idle, is [`AgentEvent::Idle`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentState {
+    Busy,
+    /// A model request failed and is tried again.
+    Retry,
 }
 
 /// An answer to a permission request (opencode's `permission.asked`, ACP's
@@ -188,5 +237,16 @@ mod tests {
         assert!("finished".parse::<TurnStatus>().is_err());
         assert!(TurnStatus::Crashed.broke_off() && TurnStatus::LeaseLost.broke_off());
         assert!(!TurnStatus::Failed.broke_off());
+        use super::ToolStatus;
+        for (agent, ours) in [
+            ("pending", ToolStatus::Pending),
+            ("running", ToolStatus::Running),
+            ("in_progress", ToolStatus::Running),
+            ("completed", ToolStatus::Completed),
+            ("error", ToolStatus::Error),
+            ("failed", ToolStatus::Error),
+        ] {
+            assert_eq!(ToolStatus::from_agent(agent), ours);
+        }
     }
 }

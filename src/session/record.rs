@@ -30,7 +30,7 @@ impl ToolLog {
         };
         match self.0.iter_mut().find(|(id, _)| id == call_id) {
             Some((_, t)) => {
-                t.status = status.clone();
+                t.status = *status;
                 if title.is_some() {
                     t.title = title.clone();
                 }
@@ -40,7 +40,7 @@ impl ToolLog {
                 ToolCall {
                     name: tool.clone(),
                     title: title.clone(),
-                    status: status.clone(),
+                    status: *status,
                 },
             )),
         }

@@ -10,7 +10,7 @@ use super::{Store, StoreError, Tokens, with_pool};
 pub struct ToolCall {
     pub name: String,
     pub title: Option<String>,
-    pub status: String,
+    pub status: crate::agent::ToolStatus,
 }
 
 /// Files, insertions and deletions.

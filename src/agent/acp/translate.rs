@@ -10,28 +10,18 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::agent::{AgentEvent, TokenUsage};
+use crate::agent::{AgentEvent, TokenUsage, ToolStatus};
 
 /// Per-turn translation state.
 #[derive(Debug, Default)]
 pub struct Translator {
     /// tool call id -> (tool, title, last status emitted).
-    tools: HashMap<String, (String, Option<String>, String)>,
+    tools: HashMap<String, (String, Option<String>, ToolStatus)>,
     /// Chunks seen, for part ids when the agent sends no message id.
     chunks: u64,
 }
 
 /// ACP tool status -> the statuses opencode turns report.
-fn tool_status(s: &str) -> &str {
-    match s {
-        "pending" => "pending",
-        "in_progress" => "running",
-        "completed" => "completed",
-        "failed" => "error",
-        other => other,
-    }
-}
-
 /// The text of a content block (`{"type":"text","text"}`), if any.
 fn text_of(content: &Value) -> Option<&str> {
     match content.get("type").and_then(Value::as_str) {
@@ -80,15 +70,13 @@ impl Translator {
                     .map(String::from)
                     .or_else(|| known.as_ref().and_then(|k| k.1.clone()));
                 let status = match (str_field("status"), &known) {
-                    (Some(s), _) => tool_status(s).to_string(),
-                    (None, Some(k)) => k.2.clone(),
-                    (None, None) => "pending".into(),
+                    (Some(s), _) => ToolStatus::from_agent(s),
+                    (None, Some(k)) => k.2,
+                    (None, None) => ToolStatus::Pending,
                 };
                 let changed = known.as_ref().is_none_or(|k| k.2 != status);
-                self.tools.insert(
-                    id.to_string(),
-                    (tool.clone(), title.clone(), status.clone()),
-                );
+                self.tools
+                    .insert(id.to_string(), (tool.clone(), title.clone(), status));
                 if !changed {
                     return Vec::new();
                 }
@@ -100,7 +88,7 @@ impl Translator {
                             Some(s) => s.to_string(),
                             None => v.to_string(),
                         });
-                let error = (status == "error").then(|| tool_error(update));
+                let error = (status == ToolStatus::Error).then(|| tool_error(update));
                 vec![AgentEvent::Tool {
                     call_id: id.to_string(),
                     tool,
@@ -171,7 +159,7 @@ mod tests {
         let call = t.translate(&json!({"sessionUpdate":"tool_call","toolCallId":"c1",
             "title":"Write a.txt","kind":"edit","status":"pending","rawInput":{"path":"a.txt"}}));
         assert!(
-            matches!(&call[..], [AgentEvent::Tool { status, tool, .. }] if status == "pending" && tool == "edit")
+            matches!(&call[..], [AgentEvent::Tool { status, tool, .. }] if *status == ToolStatus::Pending && tool == "edit")
         );
         // Same status again: nothing; a new status: the remembered tool and title.
         assert!(
@@ -185,7 +173,7 @@ mod tests {
             vec![AgentEvent::Tool {
                 call_id: "c1".into(),
                 tool: "edit".into(),
-                status: "error".into(),
+                status: ToolStatus::Error,
                 title: Some("Write a.txt".into()),
                 input: None,
                 error: Some("denied".into()),

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::agent::{AgentEvent, TokenUsage};
+use crate::agent::{AgentEvent, AgentState, TokenUsage, ToolStatus};
 
 /// Per-session translation state.
 #[derive(Debug, Default)]
@@ -23,7 +23,7 @@ pub struct Translator {
     /// part id -> text already emitted for it.
     emitted: HashMap<String, String>,
     /// tool call id -> last status emitted.
-    tool_status: HashMap<String, String>,
+    tool_status: HashMap<String, ToolStatus>,
 }
 
 /// The session an event belongs to, wherever opencode put it.
@@ -56,7 +56,11 @@ impl Translator {
                     // `session.idle` is the end signal; a status "idle" repeats it.
                     "idle" | "" => Vec::new(),
                     s => vec![AgentEvent::Status {
-                        status: s.to_string(),
+                        status: if s == "retry" {
+                            AgentState::Retry
+                        } else {
+                            AgentState::Busy
+                        },
                         message: props["status"]["message"].as_str().map(String::from),
                     }],
                 }
@@ -152,11 +156,11 @@ impl Translator {
             "tool" => {
                 let state = &part["state"];
                 let call_id = part["callID"].as_str().unwrap_or(id).to_string();
-                let status = state["status"].as_str().unwrap_or("pending").to_string();
+                let status = ToolStatus::from_agent(state["status"].as_str().unwrap_or("pending"));
                 if self.tool_status.get(&call_id) == Some(&status) {
                     return Vec::new();
                 }
-                self.tool_status.insert(call_id.clone(), status.clone());
+                self.tool_status.insert(call_id.clone(), status);
                 vec![AgentEvent::Tool {
                     call_id,
                     tool: part["tool"].as_str().unwrap_or_default().to_string(),
@@ -311,7 +315,7 @@ mod tests {
             .map(|e| match e {
                 AgentEvent::Tool { status, input, .. } => {
                     assert_eq!(input.as_deref(), Some("/a/b.txt"));
-                    status.clone()
+                    status.as_str()
                 }
                 other => panic!("unexpected {other:?}"),
             })

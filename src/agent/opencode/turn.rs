@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::agent::opencode::{
     Client, EventHub, Server, StreamItem, Subscription, llama_swap_model_id,
 };
-use crate::agent::{AgentEvent, PermissionReply, TokenUsage, TurnStatus};
+use crate::agent::{AgentEvent, AgentState, PermissionReply, TokenUsage, TurnStatus};
 use crate::config::Config;
 use crate::session::{
     Lease, PermissionPolicy, SessionError, Sessions, ToolLog, TurnEnd, TurnEvent, TurnOutcome,
@@ -549,7 +549,7 @@ impl TurnRunner<'_> {
                             }
                             _ => p.started = true,
                         }
-                        let retry = matches!(&e, AgentEvent::Status { status, .. } if status == "retry");
+                        let retry = matches!(&e, AgentEvent::Status { status: AgentState::Retry, .. });
                         self.handle(e, client, dir, p, req, sink).await;
                         if retry && p.fatal.is_none() {
                             p.fatal = self.llama_swap_fault(p).await;

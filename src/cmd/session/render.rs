@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 use boocoder::Exit;
-use boocoder::agent::AgentEvent;
+use boocoder::agent::{AgentEvent, AgentState, ToolStatus};
 use boocoder::session::{TurnEvent, TurnOutcome, TurnStatus};
 use boocoder::util::plural;
 use serde_json::{Value, json};
@@ -187,14 +187,17 @@ impl Renderer {
                 error,
                 ..
             }) => {
-                if status == "pending" {
+                if status == ToolStatus::Pending {
                     return;
                 }
                 let what = title.or(input).unwrap_or_default();
                 let err = error.map(|e| format!(": {e}")).unwrap_or_default();
                 self.err(session, &format!("· {tool} {what} [{status}]{err}"));
             }
-            TurnEvent::Agent(AgentEvent::Status { status, message }) if status == "retry" => {
+            TurnEvent::Agent(AgentEvent::Status {
+                status: AgentState::Retry,
+                message,
+            }) => {
                 self.err(
                     session,
                     &format!("· retrying: {}", message.unwrap_or_default()),
