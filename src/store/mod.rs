@@ -3,10 +3,20 @@
 //! for both backends (`$1` placeholders work in both); migrations live in
 //! `migrations/sqlite` and `migrations/postgres` with the same numbering and
 //! are applied on open.
+//!
+//! The rows of each table and the queries on them live in one file per table
+//! (or pair of tables): `sessions`, `worktrees`, `changes`, `turns`,
+//! `agents`, `leases`, `probe_locks` and `turn_history`. Each query is
+//! written once and runs on both backends through `with_pool!`.
 
+mod agents;
+mod changes;
+mod leases;
 mod probe_locks;
-mod tables;
+mod sessions;
 mod turn_history;
+mod turns;
+mod worktrees;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -19,9 +29,14 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use agents::{AvailableAgentRow, SnapshotCacheRow};
+pub use changes::{PendingChange, PendingChangeRow};
+pub use leases::{LeaseAttempt, LeaseRow};
 pub use probe_locks::ProbeLock;
-pub use tables::*;
+pub use sessions::{AgentSessionRow, SessionRow};
 pub use turn_history::{ChangeCounts, ToolCall, TurnLogRow};
+pub use turns::{Tokens, TurnRow};
+pub use worktrees::WorktreeRow;
 
 use crate::config::mask_url_password;
 

@@ -1,0 +1,122 @@
+//! `session_leases`: who holds a session's turn, until when, measured on
+//! the database's clock (also used by `probe_locks`).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Store, StoreError, with_pool};
+
+/// Who holds a session's turn, until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct LeaseRow {
+    pub session: String,
+    pub owner: String,
+    #[serde(with = "crate::timestamp::ms")]
+    pub acquired_at: i64,
+    #[serde(with = "crate::timestamp::ms")]
+    pub expires_at: i64,
+}
+
+/// The outcome of trying to take a lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaseAttempt {
+    Acquired(LeaseRow),
+    /// Somebody else holds an unexpired lease.
+    Busy(LeaseRow),
+}
+
+impl Store {
+    /// Take the session's lease for `owner` for `ttl_ms` when it is free,
+    /// expired, or already `owner`'s. Atomic on both backends. Time is the
+    /// database's clock, so machines whose clocks disagree still exclude
+    /// each other.
+    pub async fn acquire_lease(
+        &self,
+        session: &str,
+        owner: &str,
+        ttl_ms: i64,
+    ) -> Result<LeaseAttempt, StoreError> {
+        let now = self.now_sql();
+        let q = format!(
+            "INSERT INTO session_leases (session, owner, acquired_at, expires_at)
+             VALUES ($1, $2, {now}, {now} + $3)
+             ON CONFLICT (session) DO UPDATE SET owner = excluded.owner,
+                acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
+             WHERE session_leases.expires_at <= {now} OR session_leases.owner = excluded.owner
+             RETURNING session, owner, acquired_at, expires_at"
+        );
+        let taken: Option<LeaseRow> = with_pool!(self, pool => sqlx::query_as(&q)
+        .bind(session)
+        .bind(owner)
+        .bind(ttl_ms)
+        .fetch_optional(pool)
+        .await?);
+        if let Some(lease) = taken {
+            return Ok(LeaseAttempt::Acquired(lease));
+        }
+        match self.get_lease(session).await? {
+            Some(held) => Ok(LeaseAttempt::Busy(held)),
+            // Released between our insert and read: try again once more.
+            None => Box::pin(self.acquire_lease(session, owner, ttl_ms)).await,
+        }
+    }
+
+    /// Extend `owner`'s lease to `ttl_ms` from now (the database's clock);
+    /// false when it is no longer theirs.
+    pub async fn renew_lease(
+        &self,
+        session: &str,
+        owner: &str,
+        ttl_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let q = format!(
+            "UPDATE session_leases SET expires_at = {} + $3 WHERE session = $1 AND owner = $2",
+            self.now_sql()
+        );
+        let n = with_pool!(self, pool => sqlx::query(&q)
+        .bind(session)
+        .bind(owner)
+        .bind(ttl_ms)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(n == 1)
+    }
+
+    /// The database's clock in Unix milliseconds.
+    pub async fn db_now_ms(&self) -> Result<i64, StoreError> {
+        let q = format!("SELECT {}", self.now_sql());
+        Ok(with_pool!(self, pool => sqlx::query_scalar(&q).fetch_one(pool).await?))
+    }
+
+    /// SQL for the database's current time in Unix milliseconds.
+    pub(crate) fn now_sql(&self) -> &'static str {
+        match self {
+            Store::Sqlite { .. } => "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)",
+            Store::Postgres { .. } => {
+                "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+            }
+        }
+    }
+
+    /// Give the lease back; false when it was not `owner`'s.
+    pub async fn release_lease(&self, session: &str, owner: &str) -> Result<bool, StoreError> {
+        let n = with_pool!(self, pool => sqlx::query(
+            "DELETE FROM session_leases WHERE session = $1 AND owner = $2",
+        )
+        .bind(session)
+        .bind(owner)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(n == 1)
+    }
+
+    pub async fn get_lease(&self, session: &str) -> Result<Option<LeaseRow>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_as(
+            "SELECT session, owner, acquired_at, expires_at FROM session_leases WHERE session = $1",
+        )
+        .bind(session)
+        .fetch_optional(pool)
+        .await?))
+    }
+}
