@@ -38,9 +38,18 @@ impl TokenUsage {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AgentEvent {
     /// Assistant text.
-    Text { part_id: String, delta: String },
+    Text {
+        /// Which part of the reply (internal: not in the records).
+        #[serde(skip_serializing)]
+        part_id: String,
+        delta: String,
+    },
     /// Model reasoning.
-    Reasoning { part_id: String, delta: String },
+    Reasoning {
+        #[serde(skip_serializing)]
+        part_id: String,
+        delta: String,
+    },
     /// A tool call changed state.
     Tool {
         call_id: String,

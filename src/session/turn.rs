@@ -47,9 +47,10 @@ pub struct TurnRequest {
     pub wait: bool,
 }
 
-/// What the caller sees while a turn runs.
+/// What the caller sees while a turn runs. Serialized as one record with
+/// its `type` (`start`, `notice`, or the agent event's own).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum TurnEvent {
     /// The turn starts: the agent, the model (None: the agent's own), and
     /// the worktree it works in (None: the session works in its repository).
@@ -58,12 +59,11 @@ pub enum TurnEvent {
         model: Option<String>,
         worktree: Option<String>,
     },
-    Agent(AgentEvent),
     /// Something worth telling a person (a new agent session and why, a
     /// reconnect, a permission decision).
-    Notice {
-        notice: String,
-    },
+    Notice { notice: String },
+    #[serde(untagged)]
+    Agent(AgentEvent),
 }
 
 /// Files, insertions and deletions of the pending changes after a turn.

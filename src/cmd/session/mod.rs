@@ -12,6 +12,7 @@ pub mod prompt;
 mod render;
 mod rm;
 mod show;
+mod turn_flags;
 
 use anyhow::Result;
 use boocoder::Exit;

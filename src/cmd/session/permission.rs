@@ -7,7 +7,7 @@ use std::sync::Arc;
 use boocoder::agent::{AgentEvent, PermissionReply};
 use boocoder::session::PermissionPolicy;
 
-use super::prompt::{Permissions, TurnOptions};
+use super::turn_flags::{Permissions, TurnOptions};
 use crate::cmd::spinner::Waiting;
 
 pub(super) fn permission_policy(opts: &TurnOptions, waiting: Arc<Waiting>) -> PermissionPolicy {

@@ -1,17 +1,15 @@
 //! `boocoder session prompt`: one turn on one or several sessions.
 
-use std::io::Read;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Result;
 use boocoder::session::{RunEvent, SessionError, TurnOutcome, TurnPlan};
-use boocoder::util::parse_duration;
 use boocoder::{Exit, SessionKey};
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::permission::permission_policy;
 use super::render::{Renderer, outcome_exit, worse};
+pub use super::turn_flags::{TurnFlags, TurnOptions, prompt_text};
 use crate::cmd::Context;
 use crate::cmd::spinner::Waiting;
 
@@ -79,57 +77,6 @@ pub struct PromptArgs {
     /// Wait for a busy session's turn to end instead of failing
     #[arg(long)]
     pub wait: bool,
-}
-
-/// The flags of a turn, shared by `session prompt` and `prompt`.
-#[derive(Debug, Clone, Args)]
-pub struct TurnFlags {
-    /// The model for this turn [default: the session's, else default_model]
-    #[arg(long, value_name = "MODEL")]
-    pub model: Option<String>,
-    /// The agent's mode (opencode: build, plan, ...)
-    #[arg(long, value_name = "MODE")]
-    pub agent_mode: Option<String>,
-    /// Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub timeout: Option<Duration>,
-    /// Print the reply once at the end instead of streaming it
-    #[arg(long)]
-    pub no_stream: bool,
-    /// Show the model's reasoning on stderr (dimmed)
-    #[arg(long)]
-    pub show_reasoning: bool,
-    /// What to answer when the agent asks for a permission [default: ask on a terminal, else deny]
-    #[arg(long, value_enum, value_name = "POLICY")]
-    pub permissions: Option<Permissions>,
-    /// Leave a server this command starts running for later commands, until `server stop`
-    #[arg(long)]
-    pub keep_server: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Permissions {
-    Ask,
-    Allow,
-    Deny,
-}
-
-/// What a turn invocation needs beyond the sessions and the text.
-pub struct TurnOptions {
-    pub flags: TurnFlags,
-    pub wait: bool,
-    /// The prompt came from stdin: permissions cannot be asked there.
-    pub text_from_stdin: bool,
-}
-
-/// The prompt text: the argument, or stdin for `-` (then says so).
-pub fn prompt_text(arg: &str) -> Result<(String, bool)> {
-    if arg != "-" {
-        return Ok((arg.to_string(), false));
-    }
-    let mut s = String::new();
-    std::io::stdin().read_to_string(&mut s)?;
-    Ok((s, true))
 }
 
 pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
@@ -221,10 +168,10 @@ pub async fn run_turns(
             .store(true, std::sync::atomic::Ordering::SeqCst),
         RunEvent::Turn(session, e) => render.event(session, e),
     };
-    let turns = boocoder::session::run_turns(store, &ctx.config, &ctx.cancel, &plan, &sink).await?;
+    let mut turns =
+        boocoder::session::run_turns(store, &ctx.config, &ctx.cancel, &plan, &sink).await?;
     let mut exit = Exit::Ok;
     let mut outcomes = Vec::new();
-    let mut turns = turns;
     for (name, r) in names.iter().zip(std::mem::take(&mut turns.results)) {
         match r {
             Ok(o) => {

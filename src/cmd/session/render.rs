@@ -7,14 +7,15 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 use boocoder::Exit;
-use boocoder::agent::{AgentEvent, AgentState, ToolStatus};
-use boocoder::session::{TurnEvent, TurnOutcome, TurnStatus};
+use boocoder::agent::{AgentEvent, AgentState, TokenUsage, ToolStatus};
+use boocoder::session::{ChangesSummary, TurnEvent, TurnOutcome, TurnStatus};
+use boocoder::store::ChangeCounts;
 use boocoder::util::plural;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::cmd::output::render;
 
-use super::prompt::TurnOptions;
+use super::turn_flags::TurnOptions;
 use crate::cmd::spinner::Waiting;
 use crate::cmd::{Context, Format};
 
@@ -27,6 +28,50 @@ fn stdout_is_stderr() -> bool {
         (unsafe { libc::fstat(fd, &mut st) } == 0).then_some((st.st_dev, st.st_ino))
     };
     matches!((id(1), id(2)), (Some(a), Some(b)) if a == b)
+}
+
+/// One event of a session's turn, as an ndjson record.
+#[derive(Serialize)]
+struct EventRecord<'a> {
+    #[serde(flatten)]
+    event: &'a TurnEvent,
+    session: &'a str,
+}
+
+/// How a session's turn ended, as a record.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum FinalRecord<'a> {
+    Done {
+        session: &'a str,
+        agent_session_id: &'a str,
+        server_url: &'a str,
+        model: Option<&'a str>,
+        duration_ms: i64,
+        tokens: &'a TokenUsage,
+        changes: Option<ChangesSummary>,
+        changes_error: Option<&'a str>,
+        turn_changes: Option<ChangeCounts>,
+        /// Why an ACP agent stopped.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        stop_reason: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<&'a str>,
+    },
+    Error {
+        session: &'a str,
+        kind: &'a str,
+        message: &'a str,
+        exit_code: u8,
+        agent_session_id: &'a str,
+        duration_ms: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        stop_reason: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        changes: Option<Option<ChangesSummary>>,
+    },
 }
 
 /// Renders turn events as they come, for one or several sessions.
@@ -120,19 +165,15 @@ impl Renderer {
 
     pub(super) fn event(&self, session: &str, e: TurnEvent) {
         if self.format == Format::Ndjson {
-            let mut v = serde_json::to_value(&e).unwrap_or(Value::Null);
-            match e {
-                TurnEvent::Notice { .. } => v["type"] = json!("notice"),
-                TurnEvent::Start { .. } => v["type"] = json!("start"),
-                TurnEvent::Agent(_) => {}
-            }
-            if let Some(obj) = v.as_object_mut() {
-                obj.remove("part_id");
-                obj.insert("session".into(), json!(session));
-            }
-            // Idle and step ends are internal to the turn.
-            if !matches!(v["type"].as_str(), Some("idle" | "step_finish" | "status")) {
-                self.out(&render(Format::Ndjson, "event", &v).unwrap_or_default());
+            // Idle, step ends and busy states are internal to the turn.
+            if !matches!(
+                e,
+                TurnEvent::Agent(
+                    AgentEvent::Idle | AgentEvent::StepFinish { .. } | AgentEvent::Status { .. }
+                )
+            ) {
+                let record = EventRecord { event: &e, session };
+                self.out(&render(Format::Ndjson, "event", &record).unwrap_or_default());
             }
             return;
         }
@@ -237,49 +278,51 @@ impl Renderer {
         }
     }
 
-    fn done_record(o: &TurnOutcome) -> Value {
-        json!({
-            "type": "done",
-            "session": o.session,
-            "agent_session_id": o.agent_session_id,
-            "server_url": o.server_url,
-            "model": o.model,
-            "duration_ms": o.duration_ms,
-            "tokens": o.tokens,
-            "changes": o.changes,
-            "changes_error": o.changes_error,
-            "turn_changes": o.turn_changes,
-        })
+    /// The final record of a turn: `done`, or `error` naming how it ended;
+    /// `text` (and an error's `changes`) in `--format json`.
+    fn final_record(o: &TurnOutcome, whole: bool) -> FinalRecord<'_> {
+        let stop_reason = o.stop_reason.as_deref();
+        let text = whole.then_some(o.text.as_str());
+        match o.status {
+            TurnStatus::Done => FinalRecord::Done {
+                session: &o.session,
+                agent_session_id: &o.agent_session_id,
+                server_url: &o.server_url,
+                model: o.model.as_deref(),
+                duration_ms: o.duration_ms,
+                tokens: &o.tokens,
+                changes: o.changes,
+                changes_error: o.changes_error.as_deref(),
+                turn_changes: o.turn_changes,
+                stop_reason,
+                text,
+            },
+            status => FinalRecord::Error {
+                session: &o.session,
+                kind: status.as_str(),
+                message: o.error.as_deref().unwrap_or(status.as_str()),
+                exit_code: outcome_exit(o).code(),
+                agent_session_id: &o.agent_session_id,
+                duration_ms: o.duration_ms,
+                stop_reason,
+                text,
+                changes: whole.then_some(o.changes),
+            },
+        }
     }
 
     pub(super) fn finish(&self, o: &TurnOutcome) -> Result<()> {
         self.waiting.stop();
-        let mut record = match o.status {
-            TurnStatus::Done => Self::done_record(o),
-            status => json!({
-                "type": "error",
-                "session": o.session,
-                "kind": status.as_str(),
-                "message": o.error.clone().unwrap_or_else(|| status.as_str().to_string()),
-                "exit_code": outcome_exit(o).code(),
-                "agent_session_id": o.agent_session_id,
-                "duration_ms": o.duration_ms,
-            }),
-        };
-        // ACP turns say why the agent stopped.
-        if let (Some(reason), Some(obj)) = (&o.stop_reason, record.as_object_mut()) {
-            obj.insert("stop_reason".into(), json!(reason));
-        }
         match self.format {
-            Format::Ndjson => self.out(&render(Format::Ndjson, "done", &record)?),
-            Format::Json => {
-                let mut r = record;
-                r["text"] = json!(o.text);
-                if o.status != TurnStatus::Done {
-                    r["changes"] = json!(o.changes);
-                }
-                self.out(&format!("{}\n", serde_json::to_string_pretty(&r)?));
-            }
+            Format::Ndjson => self.out(&render(
+                Format::Ndjson,
+                "done",
+                &Self::final_record(o, false),
+            )?),
+            Format::Json => self.out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&Self::final_record(o, true))?
+            )),
             Format::Text => {
                 if self.no_stream {
                     if self.multi {
