@@ -10,7 +10,8 @@ use super::{Store, StoreError, with_pool};
 pub struct PendingChange {
     pub path: String,
     pub old_path: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: crate::worktree::ChangeStatus,
     pub insertions: i64,
     pub deletions: i64,
     #[sqlx(rename = "is_binary")]
@@ -56,7 +57,7 @@ impl Store {
                 .bind(session)
                 .bind(&c.path)
                 .bind(&c.old_path)
-                .bind(&c.status)
+                .bind(c.status.as_str())
                 .bind(c.insertions)
                 .bind(c.deletions)
                 .bind(c.binary)

@@ -74,8 +74,9 @@ pub struct Ensured {
     pub copied: Vec<String>,
 }
 
-/// How a file changed against the base.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// How a file changed against the base. Stored (a session's pending
+/// changes) as [`ChangeStatus::as_str`], read back with `FromStr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeStatus {
     Added,
@@ -96,6 +97,39 @@ impl ChangeStatus {
             ChangeStatus::Copied => "copied",
             ChangeStatus::Typechange => "typechange",
         }
+    }
+}
+
+impl std::str::FromStr for ChangeStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<ChangeStatus, String> {
+        [
+            ChangeStatus::Added,
+            ChangeStatus::Modified,
+            ChangeStatus::Deleted,
+            ChangeStatus::Renamed,
+            ChangeStatus::Copied,
+            ChangeStatus::Typechange,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+        .ok_or_else(|| format!("unknown change status {s:?}"))
+    }
+}
+
+/// How the store reads a stored status.
+impl TryFrom<String> for ChangeStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> std::result::Result<ChangeStatus, String> {
+        s.parse()
+    }
+}
+
+impl std::fmt::Display for ChangeStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -644,7 +678,7 @@ pub fn pending_changes(diff: &WorktreeDiff) -> Vec<PendingChange> {
         .map(|f| PendingChange {
             path: f.path.clone(),
             old_path: f.old_path.clone(),
-            status: f.status.as_str().to_string(),
+            status: f.status,
             insertions: f.insertions as i64,
             deletions: f.deletions as i64,
             binary: f.binary,

@@ -80,7 +80,7 @@ fn change(path: &str, insertions: i64) -> PendingChange {
     PendingChange {
         path: path.into(),
         old_path: None,
-        status: "modified".into(),
+        status: boocoder::worktree::ChangeStatus::Modified,
         insertions,
         deletions: 1,
         binary: false,

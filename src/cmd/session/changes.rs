@@ -40,7 +40,7 @@ pub async fn run(ctx: &Context, args: &ChangesArgs) -> Result<Exit> {
             .map(|r| ChangeRecord {
                 path: &r.change.path,
                 old_path: r.change.old_path.as_deref(),
-                status: &r.change.status,
+                status: r.change.status.as_str(),
                 insertions: r.change.insertions,
                 deletions: r.change.deletions,
                 binary: r.change.binary,
