@@ -100,6 +100,9 @@ pub struct TurnOutcome {
     /// The agent's error names a missing model or provider (a runtime error,
     /// not a failed turn).
     pub setup_error: bool,
+    /// The agent asked for a sign-in mid-turn (ACP's -32000 answering the
+    /// prompt): how to sign in. The turn failed; the exit is 4.
+    pub sign_in: Option<String>,
     /// Why an ACP agent ended the turn (`end_turn`, `max_tokens`, `refusal`,
     /// `cancelled`, ...); None for opencode's server.
     pub stop_reason: Option<String>,

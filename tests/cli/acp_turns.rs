@@ -516,3 +516,33 @@ fn a_worktree_remade_for_a_turn_reports_its_post_create_output_through_the_turn(
     );
     assert!(!run.stdout.contains("setting up"), "{}", run.stdout);
 }
+
+#[test]
+fn a_sign_in_asked_for_during_the_prompt_is_exit_4_with_the_way_to_sign_in() {
+    let rig = rig(json!({"qwen": {"turn": [
+        {"text": "partial "},
+        {"error": -32000, "message": "Authentication required: token expired"}
+    ]}}));
+    rig.new_session("a", "qwen");
+    let run = rig.run(&["session", "prompt", "a", "go"]).expect(4);
+    assert!(run.stderr.contains("token expired"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("hint: qwen needs a sign-in"),
+        "{}",
+        run.stderr
+    );
+    let json = rig
+        .run(&["session", "prompt", "a", "go", "--json"])
+        .expect(4)
+        .json();
+    assert_eq!(json["type"], "error", "{json}");
+    assert_eq!(json["kind"], "failed", "{json}");
+    assert_eq!(json["exit_code"], 4, "{json}");
+    assert!(
+        json["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("qwen needs a sign-in")),
+        "{json}"
+    );
+    assert_eq!(rig.show("a")["last_turn"]["status"], "failed");
+}

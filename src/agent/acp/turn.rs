@@ -51,6 +51,8 @@ struct LoopEnd {
     status: TurnStatus,
     error: Option<String>,
     stop_reason: Option<String>,
+    /// The agent answered the prompt asking for a sign-in.
+    sign_in: bool,
 }
 
 pub(super) type Sink<'a> = &'a (dyn Fn(TurnEvent) + Send + Sync);
@@ -249,6 +251,7 @@ impl AcpTurns<'_> {
             error: end.error,
             new_agent_session: reason,
             setup_error: false,
+            sign_in: end.sign_in.then(|| backend.login_hint()),
             stop_reason: end.stop_reason,
         })
     }
@@ -403,6 +406,7 @@ impl AcpTurns<'_> {
                         status: TurnStatus::Interrupted,
                         error: Some("the session's lease was lost".into()),
                         stop_reason: Some("cancelled".into()),
+                        sign_in: false,
                     };
                 }
                 _ = self.cancel.cancelled() => {
@@ -411,6 +415,7 @@ impl AcpTurns<'_> {
                         status: TurnStatus::Interrupted,
                         error: Some("interrupted".into()),
                         stop_reason: Some("cancelled".into()),
+                        sign_in: false,
                     };
                 }
                 got = conn.next_incoming(), if open => match got {
@@ -463,6 +468,7 @@ impl AcpTurns<'_> {
                         status: TurnStatus::Stalled,
                         error: Some(SessionError::Stalled { seconds: req.watchdog.as_secs() }.to_string()),
                         stop_reason: None,
+                        sign_in: false,
                     };
                 }
             }
@@ -606,10 +612,12 @@ fn stop_end(reason: &str) -> LoopEnd {
         status,
         error,
         stop_reason: Some(reason.to_string()),
+        sign_in: false,
     }
 }
 
 fn crashed_or_failed(e: AcpError) -> LoopEnd {
+    let sign_in = matches!(e, AcpError::AuthRequired { .. });
     let (status, error) = match &e {
         AcpError::Exited { .. } | AcpError::NotAcp { .. } => {
             (TurnStatus::Crashed, "the agent exited mid-turn".to_string())
@@ -620,5 +628,6 @@ fn crashed_or_failed(e: AcpError) -> LoopEnd {
         status,
         error: Some(error),
         stop_reason: None,
+        sign_in,
     }
 }

@@ -65,6 +65,9 @@ enum FinalRecord<'a> {
         exit_code: u8,
         agent_session_id: &'a str,
         duration_ms: i64,
+        /// How to sign in, when the agent asked for it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hint: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         stop_reason: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -304,6 +307,7 @@ impl Renderer {
                 exit_code: outcome_exit(o).code(),
                 agent_session_id: &o.agent_session_id,
                 duration_ms: o.duration_ms,
+                hint: o.sign_in.as_deref(),
                 stop_reason,
                 text,
                 changes: whole.then_some(o.changes),
@@ -386,6 +390,9 @@ impl Renderer {
                     (_, Some(e)) => self.err(&o.session, &format!("{summary}: {e}")),
                     _ => self.err(&o.session, &summary),
                 }
+                if let Some(hint) = &o.sign_in {
+                    self.err(&o.session, &format!("hint: {hint}"));
+                }
             }
         }
         Ok(())
@@ -415,6 +422,7 @@ impl Renderer {
 pub(super) fn outcome_exit(o: &TurnOutcome) -> Exit {
     match o.status {
         TurnStatus::Done => Exit::Ok,
+        TurnStatus::Failed if o.sign_in.is_some() => Exit::Auth,
         TurnStatus::Failed if o.setup_error => Exit::Runtime,
         TurnStatus::Failed => Exit::No,
         TurnStatus::Stalled

@@ -257,6 +257,7 @@ impl TurnRunner<'_> {
             error: end.error,
             new_agent_session: reason,
             setup_error,
+            sign_in: None,
             stop_reason: None,
         })
     }
