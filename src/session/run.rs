@@ -89,6 +89,13 @@ pub async fn run_turns(
             return Err(SessionError::NotFound(n.to_string()).into());
         };
         let backend = TurnBackend::of(config, &session.agent)?;
+        // A worktree another host owns is refused here, before any server
+        // starts (the turn itself would refuse it too).
+        if session.use_worktree
+            && let Some(row) = store.get_worktree(n.as_str()).await?
+        {
+            crate::worktree::check_host(&row).map_err(crate::Error::from)?;
+        }
         let named = plan
             .model
             .clone()

@@ -318,7 +318,7 @@ pub(super) fn base_drift(row: &WorktreeRow) -> Option<usize> {
 
 /// Refuse a worktree recorded on another host (rows without a host are
 /// anybody's).
-pub(super) fn check_host(row: &WorktreeRow) -> std::result::Result<(), WorktreeError> {
+pub fn check_host(row: &WorktreeRow) -> std::result::Result<(), WorktreeError> {
     let me = hostname();
     if row.host.is_empty() || row.host == me {
         return Ok(());

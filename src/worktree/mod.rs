@@ -35,11 +35,10 @@ use diff::worktree_diff;
 pub use errors::WorktreeError;
 use errors::{DIRTY_FILES_SHOWN, io};
 pub(crate) use git::init_git;
-pub use git::repo_id;
 use git::{
-    Plan, base_drift, check_host, create_worktree, main_workdir, uncommitted_files,
-    uninitialised_submodules,
+    Plan, base_drift, create_worktree, main_workdir, uncommitted_files, uninitialised_submodules,
 };
+pub use git::{check_host, repo_id};
 pub use remove::branch_verdict;
 use remove::{prune_stale_registrations, remove_worktree};
 

@@ -781,7 +781,12 @@ fn a_turn_on_another_host_does_not_recreate_the_worktree_there() {
             &root,
         ))
         .expect(1);
-    env.run_with(&mut cmd(&["server", "stop"])).expect(0);
+    // Refused before anything starts: no opencode server was spawned (a
+    // spawn makes <state>/logs for its log).
+    assert!(
+        !env.path().join("state/logs").exists(),
+        "a server was started for a turn refused on this host"
+    );
     assert!(
         out.stderr.contains(&format!("belongs to host `{me}`")) && out.stderr.contains("--adopt"),
         "{}",
