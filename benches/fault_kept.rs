@@ -4,7 +4,7 @@
 //! server? Real opencode, the scripted model server, real signals.
 //!
 //!     cargo bench --bench fault_kept          (needs scripts/install-opencode)
-//!     BENCH_RUNS=5 cargo bench --bench fault_kept
+//!     BENCH_RUNS=5 cargo bench --bench fault_kept   (or scripts/fault --runs 5)
 //!
 //! Prints one table; "turns broken" must be 0 and "aborted" must be yes.
 
@@ -176,13 +176,10 @@ fn two_settings() -> bool {
 
 fn main() {
     // `cargo test --all-targets` and nextest list benches: there are no tests here.
-    if std::env::args().any(|a| a == "--list" || a == "--test") {
+    if common::listing() {
         return;
     }
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+    let runs = common::runs(3);
     let mut aborted = 0;
     let mut took = Vec::new();
     for _ in 0..runs {

@@ -4,7 +4,7 @@
 //! must-be-zero column is not zero.
 //!
 //!     scripts/fault                  (every benches/fault_*.rs, release)
-//!     scripts/fault --rounds 20      (FAULT_ROUNDS=20 works too)
+//!     scripts/fault --runs 20        (BENCH_RUNS=20 works too; rounds per case)
 //!
 //! Columns: removals attempted (commands run), failed exits (a removal that
 //! did not exit 0 when it should have), branches leaked (`boocoder/*`
@@ -12,6 +12,8 @@
 //! commits made unreachable (committed work no ref reaches any more: must
 //! be 0), removed while busy (a worktree or session gone while a turn held
 //! its lease: must be 0).
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -242,16 +244,10 @@ fn busy(rounds: usize) -> Tally {
 
 fn main() {
     // `cargo test --all-targets` and nextest list benches: there are no tests here.
-    let args: Vec<String> = std::env::args().collect();
-    if args.iter().any(|a| a == "--list" || a == "--test") {
+    if common::listing() {
         return;
     }
-    let rounds = args
-        .windows(2)
-        .find(|w| w[0] == "--rounds")
-        .and_then(|w| w[1].parse().ok())
-        .or_else(|| std::env::var("FAULT_ROUNDS").ok()?.parse().ok())
-        .unwrap_or(5usize);
+    let rounds = common::runs(5);
     println!("fault_worktree: {rounds} rounds per case, {CONCURRENT} concurrent removals");
     println!(
         "{:<34} {:>6} {:>9} {:>6} {:>7} {:>11} {:>12}",

@@ -19,11 +19,14 @@ pub fn listing() -> bool {
     std::env::args().any(|a| a == "--list" || a == "--test")
 }
 
-/// `BENCH_RUNS`, else `default`.
+/// How many runs (or rounds) a bench makes: `--runs N` (what `scripts/fault
+/// --runs N` passes on), else `BENCH_RUNS`, else `default`.
 pub fn runs(default: usize) -> usize {
-    std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
+    let args: Vec<String> = std::env::args().collect();
+    args.windows(2)
+        .find(|w| w[0] == "--runs")
+        .and_then(|w| w[1].parse().ok())
+        .or_else(|| std::env::var("BENCH_RUNS").ok()?.parse().ok())
         .unwrap_or(default)
 }
 
