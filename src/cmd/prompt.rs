@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use boocoder::session::{NewSession, Sessions};
-use boocoder::timestamp::now_ms;
-use boocoder::{Exit, SessionKey};
+use boocoder::Exit;
+use boocoder::session::{OneShot, OneShotEnd, Sessions};
 use clap::Args;
 
 use super::Context;
@@ -45,14 +44,10 @@ pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
     }
     let store = ctx.store().await?;
     let sessions = Sessions::new(store, &ctx.config);
-    let name = SessionKey::parse(&format!("prompt-{}-{}", now_ms(), std::process::id()))
-        .expect("generated names are valid keys");
-    sessions
-        .create(&NewSession {
-            name: name.clone(),
+    let name = sessions
+        .create_one_shot(&OneShot {
             repo: std::path::absolute(&args.repo)?,
             agent: args.agent.clone(),
-            model: None,
             base: args.base.clone(),
             worktree: args.worktree,
         })
@@ -63,27 +58,15 @@ pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
         text_from_stdin: from_stdin,
     };
     let result = run_turns(ctx, std::slice::from_ref(&name), &text, &opts).await;
-    let changed = match &result {
-        Ok((_, outcomes)) => outcomes
-            .iter()
-            .any(|o| o.changes_error.is_some() || o.changes.is_some_and(|c| c.files > 0)),
-        Err(_) => false,
-    };
-    if args.worktree && changed {
-        if let Ok(info) = sessions.get(name.as_str()).await
-            && let Some(w) = &info.worktree
-        {
-            ctx.out.info(&format!(
-                "changes kept in {} (session {name}: `boocoder session changes {name}`)",
-                w.path
-            ));
-        }
-    } else if let Err(e) = sessions
-        .remove(&name, false, boocoder::worktree::BranchMode::Safe)
-        .await
-    {
-        ctx.out
-            .info(&format!("note: session {name} left in place: {e}"));
+    let outcomes = result.as_ref().ok().map(|(_, o)| o.as_slice());
+    match sessions.finish_one_shot(&name, outcomes).await {
+        OneShotEnd::Removed => {}
+        OneShotEnd::Kept { path } => ctx.out.info(&format!(
+            "changes kept in {path} (session {name}: `boocoder session changes {name}`)"
+        )),
+        OneShotEnd::Left(e) => ctx
+            .out
+            .info(&format!("note: session {name} left in place: {e}")),
     }
     Ok(result?.0)
 }

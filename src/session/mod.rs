@@ -3,6 +3,7 @@
 //! time (a lease in the database), across processes and machines.
 
 mod lease;
+mod one_shot;
 mod record;
 mod run;
 mod turn;
@@ -26,6 +27,7 @@ use crate::worktree::{
 };
 pub(crate) use lease::Lease;
 pub use lease::lease_owner;
+pub use one_shot::{OneShot, OneShotEnd};
 pub(crate) use record::{ToolLog, TurnEnd, begin_turn, record_turn};
 pub use run::{RunEvent, TurnPlan, Turns, run_turns};
 

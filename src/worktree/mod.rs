@@ -24,6 +24,7 @@ use crate::util::{hostname, lock, names_shown};
 
 mod checkout;
 mod diff;
+pub use diff::{ChangeStatus, DiffFile, DiffRequest, WorktreeDiff, pending_changes};
 mod errors;
 mod git;
 pub mod land;
@@ -71,103 +72,6 @@ pub struct Ensured {
     /// Git-ignored set-up files copied in when it was created
     /// (`.worktreeinclude`, `[worktree] include`).
     pub copied: Vec<String>,
-}
-
-/// How a file changed against the base. Stored (a session's pending
-/// changes) as [`ChangeStatus::as_str`], read back with `FromStr`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChangeStatus {
-    Added,
-    Modified,
-    Deleted,
-    Renamed,
-    Copied,
-    Typechange,
-}
-
-impl ChangeStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeStatus::Added => "added",
-            ChangeStatus::Modified => "modified",
-            ChangeStatus::Deleted => "deleted",
-            ChangeStatus::Renamed => "renamed",
-            ChangeStatus::Copied => "copied",
-            ChangeStatus::Typechange => "typechange",
-        }
-    }
-}
-
-impl std::str::FromStr for ChangeStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> std::result::Result<ChangeStatus, String> {
-        [
-            ChangeStatus::Added,
-            ChangeStatus::Modified,
-            ChangeStatus::Deleted,
-            ChangeStatus::Renamed,
-            ChangeStatus::Copied,
-            ChangeStatus::Typechange,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-        .ok_or_else(|| format!("unknown change status {s:?}"))
-    }
-}
-
-/// How the store reads a stored status.
-impl TryFrom<String> for ChangeStatus {
-    type Error = String;
-
-    fn try_from(s: String) -> std::result::Result<ChangeStatus, String> {
-        s.parse()
-    }
-}
-
-impl std::fmt::Display for ChangeStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One changed file of a worktree diff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DiffFile {
-    pub path: String,
-    pub old_path: Option<String>,
-    pub status: ChangeStatus,
-    pub insertions: usize,
-    pub deletions: usize,
-    pub binary: bool,
-    /// The unified patch of this file, when asked for.
-    #[serde(skip)]
-    pub patch: Option<String>,
-}
-
-/// A worktree's files (committed on its branch, staged, unstaged and
-/// untracked, .gitignore respected) against a base commit.
-#[derive(Debug, Clone, Serialize)]
-pub struct WorktreeDiff {
-    pub session: String,
-    /// The commit compared against.
-    pub base: String,
-    /// How many commits the repository's original branch has gained since
-    /// the recorded base (None: the base was not a branch, or it is gone).
-    pub base_drift: Option<usize>,
-    pub files: Vec<DiffFile>,
-    pub insertions: usize,
-    pub deletions: usize,
-}
-
-/// What `diff` was asked for.
-#[derive(Debug, Clone, Default)]
-pub struct DiffRequest {
-    /// Compare against this ref instead of the recorded base commit.
-    pub base: Option<String>,
-    /// Include each file's unified patch text.
-    pub patches: bool,
 }
 
 /// One worktree as `list` shows it.
@@ -668,22 +572,6 @@ impl<'a> Worktrees<'a> {
         done.extend(stale);
         Ok(done)
     }
-}
-
-/// Turn a worktree diff into the rows of a session's pending changes.
-pub fn pending_changes(diff: &WorktreeDiff) -> Vec<PendingChange> {
-    diff.files
-        .iter()
-        .map(|f| PendingChange {
-            path: f.path.clone(),
-            old_path: f.old_path.clone(),
-            status: f.status,
-            insertions: f.insertions as i64,
-            deletions: f.deletions as i64,
-            binary: f.binary,
-            patch: f.patch.clone(),
-        })
-        .collect()
 }
 
 /// Run a git step off the async threads.
