@@ -12,9 +12,9 @@ mod turn;
 pub use client::{Client, Health, SessionStatus};
 pub use events::{EventHub, StreamItem, Subscription};
 pub use server::{
-    LLAMA_SWAP_PROVIDER, Origin, Server, ServerOptions, ServerRecord, ServerState, attached,
-    ensure_server, fingerprint, idle_since, llama_swap_model_id, read_state, server_status,
-    settings, start_kept_server, stop_server, stops_at, supervise,
+    LLAMA_SWAP_PROVIDER, Origin, Server, ServerOptions, ServerRecord, ServerState, active_turns,
+    attached, ensure_server, fingerprint, idle_since, llama_swap_model_id, read_state,
+    server_status, settings, start_kept_server, stop_server, stops_at, supervise,
 };
 pub use sse::SseParser;
 pub use translate::{Translator, event_session};

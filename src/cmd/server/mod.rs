@@ -62,26 +62,11 @@ pub fn server_options(ctx: &Context) -> ServerOptions {
     ServerOptions::from_config(&ctx.config)
 }
 
-/// Busy agent sessions on a server across the directories boocoder knows
-/// (its sessions' repositories and worktrees); None when the store or the
-/// server cannot say.
+/// Busy agent sessions on a server (None when the store or the server
+/// cannot say).
 pub async fn active_sessions(ctx: &Context, url: &str, password: &str) -> Option<usize> {
-    use std::collections::BTreeSet;
-    use std::path::PathBuf;
     let store = ctx.store().await.ok()?;
-    let mut dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    for w in store.list_worktrees(None).await.ok()? {
-        dirs.insert(w.path.into());
-    }
-    for s in store.list_sessions().await.ok()? {
-        dirs.insert(s.repo.into());
-    }
-    let client = boocoder::agent::opencode::Client::new(url, password);
-    let mut n = 0;
-    for d in dirs.iter().filter(|d| d.is_dir()) {
-        n += client.session_status(d).await.ok()?.len();
-    }
-    Some(n)
+    boocoder::agent::opencode::active_turns(store, url, password).await
 }
 
 /// Refuse to stop the recorded server while turns run on it (or when it

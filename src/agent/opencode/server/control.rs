@@ -108,3 +108,23 @@ pub async fn stop_server(state_dir: &Path) -> Result<Option<ServerRecord>, Openc
     clear_notes(state_dir);
     Ok(running.then_some(rec))
 }
+
+/// Busy agent sessions on the server at `url`, across the directories
+/// boocoder knows (its sessions' repositories and worktrees); None when the
+/// store or the server cannot say.
+pub async fn active_turns(store: &crate::store::Store, url: &str, password: &str) -> Option<usize> {
+    use std::collections::BTreeSet;
+    let mut dirs: BTreeSet<std::path::PathBuf> = BTreeSet::new();
+    for w in store.list_worktrees(None).await.ok()? {
+        dirs.insert(w.path.into());
+    }
+    for s in store.list_sessions().await.ok()? {
+        dirs.insert(s.repo.into());
+    }
+    let client = super::Client::new(url, password);
+    let mut n = 0;
+    for d in dirs.iter().filter(|d| d.is_dir()) {
+        n += client.session_status(d).await.ok()?.len();
+    }
+    Some(n)
+}

@@ -36,7 +36,7 @@ use state::{StateLock, clear_notes, clear_state, write_state};
 use supervisor::spawn_supervisor;
 
 pub use attach::{attached, idle_since, stops_at};
-pub use control::{ServerState, server_status, stop_server};
+pub use control::{ServerState, active_turns, server_status, stop_server};
 pub use fingerprint::{fingerprint, settings};
 pub use state::{ServerRecord, read_state};
 pub use supervisor::supervise;
