@@ -92,6 +92,8 @@ pub(crate) struct TurnEnd<'a> {
     pub tokens: &'a TokenUsage,
     pub text: &'a str,
     pub tools: &'a [ToolCall],
+    /// Why an ACP agent ended the turn.
+    pub stop_reason: Option<&'a str>,
 }
 
 /// What recording found in the worktree.
@@ -145,7 +147,13 @@ pub(crate) async fn record_turn(
         None => None,
     };
     store
-        .set_turn_result(end.turn_id, end.text, end.tools, turn_changes)
+        .set_turn_result(
+            end.turn_id,
+            end.text,
+            end.tools,
+            turn_changes,
+            end.stop_reason,
+        )
         .await?;
     let ended_ms = crate::timestamp::now_ms();
     let t = end.tokens;

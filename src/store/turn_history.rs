@@ -39,6 +39,8 @@ pub struct TurnLogRow {
     pub reply: Option<String>,
     pub tools: Vec<ToolCall>,
     pub turn_changes: Option<ChangeCounts>,
+    /// Why an ACP agent ended the turn; None for opencode's server.
+    pub stop_reason: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -58,6 +60,7 @@ struct Raw {
     reply: Option<String>,
     tools: Option<String>,
     turn_changes: Option<String>,
+    stop_reason: Option<String>,
 }
 
 impl Store {
@@ -79,16 +82,19 @@ impl Store {
         reply: &str,
         tools: &[ToolCall],
         turn_changes: Option<ChangeCounts>,
+        stop_reason: Option<&str>,
     ) -> Result<(), StoreError> {
         let tools = serde_json::to_string(tools).expect("tool calls serialize");
         let changes = turn_changes.map(|c| serde_json::to_string(&c).expect("counts serialize"));
         with_pool!(self, pool => sqlx::query(
-            "UPDATE turns SET reply = $2, tools = $3, turn_changes = $4 WHERE id = $1",
+            "UPDATE turns SET reply = $2, tools = $3, turn_changes = $4, stop_reason = $5
+             WHERE id = $1",
         )
         .bind(id)
         .bind(reply)
         .bind(tools)
         .bind(changes)
+        .bind(stop_reason)
         .execute(pool)
         .await?
         .rows_affected());
@@ -111,7 +117,7 @@ impl Store {
         let rows: Vec<Raw> = with_pool!(self, pool => sqlx::query_as(
             "SELECT id, session, agent_session_id, started_at, ended_at, status, model,
                     tokens_input, tokens_output, tokens_reasoning, tokens_cache_read,
-                    tokens_cache_write, error, prompt, reply, tools, turn_changes
+                    tokens_cache_write, error, prompt, reply, tools, turn_changes, stop_reason
              FROM turns WHERE session = $1 ORDER BY started_at, id",
         )
         .bind(session)
@@ -149,6 +155,7 @@ impl Store {
                     reply: r.reply,
                     tools,
                     turn_changes,
+                    stop_reason: r.stop_reason,
                 })
             })
             .collect()

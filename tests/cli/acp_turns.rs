@@ -466,6 +466,7 @@ fn an_acp_turn_reports_its_changes_and_appears_in_the_session_log() {
     assert_eq!(a["prompt"], "write the notes");
     assert_eq!(a["agent"], "qwen");
     assert_eq!(a["status"], "done");
+    assert_eq!(a["stop_reason"], "end_turn");
     assert_eq!(a["reply"], "write:ok\nWrote the notes.");
     assert_eq!(
         a["tools"],
@@ -545,4 +546,20 @@ fn a_sign_in_asked_for_during_the_prompt_is_exit_4_with_the_way_to_sign_in() {
         "{json}"
     );
     assert_eq!(rig.show("a")["last_turn"]["status"], "failed");
+}
+
+#[test]
+fn why_an_acp_agent_stopped_is_kept_in_the_session_log() {
+    let rig = rig(json!({"qwen": {"stop_reason": "max_tokens", "turn": [{"text": "cut sh"}]}}));
+    rig.new_session("m", "qwen");
+    let done = rig
+        .run(&["session", "prompt", "m", "a long answer", "--json"])
+        .expect(1)
+        .json();
+    assert_eq!(done["stop_reason"], "max_tokens", "{done}");
+    let log = rig.run(&["session", "log", "m", "--json"]).expect(0).json();
+    assert_eq!(log["turns"][0]["stop_reason"], "max_tokens", "{log}");
+    assert_eq!(log["turns"][0]["status"], "failed", "{log}");
+    let text = rig.run(&["session", "log", "m"]).expect(0);
+    assert!(text.stdout.contains("failed (max_tokens)"), "{}", text.stdout);
 }

@@ -232,6 +232,7 @@ impl AcpTurns<'_> {
                 tokens: &tokens,
                 text: &text,
                 tools: &calls,
+                stop_reason: end.stop_reason.as_deref(),
             },
             sink,
         )

@@ -18,7 +18,7 @@ tokens, prompt, reply, tool calls (name, title, status) and what the turn change
 (turn_changes: the worktree before the turn against after it). json: {\"session\",\"agent\",\
 \"turns\":[{\"id\",\"started_at\",\"agent\",\"model\",\"status\",\"duration_ms\",\"tokens\",\
 \"prompt\",\"reply\",\"tools\":[{\"name\",\"title\",\"status\"}],\"turn_changes\":{\"files\",\
-\"insertions\",\"deletions\"},\"error\"}]}; ndjson: one {\"type\":\"turn\",\"session\",...} \
+\"insertions\",\"deletions\"},\"error\",\"stop_reason\"}]}; ndjson: one {\"type\":\"turn\",\"session\",...} \
 per line. Turns recorded before this was stored have no prompt, reply or tools. Exit 1 when \
 there is no such session."
 )]
@@ -46,6 +46,7 @@ fn turn_json<'a>(session: Option<&'a str>, agent: &'a str, t: &'a TurnLogRow) ->
         tools: &t.tools,
         turn_changes: t.turn_changes.as_ref(),
         error: t.error.as_deref(),
+        stop_reason: t.stop_reason.as_deref(),
     }
 }
 
@@ -67,6 +68,8 @@ struct TurnRecord<'a> {
     tools: &'a [boocoder::store::ToolCall],
     turn_changes: Option<&'a boocoder::store::ChangeCounts>,
     error: Option<&'a str>,
+    /// Why an ACP agent ended the turn (null for opencode's server).
+    stop_reason: Option<&'a str>,
 }
 
 /// The `log` document (json).
@@ -138,7 +141,11 @@ fn turn_text(agent: &str, t: &TurnLogRow) -> String {
         t.id,
         format_utc(t.started_at),
         t.model.as_deref().unwrap_or("-"),
-        t.status,
+        match &t.stop_reason {
+            // An ACP turn that did not end normally says why.
+            Some(r) if r != "end_turn" => format!("{} ({r})", t.status),
+            _ => t.status.to_string(),
+        },
         tok(t.tokens.input),
         tok(t.tokens.output),
     );

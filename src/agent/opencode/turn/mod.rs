@@ -233,6 +233,7 @@ impl TurnRunner<'_> {
                 tokens: &progress.tokens,
                 text: &progress.text,
                 tools: &tools,
+                stop_reason: None,
             },
             sink,
         )
