@@ -442,27 +442,29 @@ impl Store {
 
     /// (version, checksum) of every successfully applied migration; empty when
     /// the database was never migrated.
+    ///
+    /// Both queries run on one connection: a pooled connection goes back to
+    /// the pool in a background task, so a second query right after the
+    /// first would usually open (and later close) another connection.
     async fn applied_versions(&self) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
-        let exists: bool = match self {
-            Store::Sqlite { pool, .. } => sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
-            )
-            .fetch_one(pool)
-            .await?,
-            Store::Postgres { pool, .. } => {
-                sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
-                    .fetch_one(pool)
-                    .await?
+        let exists_sql = match self {
+            Store::Sqlite { .. } => {
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')"
             }
+            Store::Postgres { .. } => "SELECT to_regclass('_sqlx_migrations') IS NOT NULL",
         };
-        if !exists {
-            return Ok(Vec::new());
-        }
-        Ok(with_pool!(self, pool => sqlx::query_as(
-            "SELECT version, checksum FROM _sqlx_migrations WHERE success ORDER BY version"
-        )
-        .fetch_all(pool)
-        .await?))
+        Ok(with_pool!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            let exists: bool = sqlx::query_scalar(exists_sql).fetch_one(&mut *conn).await?;
+            if !exists {
+                return Ok(Vec::new());
+            }
+            sqlx::query_as(
+                "SELECT version, checksum FROM _sqlx_migrations WHERE success ORDER BY version",
+            )
+            .fetch_all(&mut *conn)
+            .await?
+        }))
     }
 
     /// Close every pooled connection (waits for in-flight queries).

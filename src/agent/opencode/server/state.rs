@@ -60,10 +60,14 @@ impl StateLock {
     }
 
     pub(super) async fn acquire(state_dir: &Path) -> Result<StateLock, OpencodeError> {
-        let dir = state_dir.to_path_buf();
-        tokio::task::spawn_blocking(move || StateLock::acquire_blocking(&dir))
+        create_private_dir(state_dir)?;
+        let f = lock::lock_async(state_dir.join("server.lock"), 0o600)
             .await
-            .expect("lock task")
+            .map_err(|e| OpencodeError::State {
+                path: e.path,
+                source: e.source,
+            })?;
+        Ok(StateLock(f))
     }
 }
 
