@@ -258,6 +258,10 @@ impl Store {
         let connected = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(SQLITE_BUSY_TIMEOUT)
+            // A local file has no peer that can hang up: pinging an idle
+            // connection before every query only adds a round trip to its
+            // worker thread.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Connect {
