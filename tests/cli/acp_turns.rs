@@ -561,5 +561,9 @@ fn why_an_acp_agent_stopped_is_kept_in_the_session_log() {
     assert_eq!(log["turns"][0]["stop_reason"], "max_tokens", "{log}");
     assert_eq!(log["turns"][0]["status"], "failed", "{log}");
     let text = rig.run(&["session", "log", "m"]).expect(0);
-    assert!(text.stdout.contains("failed (max_tokens)"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("failed (max_tokens)"),
+        "{}",
+        text.stdout
+    );
 }
