@@ -104,6 +104,28 @@ pub(crate) struct Recorded {
     pub ended_ms: i64,
 }
 
+/// The turn's lease was lost (another process owns the session now, or may
+/// any moment): mark the turn `lease_lost` unless it was settled already
+/// (`finish_turn` never overwrites the next owner's `crashed`), write
+/// nothing more, and return the error the turn ends with.
+pub(crate) async fn record_lease_lost(
+    store: &Store,
+    turn_id: i64,
+    lease: &super::Lease,
+) -> crate::Error {
+    let err = lease.error();
+    let _ = store
+        .finish_turn(
+            turn_id,
+            TurnStatus::LeaseLost,
+            crate::timestamp::now_ms(),
+            &Tokens::default(),
+            Some(&err.to_string()),
+        )
+        .await;
+    err.into()
+}
+
 /// Record the pending changes, the turn's changes, history and end.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_turn(

@@ -26,9 +26,9 @@ use crate::config::Config;
 use crate::probe::ProbeEnv;
 use crate::session::{
     Lease, SessionError, Sessions, ToolLog, TurnEnd, TurnEvent, TurnOutcome, TurnRequest,
-    TurnStatus, begin_turn, lease_owner, record_turn,
+    TurnStatus, begin_turn, lease_owner, record_lease_lost, record_turn,
 };
-use crate::store::{AgentSessionRow, SessionRow, Store, Tokens};
+use crate::store::{AgentSessionRow, SessionRow, Store};
 use crate::timestamp::now_ms;
 use crate::util::fnv1a_hex;
 
@@ -203,18 +203,7 @@ impl AcpTurns<'_> {
         // Another process owns the session now (or may, any moment): write
         // nothing more (its `crashed` mark and pending changes stay).
         if !lease.check().await {
-            let err = lease.error();
-            let _ = self
-                .store
-                .finish_turn(
-                    turn_id,
-                    TurnStatus::LeaseLost,
-                    now_ms(),
-                    &Tokens::default(),
-                    Some(&err.to_string()),
-                )
-                .await;
-            return Err(err.into());
+            return Err(record_lease_lost(self.store, turn_id, lease).await);
         }
         let calls = tools.lock().expect("tool log").calls();
         let rec = record_turn(

@@ -18,9 +18,9 @@ use crate::agent::opencode::{EventHub, Server, llama_swap_model_id};
 use crate::config::Config;
 use crate::session::{
     Lease, SessionError, Sessions, TurnEnd, TurnEvent, TurnOutcome, TurnRequest, begin_turn,
-    lease_owner, record_turn,
+    lease_owner, record_lease_lost, record_turn,
 };
-use crate::store::{SessionRow, Store, Tokens};
+use crate::store::{SessionRow, Store};
 use crate::timestamp::now_ms;
 use crate::util::fnv1a_hex;
 
@@ -200,20 +200,7 @@ impl TurnRunner<'_> {
                         notice: format!("cannot abort agent session {agent_session_id}: {e}"),
                     });
                 }
-                let err = lease.error();
-                // Only a turn nobody settled yet (finish_turn never
-                // overwrites the next owner's `crashed`).
-                let _ = self
-                    .store
-                    .finish_turn(
-                        turn_id,
-                        TurnStatus::LeaseLost,
-                        now_ms(),
-                        &Tokens::default(),
-                        Some(&err.to_string()),
-                    )
-                    .await;
-                return Err(err.into());
+                return Err(record_lease_lost(self.store, turn_id, lease).await);
             }
         };
 
