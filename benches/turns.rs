@@ -12,7 +12,7 @@ mod common;
 use std::time::Duration;
 
 use common::model_server::Script;
-use common::{World, ms, run, time};
+use common::{World, ms, run, time, time_pair};
 use serde_json::{Value, json};
 
 const MODEL: &str = "bench-model";
@@ -89,18 +89,21 @@ fn main() {
         state["password"].as_str().unwrap().to_string(),
     );
     run(world.boocoder(&["session", "new", "b1", "--repo", repo_s, "--no-worktree"]));
-    let session_prompt = time(runs, || {
-        world.models.push(reply());
-        run(world.boocoder(&["session", "prompt", "b1", "hi"]));
-    });
-
     let rt = tokio::runtime::Runtime::new().unwrap();
     let http = reqwest::Client::new();
     let raw_session = rt.block_on(create_raw_session(&http, &url, &password, repo_s));
-    let raw = time(runs, || {
-        world.models.push(reply());
-        rt.block_on(raw_turn(&http, &url, &password, &raw_session, repo_s));
-    });
+    // In turns: opencode slows down as its sessions grow, for both alike.
+    let (session_prompt, raw) = time_pair(
+        runs,
+        || {
+            world.models.push(reply());
+            run(world.boocoder(&["session", "prompt", "b1", "hi"]));
+        },
+        || {
+            world.models.push(reply());
+            rt.block_on(raw_turn(&http, &url, &password, &raw_session, repo_s));
+        },
+    );
 
     let attach = time(runs, || {
         world.models.push(reply());
@@ -127,15 +130,6 @@ fn main() {
         world.models.push(reply());
         run(world.boocoder(&["session", "prompt", "c1", "hi"]));
     });
-    let eight = time(runs, || {
-        for _ in 0..8 {
-            world.models.push(reply());
-        }
-        let mut args = vec!["session", "prompt"];
-        args.extend(names.iter().map(String::as_str));
-        args.extend(["--", "hi"]);
-        run(world.boocoder(&args));
-    });
     // The same 8 turns over raw HTTP: what opencode itself needs for them.
     let raw_sessions: Vec<String> = rt.block_on(async {
         let mut ids = Vec::new();
@@ -144,17 +138,29 @@ fn main() {
         }
         ids
     });
-    let raw_eight = time(runs, || {
-        for _ in 0..8 {
-            world.models.push(reply());
-        }
-        rt.block_on(async {
-            let turns = raw_sessions
-                .iter()
-                .map(|id| raw_turn(&http, &url, &password, id, repo_s));
-            futures_util::future::join_all(turns).await;
-        });
-    });
+    let (eight, raw_eight) = time_pair(
+        runs,
+        || {
+            for _ in 0..8 {
+                world.models.push(reply());
+            }
+            let mut args = vec!["session", "prompt"];
+            args.extend(names.iter().map(String::as_str));
+            args.extend(["--", "hi"]);
+            run(world.boocoder(&args));
+        },
+        || {
+            for _ in 0..8 {
+                world.models.push(reply());
+            }
+            rt.block_on(async {
+                let turns = raw_sessions
+                    .iter()
+                    .map(|id| raw_turn(&http, &url, &password, id, repo_s));
+                futures_util::future::join_all(turns).await;
+            });
+        },
+    );
     run(world.boocoder(&["server", "stop"]));
 
     // --- one-shot with a short-lived server vs cold opencode run ---
@@ -177,7 +183,7 @@ fn main() {
     });
 
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
-    println!("turn benchmark ({runs} runs each, medians)");
+    println!("turn benchmark ({runs} runs each, medians; pairs timed in turns)");
     println!(
         "  boocoder session prompt (reattached)  {:>8}",
         ms(session_prompt)
@@ -208,5 +214,9 @@ fn main() {
     println!(
         "  8 sessions / 1 session           {:.2}x  (<= 1.5)",
         ratio(eight, one)
+    );
+    println!(
+        "  8 sessions / raw HTTP 8 turns    {:.2}x  (what opencode itself needs for them)",
+        ratio(eight, raw_eight)
     );
 }

@@ -120,8 +120,13 @@ impl World {
             .stdin(Stdio::null());
     }
 
+    /// The boocoder this bench built, or `BENCH_BOOCODER` (another build to
+    /// compare, e.g. an earlier commit's `target/release/boocoder`).
     pub fn boocoder(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_boocoder"));
+        let bin = std::env::var_os("BENCH_BOOCODER")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_boocoder").into());
+        let mut c = Command::new(bin);
         self.env(&mut c);
         // Today's short-lived servers unless a bench removes it (keep = "auto").
         c.env("CI", "true");
@@ -170,6 +175,30 @@ pub fn time(runs: usize, mut f: impl FnMut()) -> Duration {
             })
             .collect(),
     )
+}
+
+/// The medians of `a` and `b`, timed in turns (after one warm-up call of
+/// each, alternating which goes first): whatever drifts during the run
+/// (a server slowing down as sessions pile up) weighs on both alike.
+pub fn time_pair(runs: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (Duration, Duration) {
+    a();
+    b();
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    let timed = |f: &mut dyn FnMut(), into: &mut Vec<Duration>| {
+        let t = Instant::now();
+        f();
+        into.push(t.elapsed());
+    };
+    for i in 0..runs {
+        if i % 2 == 0 {
+            timed(&mut a, &mut ta);
+            timed(&mut b, &mut tb);
+        } else {
+            timed(&mut b, &mut tb);
+            timed(&mut a, &mut ta);
+        }
+    }
+    (median(ta), median(tb))
 }
 
 pub fn ms(d: Duration) -> String {
