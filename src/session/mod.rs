@@ -293,12 +293,16 @@ impl<'a> Sessions<'a> {
     ) -> crate::Result<(Option<WorktreeRow>, PathBuf)> {
         let worktree = if session.use_worktree {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-            let mut setup = self.config.worktree_setup();
-            setup.on_output = Some(std::sync::Arc::new(move |line: &str| {
-                let _ = tx.send(line.to_string());
-            }));
-            let worktrees =
-                Worktrees::new(self.store, self.config.worktree_root.clone()).with_setup(setup);
+            let worktrees = Sessions::new(self.store, self.config)
+                .with_setup_output(move |line| {
+                    let _ = tx.send(line.to_string());
+                })
+                .worktrees();
+            let note = |line: String| {
+                sink(TurnEvent::Notice {
+                    notice: format!("post_create: {line}"),
+                })
+            };
             let opts = EnsureOptions {
                 repo: PathBuf::from(&session.repo),
                 base: None,
@@ -310,16 +314,12 @@ impl<'a> Sessions<'a> {
             let ensured = loop {
                 tokio::select! {
                     r = &mut ensure => break r,
-                    Some(line) = rx.recv() => sink(TurnEvent::Notice {
-                        notice: format!("post_create: {line}"),
-                    }),
+                    Some(line) = rx.recv() => note(line),
                 }
             };
             // Lines still queued when the command ended.
             while let Ok(line) = rx.try_recv() {
-                sink(TurnEvent::Notice {
-                    notice: format!("post_create: {line}"),
-                });
+                note(line);
             }
             Some(ensured?.worktree)
         } else {
