@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError, Tokens, with_pool};
+use super::{Store, StoreError, TurnRow, with_pool};
 
 /// One tool call of a turn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,17 +24,8 @@ pub struct ChangeCounts {
 /// A turn with its history, for `session log`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TurnLogRow {
-    pub id: i64,
-    pub session: String,
-    pub agent_session_id: Option<String>,
-    #[serde(with = "crate::timestamp::ms")]
-    pub started_at: i64,
-    #[serde(with = "crate::timestamp::opt_ms")]
-    pub ended_at: Option<i64>,
-    pub status: crate::agent::TurnStatus,
-    pub model: Option<String>,
-    pub tokens: Tokens,
-    pub error: Option<String>,
+    #[serde(flatten)]
+    pub turn: TurnRow,
     pub prompt: Option<String>,
     pub reply: Option<String>,
     pub tools: Vec<ToolCall>,
@@ -45,17 +36,8 @@ pub struct TurnLogRow {
 
 #[derive(sqlx::FromRow)]
 struct Raw {
-    id: i64,
-    session: String,
-    agent_session_id: Option<String>,
-    started_at: i64,
-    ended_at: Option<i64>,
-    #[sqlx(try_from = "String")]
-    status: crate::agent::TurnStatus,
-    model: Option<String>,
     #[sqlx(flatten)]
-    tokens: Tokens,
-    error: Option<String>,
+    turn: TurnRow,
     prompt: Option<String>,
     reply: Option<String>,
     tools: Option<String>,
@@ -142,15 +124,7 @@ impl Store {
                     None => None,
                 };
                 Ok(TurnLogRow {
-                    id: r.id,
-                    session: r.session,
-                    agent_session_id: r.agent_session_id,
-                    started_at: r.started_at,
-                    ended_at: r.ended_at,
-                    status: r.status,
-                    model: r.model,
-                    tokens: r.tokens,
-                    error: r.error,
+                    turn: r.turn,
                     prompt: r.prompt,
                     reply: r.reply,
                     tools,

@@ -30,7 +30,8 @@ pub struct LogArgs {
     pub last: Option<usize>,
 }
 
-fn turn_json<'a>(session: Option<&'a str>, agent: &'a str, t: &'a TurnLogRow) -> TurnRecord<'a> {
+fn turn_json<'a>(session: Option<&'a str>, agent: &'a str, row: &'a TurnLogRow) -> TurnRecord<'a> {
+    let t = &row.turn;
     TurnRecord {
         session,
         id: t.id,
@@ -41,12 +42,12 @@ fn turn_json<'a>(session: Option<&'a str>, agent: &'a str, t: &'a TurnLogRow) ->
         status: t.status.as_str(),
         duration_ms: t.ended_at.map(|e| e - t.started_at),
         tokens: &t.tokens,
-        prompt: t.prompt.as_deref(),
-        reply: t.reply.as_deref(),
-        tools: &t.tools,
-        turn_changes: t.turn_changes.as_ref(),
+        prompt: row.prompt.as_deref(),
+        reply: row.reply.as_deref(),
+        tools: &row.tools,
+        turn_changes: row.turn_changes.as_ref(),
         error: t.error.as_deref(),
-        stop_reason: t.stop_reason.as_deref(),
+        stop_reason: row.stop_reason.as_deref(),
     }
 }
 
@@ -130,7 +131,8 @@ pub async fn run(ctx: &Context, args: &LogArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn turn_text(agent: &str, t: &TurnLogRow) -> String {
+fn turn_text(agent: &str, row: &TurnLogRow) -> String {
+    let t = &row.turn;
     let duration = t
         .ended_at
         .map(|e| format!("{:.1}s", (e - t.started_at) as f64 / 1000.0))
@@ -141,7 +143,7 @@ fn turn_text(agent: &str, t: &TurnLogRow) -> String {
         t.id,
         format_utc(t.started_at),
         t.model.as_deref().unwrap_or("-"),
-        match &t.stop_reason {
+        match &row.stop_reason {
             // An ACP turn that did not end normally says why.
             Some(r) if r != "end_turn" => format!("{} ({r})", t.status),
             _ => t.status.to_string(),
@@ -157,15 +159,15 @@ fn turn_text(agent: &str, t: &TurnLogRow) -> String {
         }
         out
     };
-    if let Some(p) = &t.prompt {
+    if let Some(p) = &row.prompt {
         s.push_str(&indent("prompt:", p));
     }
-    if let Some(r) = &t.reply
+    if let Some(r) = &row.reply
         && !r.trim().is_empty()
     {
         s.push_str(&indent("reply:", r.trim_end()));
     }
-    for tool in &t.tools {
+    for tool in &row.tools {
         s.push_str(&format!(
             "  tool:   {} {} ({})\n",
             tool.name,
@@ -173,7 +175,7 @@ fn turn_text(agent: &str, t: &TurnLogRow) -> String {
             tool.status
         ));
     }
-    if let Some(c) = &t.turn_changes {
+    if let Some(c) = &row.turn_changes {
         s.push_str(&format!(
             "  changed: {} files, +{} -{}\n",
             c.files, c.insertions, c.deletions
