@@ -33,8 +33,9 @@ pub struct Env {
 }
 
 impl Env {
-    /// The variables this module understands.
-    pub const NAMES: [&'static str; 14] = [
+    /// The variables this module understands (besides those opencode reads
+    /// its own configuration from, [`OPENCODE_CONFIG_ENV`]).
+    pub const NAMES: [&'static str; 9] = [
         "BOOCODER_DATABASE_URL",
         "BOOCODER_DEFAULT_MODEL",
         "BOOCODER_CONFIG",
@@ -44,11 +45,6 @@ impl Env {
         "BOOCODER_OPENCODE_BIN",
         "LLAMA_SWAP_URL",
         "CI",
-        "HOME",
-        "XDG_CONFIG_HOME",
-        "XDG_DATA_HOME",
-        "OPENCODE_CONFIG",
-        "OPENCODE_CONFIG_DIR",
     ];
 
     /// Capture the relevant variables of this process.
@@ -56,6 +52,7 @@ impl Env {
         Env::from_pairs(
             Self::NAMES
                 .iter()
+                .chain(&OPENCODE_CONFIG_ENV)
                 .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_string(), v))),
         )
     }
