@@ -49,16 +49,17 @@ pub async fn probe(
     cwd: &Path,
     timeout: Duration,
 ) -> Result<AcpProbe, AcpError> {
-    let mut agent = AgentProcess::spawn(program, args, cwd, &[])?;
-    let result = run(&mut agent.conn, cwd, timeout).await;
-    match result {
-        Err(e @ (AcpError::Exited { .. } | AcpError::NotAcp { .. })) => {
-            // Let the agent's last words arrive (it has exited or closed stdout).
-            let stderr = agent.stderr(Duration::from_millis(100)).await;
-            Err(e.with_stderr(&stderr))
+    AgentProcess::with(program, args, cwd, &[], async |agent| {
+        match run(&mut agent.conn, cwd, timeout).await {
+            Err(e @ (AcpError::Exited { .. } | AcpError::NotAcp { .. })) => {
+                // Let the agent's last words arrive (it has exited or closed stdout).
+                let stderr = agent.stderr(Duration::from_millis(100)).await;
+                Err(e.with_stderr(&stderr))
+            }
+            other => other,
         }
-        other => other,
-    }
+    })
+    .await?
 }
 
 async fn run(conn: &mut Connection, cwd: &Path, timeout: Duration) -> Result<AcpProbe, AcpError> {

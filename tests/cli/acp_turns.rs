@@ -567,3 +567,30 @@ fn why_an_acp_agent_stopped_is_kept_in_the_session_log() {
         text.stdout
     );
 }
+
+/// Every way a command ends (a turn done, refused at `session/new`, a probe)
+/// waits for its agent to be gone: an agent whose exit takes a moment (it
+/// holds memory to give back) is not still there when `boocoder` returns.
+#[test]
+fn no_agent_outlives_the_command_that_started_it() {
+    let rig = rig(json!({
+        "qwen": {"ballast": 768, "turn": [{"text": "done"}]},
+        "gemini": {"ballast": 768, "auth_error": true}
+    }));
+    let check = |what: &str| {
+        let pids = rig.agent_pids();
+        let pid = *pids.last().expect("an agent was started");
+        assert!(process_gone(pid), "{what}: agent {pid} still running");
+    };
+
+    rig.new_session("ok", "qwen");
+    rig.run(&["session", "prompt", "ok", "go"]).expect(0);
+    check("a finished turn");
+
+    rig.new_session("refused", "gemini");
+    rig.run(&["session", "prompt", "refused", "go"]).expect(4);
+    check("a turn refused at session/new");
+
+    rig.run(&["probe", "qwen", "--force"]).expect(0);
+    check("a probe");
+}

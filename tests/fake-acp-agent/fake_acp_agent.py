@@ -16,6 +16,9 @@ program (its file name, so one script serves several symlinked agents), or
   crash           "initialize" | "session/new": a line on stderr, exit 3 at that step
   hang            "initialize" | "session/new": spawn a child, then never answer
   not_acp         print a banner and exit, like a terminal program
+  ballast         megabytes of memory filled at start, so that the agent's
+                  exit after SIGKILL takes a moment (a client that does not
+                  wait for it returns while it is still there)
   version         what --version prints
   load_session    advertise loadSession (and answer session/load)
   turn            the steps of every session/prompt, in order:
@@ -188,6 +191,7 @@ def main():
     if "--version" in sys.argv[1:]:
         print(script.get("version", f"{NAME} 1.0.0"))
         return
+    ballast = b"\x01" * (script.get("ballast", 0) << 20)  # noqa: F841 (held)
     log("start")
     if script.get("not_acp"):
         print(f"Welcome to {NAME}! Type a prompt to begin.")

@@ -126,7 +126,7 @@ pub struct AgentProcess {
 impl AgentProcess {
     /// Start `program args` in `cwd` (own process group, parent-death
     /// signal, stdio piped), with `env` added to the environment.
-    pub fn spawn(
+    fn spawn(
         program: &Path,
         args: &[String],
         cwd: &Path,
@@ -163,6 +163,22 @@ impl AgentProcess {
         let _ = tokio::time::timeout(grace, self.child.wait()).await;
         tokio::time::sleep(Duration::from_millis(10)).await;
         String::from_utf8_lossy(&self.stderr.lock().expect("stderr buffer")).into_owned()
+    }
+
+    /// Start the agent (as [`AgentProcess::spawn`]), run `work` with it,
+    /// then [`AgentProcess::shutdown`] it whatever `work` returned: no agent
+    /// outlives the command that started it (dropping one only signals it).
+    pub async fn with<T>(
+        program: &Path,
+        args: &[String],
+        cwd: &Path,
+        env: &[(String, String)],
+        work: impl AsyncFnOnce(&mut AgentProcess) -> T,
+    ) -> Result<T, AcpError> {
+        let mut agent = AgentProcess::spawn(program, args, cwd, env)?;
+        let out = work(&mut agent).await;
+        agent.shutdown().await;
+        Ok(out)
     }
 
     /// Kill the agent's process group and reap the agent (bounded): when

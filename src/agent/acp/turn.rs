@@ -143,62 +143,67 @@ impl AcpTurns<'_> {
         } else {
             (Vec::new(), model.clone())
         };
-        let mut agent = AgentProcess::spawn(&program, &backend.launch[1..], &dir, &env)
-            .map_err(|e| fault(backend, e))?;
-        let setup = tokio::select! {
-            s = self.setup(&mut agent.conn, session, &dir, &dir_str, &fingerprint, agent_model.as_deref()) => s,
-            _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
-        };
-        let (agent_session_id, reason) = match setup {
-            Ok(s) => s,
-            Err(e) => {
-                let e = match e {
-                    e @ (AcpError::Exited { .. } | AcpError::NotAcp { .. }) => {
-                        let stderr = agent.stderr(Duration::from_millis(200)).await;
-                        e.with_stderr(&last_lines(&stderr, 5))
-                    }
-                    e => e,
-                };
-                return Err(fault(backend, e));
-            }
-        };
-        let (turn_id, before) = begin_turn(
-            self.store,
-            sink,
-            key,
-            &agent_session_id,
-            reason.as_deref(),
-            model.as_deref(),
-            started_ms,
-            &req.text,
-            worktree.as_ref().map(|_| dir.as_path()),
-        )
-        .await?;
-
-        let mut tokens = TokenUsage::default();
-        let mut text = String::new();
-        let mut end = self
-            .prompt_loop(
-                req,
-                &mut agent.conn,
-                &agent_session_id,
-                &dir,
-                &mut tokens,
-                &mut text,
-                &lease.lost,
+        // The agent is gone (not just signalled) when this returns, however
+        // the turn ended: no agent process survives its turn.
+        let talk = async |agent: &mut AgentProcess| -> crate::Result<_> {
+            let setup = tokio::select! {
+                s = self.setup(&mut agent.conn, session, &dir, &dir_str, &fingerprint, agent_model.as_deref()) => s,
+                _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
+            };
+            let (agent_session_id, reason) = match setup {
+                Ok(s) => s,
+                Err(e) => {
+                    let e = match e {
+                        e @ (AcpError::Exited { .. } | AcpError::NotAcp { .. }) => {
+                            let stderr = agent.stderr(Duration::from_millis(200)).await;
+                            e.with_stderr(&last_lines(&stderr, 5))
+                        }
+                        e => e,
+                    };
+                    return Err(fault(backend, e));
+                }
+            };
+            let (turn_id, before) = begin_turn(
+                self.store,
                 sink,
+                key,
+                &agent_session_id,
+                reason.as_deref(),
+                model.as_deref(),
+                started_ms,
+                &req.text,
+                worktree.as_ref().map(|_| dir.as_path()),
             )
-            .await;
-        if end.status == TurnStatus::Crashed {
-            let stderr = agent.stderr(Duration::from_millis(200)).await;
-            let tail = last_lines(&stderr, 5);
-            if !tail.is_empty() {
-                let e = end.error.take().unwrap_or_default();
-                end.error = Some(format!("{e}; its last output:\n{tail}"));
+            .await?;
+
+            let mut tokens = TokenUsage::default();
+            let mut text = String::new();
+            let mut end = self
+                .prompt_loop(
+                    req,
+                    &mut agent.conn,
+                    &agent_session_id,
+                    &dir,
+                    &mut tokens,
+                    &mut text,
+                    &lease.lost,
+                    sink,
+                )
+                .await;
+            if end.status == TurnStatus::Crashed {
+                let stderr = agent.stderr(Duration::from_millis(200)).await;
+                let tail = last_lines(&stderr, 5);
+                if !tail.is_empty() {
+                    let e = end.error.take().unwrap_or_default();
+                    end.error = Some(format!("{e}; its last output:\n{tail}"));
+                }
             }
-        }
-        // No agent process survives its turn.
-        agent.shutdown().await;
+            Ok((agent_session_id, reason, turn_id, before, end, tokens, text))
+        };
+        let (agent_session_id, reason, turn_id, before, end, tokens, text) =
+            AgentProcess::with(&program, &backend.launch[1..], &dir, &env, talk)
+                .await
+                .map_err(|e| fault(backend, e))??;
 
         // Another process owns the session now (or may, any moment): write
         // nothing more (its `crashed` mark and pending changes stay).
