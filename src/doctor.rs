@@ -513,7 +513,7 @@ async fn worktrees(store: Option<&Store>) -> Check {
         .iter()
         .map(|r| (r.session.clone(), PathBuf::from(&r.path)))
         .collect();
-    let (bytes, missing) = tokio::task::spawn_blocking(move || {
+    let (bytes, missing) = crate::util::blocking(move || {
         let mut bytes = 0u64;
         let mut missing = Vec::new();
         for (session, path) in &paths {

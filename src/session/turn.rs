@@ -21,6 +21,25 @@ pub enum PermissionPolicy {
     Ask(AskPermission),
 }
 
+impl PermissionPolicy {
+    /// The reply to `event`, a permission asked for in `session`'s turn: the
+    /// policy's own, or the person's (asked on the blocking pool; a question
+    /// that cannot be asked is a rejection).
+    pub async fn reply(&self, session: &str, event: &AgentEvent) -> PermissionReply {
+        match self {
+            PermissionPolicy::Allow => PermissionReply::Once,
+            PermissionPolicy::Deny => PermissionReply::Reject,
+            PermissionPolicy::Ask(ask) => {
+                let ask = ask.clone();
+                let (session, event) = (session.to_string(), event.clone());
+                crate::util::blocking(move || ask(&session, &event))
+                    .await
+                    .unwrap_or(PermissionReply::Reject)
+            }
+        }
+    }
+}
+
 impl std::fmt::Debug for PermissionPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {

@@ -6,8 +6,9 @@
 //! `session_worktrees`, so a diff always has the same reference point and a
 //! user can see how far the original branch has moved since (base drift).
 //!
-//! git2 is blocking: every git step runs in `spawn_blocking`; the async
-//! methods of [`Worktrees`] combine them with the store.
+//! git2 is blocking: every git step runs on the blocking pool
+//! (`util::blocking`); the async methods of [`Worktrees`] combine them with
+//! the store.
 
 use std::collections::BTreeSet;
 use std::fs::File;

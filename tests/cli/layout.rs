@@ -1,7 +1,8 @@
 //! The library's shape, as anyone can check it with grep: nothing below
 //! the command layer reads the process environment except the one place
 //! that captures it (`config`), nothing below it prints, no source file is
-//! over 700 lines, and the prompt command is arguments and a plan.
+//! over 700 lines, the prompt command is arguments and a plan, and blocking
+//! work goes through one helper.
 
 use std::path::{Path, PathBuf};
 
@@ -127,6 +128,18 @@ fn statuses_are_compared_as_enums_not_strings() {
     assert!(
         found.is_empty(),
         "statuses compared as strings:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn blocking_work_goes_through_one_helper() {
+    // `util::blocking` resumes a panic in the caller and turns a cancelled
+    // task into `Interrupted`: a bare `spawn_blocking` handles neither alike.
+    let found = offenders(&["spawn_blocking("], |rel| rel == "util/blocking.rs");
+    assert!(
+        found.is_empty(),
+        "blocking work outside util::blocking:\n{}",
         found.join("\n")
     );
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::turn::Sink;
 use crate::agent::{AgentEvent, PermissionReply};
-use crate::session::{PermissionPolicy, TurnEvent, TurnRequest};
+use crate::session::{TurnEvent, TurnRequest};
 
 /// Decide a permission by the policy, choosing among the options the agent
 /// offered; the ACP `outcome` to answer.
@@ -35,17 +35,7 @@ pub async fn permission(params: &Value, req: &TurnRequest, sink: Sink<'_>) -> Va
         patterns,
         metadata: json!({"options": options}),
     };
-    let reply = match &req.permissions {
-        PermissionPolicy::Allow => PermissionReply::Once,
-        PermissionPolicy::Deny => PermissionReply::Reject,
-        PermissionPolicy::Ask(ask) => {
-            let ask = ask.clone();
-            let (session, ev) = (req.session.to_string(), event.clone());
-            tokio::task::spawn_blocking(move || ask(&session, &ev))
-                .await
-                .unwrap_or(PermissionReply::Reject)
-        }
-    };
+    let reply = req.permissions.reply(req.session.as_str(), &event).await;
     sink(TurnEvent::Agent(event));
     let pick = |kinds: &[&str]| {
         kinds.iter().find_map(|k| {

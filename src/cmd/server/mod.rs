@@ -51,7 +51,7 @@ pub async fn run(ctx: &Context, cmd: &ServerCommand) -> Result<Exit> {
 pub async fn supervise(a: &SuperviseArgs) -> Result<Exit> {
     let (dir, pid) = (a.state_dir.clone(), a.pid);
     let idle = std::time::Duration::from_secs(a.idle_timeout.max(1));
-    tokio::task::spawn_blocking(move || boocoder::agent::opencode::supervise(&dir, pid, idle))
+    boocoder::util::blocking(move || boocoder::agent::opencode::supervise(&dir, pid, idle))
         .await??;
     Ok(Exit::Ok)
 }

@@ -27,6 +27,14 @@ pub(super) fn terminate_group(pid: u32, grace: Duration, mut gone: impl FnMut() 
     signal_group(pid, libc::SIGKILL);
 }
 
+/// Stop the recorded server's process group (TERM, up to
+/// [`RECORDED_GRACE`], KILL) on the blocking pool.
+pub(super) async fn stop_recorded_group(pid: u32) {
+    // Err only when the runtime is going down, which ends this process too.
+    let _ = crate::util::blocking(move || terminate_group(pid, RECORDED_GRACE, || !pid_alive(pid)))
+        .await;
+}
+
 /// Whether `pid` is the `opencode serve` on `port` (not a program that
 /// reused the pid): its command line says so.
 fn is_recorded_server(rec: &ServerRecord) -> bool {
@@ -97,12 +105,7 @@ pub async fn stop_server(state_dir: &Path) -> Result<Option<ServerRecord>, Openc
     };
     let running = is_live_record(&rec);
     if running {
-        let pid = rec.pid;
-        tokio::task::spawn_blocking(move || {
-            terminate_group(pid, RECORDED_GRACE, || !pid_alive(pid))
-        })
-        .await
-        .expect("stop task");
+        stop_recorded_group(rec.pid).await;
     }
     clear_state(state_dir)?;
     clear_notes(state_dir);

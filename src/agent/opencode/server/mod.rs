@@ -29,7 +29,7 @@ use crate::config::Config;
 use crate::util::process::pid_alive;
 
 use attach::Attach;
-use control::{RECORDED_GRACE, SHORT_LIVED_GRACE, is_live_record, terminate_group};
+use control::{SHORT_LIVED_GRACE, is_live_record, stop_recorded_group, terminate_group};
 use fingerprint::mismatch;
 use spawn::spawn;
 use state::{StateLock, clear_notes, clear_state, write_state};
@@ -304,12 +304,7 @@ pub async fn start_kept_server(
                     Some(why) => Err(OpencodeError::KeptDiffers { why }),
                 };
             }
-            let pid = rec.pid;
-            tokio::task::spawn_blocking(move || {
-                terminate_group(pid, RECORDED_GRACE, || !pid_alive(pid))
-            })
-            .await
-            .expect("stop task");
+            stop_recorded_group(rec.pid).await;
         }
         clear_state(&opts.state_dir)?;
         clear_notes(&opts.state_dir);

@@ -8,7 +8,7 @@ use super::errors::{Fatal, fatal_cause};
 use super::stream::Progress;
 use crate::agent::opencode::Client;
 use crate::agent::{AgentEvent, PermissionReply};
-use crate::session::{PermissionPolicy, TurnEvent, TurnRequest};
+use crate::session::{TurnEvent, TurnRequest};
 
 impl TurnRunner<'_> {
     #[allow(clippy::too_many_arguments)]
@@ -56,17 +56,7 @@ impl TurnRunner<'_> {
                 return;
             }
             AgentEvent::Permission { id, permission, .. } => {
-                let reply = match &req.permissions {
-                    PermissionPolicy::Allow => PermissionReply::Once,
-                    PermissionPolicy::Deny => PermissionReply::Reject,
-                    PermissionPolicy::Ask(ask) => {
-                        let ask = ask.clone();
-                        let (session, ev) = (req.session.to_string(), e.clone());
-                        tokio::task::spawn_blocking(move || ask(&session, &ev))
-                            .await
-                            .unwrap_or(PermissionReply::Reject)
-                    }
-                };
+                let reply = req.permissions.reply(req.session.as_str(), &e).await;
                 sink(TurnEvent::Agent(e.clone()));
                 let word = match reply {
                     PermissionReply::Once => "allowed once",
