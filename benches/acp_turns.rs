@@ -21,35 +21,25 @@ use serde_json::{Value, json};
 
 const MODEL: &str = "bench-model";
 
-/// A new opencode session in `dir`, over raw HTTP.
 /// The opencode config boocoder injects (the llama-swap provider, offline).
-fn opencode_config(url: &str) -> String {
-    json!({
-        "provider": {"llama-swap": {
-            "npm": "@ai-sdk/openai-compatible",
-            "name": "llama-swap",
-            "options": {"baseURL": format!("{url}/v1")},
-            "models": {MODEL: {"name": MODEL}},
-        }},
-        "autoupdate": false,
-        "share": "disabled",
-        "snapshot": false,
-        "model": format!("llama-swap/{MODEL}"),
-    })
-    .to_string()
+fn opencode_config(world: &World) -> String {
+    let mut config = world.opencode_config(MODEL);
+    config.as_object_mut().expect("a JSON object").extend([
+        ("autoupdate".to_string(), json!(false)),
+        ("share".to_string(), json!("disabled")),
+        ("snapshot".to_string(), json!(false)),
+    ]);
+    config.to_string()
 }
 
 /// One turn with a minimal raw ACP client: spawn, initialize, session/new,
 /// session/prompt, read until the prompt's answer; kill.
 fn raw_acp_turn(world: &World) {
     let mut cmd = world.opencode(&["acp"]);
-    cmd.env(
-        "OPENCODE_CONFIG_CONTENT",
-        opencode_config(&world.models.url()),
-    )
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::null());
+    cmd.env("OPENCODE_CONFIG_CONTENT", opencode_config(world))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     let mut child = cmd.spawn().expect("spawn opencode acp");
     let mut stdin = child.stdin.take().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use common::model_server::Script;
 use common::{World, median, ms, run};
-use serde_json::json;
 
 const MODEL: &str = "scripted-model";
 
@@ -72,13 +71,7 @@ fn main() {
         stop();
     }
 
-    let provider = json!({
-        "provider": {"llama-swap": {"npm": "@ai-sdk/openai-compatible", "name": "llama-swap",
-            "options": {"baseURL": format!("{}/v1", world.models.url())},
-            "models": {MODEL: {"name": MODEL}}}},
-        "model": format!("llama-swap/{MODEL}"),
-    })
-    .to_string();
+    let provider = world.opencode_config(MODEL).to_string();
     let cold: Vec<Duration> = (0..runs)
         .map(|_| {
             world.models.push(reply());

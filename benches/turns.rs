@@ -168,13 +168,7 @@ fn main() {
         world.models.push(reply());
         run(world.boocoder(&["prompt", "hi", "--repo", repo_s]));
     });
-    let provider = json!({
-        "provider": {"llama-swap": {"npm": "@ai-sdk/openai-compatible", "name": "llama-swap",
-            "options": {"baseURL": format!("{}/v1", world.models.url())},
-            "models": {MODEL: {"name": MODEL}}}},
-        "model": format!("llama-swap/{MODEL}"),
-    })
-    .to_string();
+    let provider = world.opencode_config(MODEL).to_string();
     let cold = time(runs.min(5), || {
         world.models.push(reply());
         let mut c = world.opencode(&["run", "--dir", repo_s, "hi"]);

@@ -134,6 +134,21 @@ impl World {
         c
     }
 
+    /// opencode's own config for a bare opencode (no boocoder in front):
+    /// the scripted model server as its llama-swap provider, serving
+    /// `model`, which is the default. A JSON object, for a bench to add to.
+    pub fn opencode_config(&self, model: &str) -> serde_json::Value {
+        serde_json::json!({
+            "provider": {"llama-swap": {
+                "npm": "@ai-sdk/openai-compatible",
+                "name": "llama-swap",
+                "options": {"baseURL": format!("{}/v1", self.models.url())},
+                "models": {model: {"name": model}},
+            }},
+            "model": format!("llama-swap/{model}"),
+        })
+    }
+
     pub fn opencode(&self, args: &[&str]) -> Command {
         let mut c = Command::new(opencode_bin());
         self.env(&mut c);
