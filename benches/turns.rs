@@ -38,15 +38,59 @@ async fn create_raw_session(
     v["id"].as_str().unwrap().to_string()
 }
 
-/// One turn over raw HTTP on an existing opencode session: subscribe,
-/// prompt_async, read events until the session is idle.
-async fn raw_turn(http: &reqwest::Client, url: &str, password: &str, session: &str, dir: &str) {
-    let mut events = http
-        .get(format!("{url}/global/event"))
-        .basic_auth("opencode", Some(password))
-        .send()
-        .await
-        .unwrap();
+/// opencode's `/global/event` stream, read one event payload at a time.
+struct RawEvents {
+    resp: reqwest::Response,
+    pending: String,
+}
+
+impl RawEvents {
+    /// Subscribe, and wait for the stream's first event (`server.connected`).
+    async fn open(http: &reqwest::Client, url: &str, password: &str) -> RawEvents {
+        let resp = http
+            .get(format!("{url}/global/event"))
+            .basic_auth("opencode", Some(password))
+            .send()
+            .await
+            .unwrap();
+        let mut events = RawEvents {
+            resp,
+            pending: String::new(),
+        };
+        while events.next().await["type"] != "server.connected" {}
+        events
+    }
+
+    /// The next event's payload (`{"type", "properties"}`).
+    async fn next(&mut self) -> Value {
+        loop {
+            if let Some(end) = self.pending.find("\n\n") {
+                let event: String = self.pending.drain(..end + 2).collect();
+                let data = event.lines().find_map(|l| l.strip_prefix("data:"));
+                if let Some(v) = data.and_then(|d| serde_json::from_str::<Value>(d.trim()).ok()) {
+                    return v["payload"].clone();
+                }
+                continue;
+            }
+            let chunk = self.resp.chunk().await.unwrap().expect("event stream open");
+            self.pending.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Read until every one of `sessions` has gone idle.
+    async fn until_idle(&mut self, sessions: &[&str]) {
+        let mut busy: Vec<&str> = sessions.to_vec();
+        while !busy.is_empty() {
+            let e = self.next().await;
+            if e["type"] == "session.idle" {
+                busy.retain(|s| e["properties"]["sessionID"] != *s);
+            }
+        }
+    }
+}
+
+/// `prompt_async` "hi" on an existing opencode session.
+async fn raw_prompt(http: &reqwest::Client, url: &str, password: &str, session: &str, dir: &str) {
     let status = http
         .post(format!("{url}/session/{session}/prompt_async"))
         .query(&[("directory", dir)])
@@ -58,13 +102,14 @@ async fn raw_turn(http: &reqwest::Client, url: &str, password: &str, session: &s
         .unwrap()
         .status();
     assert_eq!(status.as_u16(), 204);
-    let mut buf = String::new();
-    while let Some(chunk) = events.chunk().await.unwrap() {
-        buf.push_str(&String::from_utf8_lossy(&chunk));
-        if buf.contains("\"session.idle\"") && buf.contains(session) {
-            return;
-        }
-    }
+}
+
+/// One turn over raw HTTP on an existing opencode session: subscribe,
+/// prompt_async, read events until the session is idle.
+async fn raw_turn(http: &reqwest::Client, url: &str, password: &str, session: &str, dir: &str) {
+    let mut events = RawEvents::open(http, url, password).await;
+    raw_prompt(http, url, password, session, dir).await;
+    events.until_idle(&[session]).await;
 }
 
 fn main() {
@@ -153,11 +198,15 @@ fn main() {
             for _ in 0..8 {
                 world.models.push(reply());
             }
+            // One event stream for the eight, as boocoder has.
             rt.block_on(async {
-                let turns = raw_sessions
+                let mut events = RawEvents::open(&http, &url, &password).await;
+                let prompts = raw_sessions
                     .iter()
-                    .map(|id| raw_turn(&http, &url, &password, id, repo_s));
-                futures_util::future::join_all(turns).await;
+                    .map(|id| raw_prompt(&http, &url, &password, id, repo_s));
+                futures_util::future::join_all(prompts).await;
+                let ids: Vec<&str> = raw_sessions.iter().map(String::as_str).collect();
+                events.until_idle(&ids).await;
             });
         },
     );
