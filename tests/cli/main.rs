@@ -6,6 +6,7 @@ mod acp_opencode;
 mod acp_qwen;
 mod acp_turns;
 mod cli;
+mod confinement;
 mod fail_fast;
 mod fake_acp;
 mod fault;

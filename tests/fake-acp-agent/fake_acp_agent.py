@@ -29,6 +29,8 @@ program (its file name, so one script serves several symlinked agents), or
                     {"write": path, "content": "..."}  fs/write_text_file; the answer
                         (ok or the error message) is said as text
                     {"read": path}      fs/read_text_file; the content as text
+                    {"symlink": path, "to": target}  make a symlink in the cwd
+                    {"mkfifo": path}    make a FIFO in the cwd (a hostile agent's trap)
                     {"sleep": seconds}
                     {"stall": true}     wait until session/cancel (stop: cancelled)
                     {"crash": true}     a line on stderr, exit 5
@@ -166,6 +168,10 @@ def run_turn(script, sid, mid):
         elif "read" in step:
             result, err = call("fs/read_text_file", {"sessionId": sid, "path": step["read"]})
             say(sid, f"read:{(result or {}).get('content') if err is None else 'refused'}\n")
+        elif "symlink" in step:
+            os.symlink(step["to"], step["symlink"])
+        elif "mkfifo" in step:
+            os.mkfifo(step["mkfifo"])
         elif "sleep" in step:
             time.sleep(step["sleep"])
         elif step.get("stall"):

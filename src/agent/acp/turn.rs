@@ -428,8 +428,13 @@ impl AcpTurns<'_> {
                         }
                     }
                     Some(Incoming::Request { id, method, params }) => {
-                        self.answer_request(&link, &id, &method, &params, dir, req, sink).await;
+                        // Served within the watchdog: a request still
+                        // unanswered then leaves the turn stalled.
                         last_event = Instant::now();
+                        let deadline = last_event + req.watchdog;
+                        if self.answer_request(&link, &id, &method, &params, dir, req, deadline, sink).await {
+                            last_event = Instant::now();
+                        }
                     }
                 },
                 answer = link.answer(&mut pending) => {
@@ -470,7 +475,8 @@ impl AcpTurns<'_> {
         }
     }
 
-    /// Answer a request the agent makes mid-turn.
+    /// Answer a request the agent makes mid-turn; false when a file
+    /// request was cut off by the `deadline` or Ctrl-C.
     #[allow(clippy::too_many_arguments)]
     async fn answer_request(
         &self,
@@ -480,15 +486,26 @@ impl AcpTurns<'_> {
         params: &Value,
         dir: &Path,
         req: &TurnRequest,
+        deadline: Instant,
         sink: Sink<'_>,
-    ) {
+    ) -> bool {
         match method {
             "session/request_permission" => {
                 let outcome = permission(params, req, sink).await;
                 link.respond(id, json!({"outcome": outcome})).await;
             }
             "fs/read_text_file" | "fs/write_text_file" => {
-                match fs::handle(method, params, dir).await {
+                let cut_off = || {
+                    fs::FsError::Deadline(params["path"].as_str().unwrap_or_default().to_string())
+                };
+                let served = tokio::select! {
+                    r = tokio::time::timeout_at(deadline, fs::handle(method, params, dir)) => {
+                        r.unwrap_or_else(|_| Err(cut_off()))
+                    }
+                    _ = self.cancel.cancelled() => Err(cut_off()),
+                };
+                let in_time = !matches!(served, Err(fs::FsError::Deadline(_)));
+                match served {
                     Ok(v) => link.respond(id, v).await,
                     Err(e) => {
                         sink(TurnEvent::Notice {
@@ -497,12 +514,14 @@ impl AcpTurns<'_> {
                         link.respond_error(id, e.code(), &e.to_string()).await;
                     }
                 }
+                return in_time;
             }
             other => {
                 link.respond_error(id, -32601, &format!("{other} is not supported by boocoder"))
                     .await;
             }
         }
+        true
     }
 }
 
