@@ -8,9 +8,12 @@ pub const MAX_LEN: usize = 64;
 
 /// The rule, as shown to users when a key is refused.
 pub const RULE: &str = "a session key uses only letters, digits, `.`, `_` and `-`, \
-does not start with `.` or `-`, and is 1 to 64 characters long";
+does not start with `.` or `-`, does not end with `.` or `.lock`, has no `..`, \
+and is 1 to 64 characters long";
 
-/// A validated session key: `[A-Za-z0-9._-]{1,64}`, no leading `.` or `-`.
+/// A validated session key: `[A-Za-z0-9._-]{1,64}`, no leading `.` or `-`,
+/// and a name git takes as a branch (`boocoder/<key>`): no `..`, no
+/// trailing `.` or `.lock`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SessionKey(String);
 
@@ -25,6 +28,8 @@ pub enum SessionKeyError {
     BadStart { key: String, first: char },
     #[error("invalid session key `{key}` (contains {found:?}): {RULE}")]
     BadChar { key: String, found: char },
+    #[error("invalid session key `{key}` (git refuses it as a branch name): {RULE}")]
+    NotABranch { key: String },
 }
 
 impl SessionKey {
@@ -50,6 +55,10 @@ impl SessionKey {
                 key: s.into(),
                 first,
             });
+        }
+        let lower = s.to_ascii_lowercase();
+        if s.contains("..") || s.ends_with('.') || lower.ends_with(".lock") {
+            return Err(SessionKeyError::NotABranch { key: s.into() });
         }
         Ok(SessionKey(s.to_string()))
     }
@@ -101,6 +110,10 @@ mod tests {
             "-flag",
             "é",
             "a\nb",
+            "a..b",
+            "x.lock",
+            "x.LOCK",
+            "end.",
             &"x".repeat(65),
         ] {
             let e = SessionKey::parse(k).unwrap_err();

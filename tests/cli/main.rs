@@ -11,6 +11,7 @@ mod fail_fast;
 mod fake_acp;
 mod fault;
 mod first_minutes;
+mod guards;
 mod json_dialect;
 mod keep_auto;
 mod land;

@@ -32,7 +32,7 @@ Exit codes: 1 when the name is taken; 2 for an invalid name, a missing repositor
 unknown or disabled agent, base or model; 3 when --repo is not a git repository or the \
 agent is not installed.")]
 pub struct NewArgs {
-    /// Session name: letters, digits, `.`, `_`, `-`; no leading `.` or `-`; 1-64 characters
+    /// Session name: letters, digits, `.`, `_`, `-`; no leading `.` or `-`, no trailing `.` or `.lock`, no `..`; 1-64 characters
     #[arg(value_parser = SessionKey::parse)]
     pub name: SessionKey,
     /// The repository the session works on

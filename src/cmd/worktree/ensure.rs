@@ -34,7 +34,7 @@ recreated here from its branch.
 Exit codes: 1 for another host's worktree; 2 for an invalid session key, a repository path that does not exist, an \
 unknown --base; 3 when --repo is not a git repository or git fails.")]
 pub struct EnsureArgs {
-    /// Session key: letters, digits, `.`, `_`, `-`; no leading `.` or `-`; 1-64 characters
+    /// Session key: letters, digits, `.`, `_`, `-`; no leading `.` or `-`, no trailing `.` or `.lock`, no `..`; 1-64 characters
     #[arg(value_parser = SessionKey::parse)]
     pub session: SessionKey,
     /// A directory of the git repository

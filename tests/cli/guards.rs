@@ -1,0 +1,50 @@
+//! Small guards at the edges: session keys git would refuse as a branch,
+//! the SQLite database's modes, database URLs that do not parse, and
+//! durations out of range. The `boocoder` binary, real git.
+
+use crate::support::{TestEnv, git, git_repo};
+
+#[test]
+fn keys_git_would_refuse_as_a_branch_are_exit_2_and_create_nothing() {
+    let env = TestEnv::new();
+    let repo = git_repo(&env.path().join("repo"));
+    let repo_s = repo.to_str().unwrap();
+    for key in ["a..b", "x.lock", "X.LOCK", "end.", "a.b..", "..."] {
+        for args in [
+            vec!["session", "new", key, "--repo", repo_s],
+            vec!["worktree", "ensure", key, "--repo", repo_s],
+            vec!["session", "new", key, "--repo", repo_s, "--no-worktree"],
+        ] {
+            let run = env.run(&args).expect(2);
+            assert!(
+                run.stderr.contains(&format!("invalid session key `{key}`"))
+                    && run
+                        .stderr
+                        .contains("does not end with `.` or `.lock`, has no `..`"),
+                "{args:?}: {}",
+                run.stderr
+            );
+        }
+    }
+    let json = env
+        .run(&["session", "new", "a..b", "--repo", repo_s, "--json"])
+        .expect(2)
+        .json();
+    assert_eq!(json["kind"], "usage");
+    assert!(!env.data_dir().join("worktrees").exists());
+    assert!(!env.data_dir().join("boocoder.db").exists());
+    assert_eq!(
+        git(&repo, &["branch", "--format=%(refname)"]),
+        "refs/heads/main"
+    );
+    // Keys that are fine branch names still are.
+    env.run(&["session", "new", "a.b-c_1", "--repo", repo_s])
+        .expect(0);
+    assert_eq!(
+        git(
+            &repo,
+            &["branch", "--list", "boocoder/*", "--format=%(refname)"]
+        ),
+        "refs/heads/boocoder/a.b-c_1"
+    );
+}
