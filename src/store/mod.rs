@@ -248,6 +248,10 @@ impl Store {
         // Another process may have created the database while this one
         // waited for the lock: then a failure here must not delete it.
         let existed = existed || path.exists();
+        if !existed && let Err(e) = create_private(path) {
+            remove_created(path, existed, &created_dirs);
+            return Err(e);
+        }
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -508,9 +512,29 @@ fn remove_created(path: &Path, existed: bool, created_dirs: &[PathBuf]) {
     }
 }
 
+/// An empty database file, mode 0600 (SQLite gives its -wal and -shm
+/// files the same mode).
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
 /// Create the missing ancestors of `path`'s parent; returns the directories
 /// created, outermost first, so a failed first open can remove them again.
 fn create_parent_dirs(path: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    use std::os::unix::fs::DirBuilderExt;
     let mut missing = Vec::new();
     let mut dir = path.parent();
     while let Some(d) = dir {
@@ -522,7 +546,8 @@ fn create_parent_dirs(path: &Path) -> Result<Vec<PathBuf>, StoreError> {
     }
     missing.reverse();
     for d in &missing {
-        if let Err(source) = std::fs::create_dir(d)
+        // The database holds prompts, replies and patches: its user's only.
+        if let Err(source) = std::fs::DirBuilder::new().mode(0o700).create(d)
             && source.kind() != std::io::ErrorKind::AlreadyExists
         {
             return Err(StoreError::Io {

@@ -48,3 +48,22 @@ fn keys_git_would_refuse_as_a_branch_are_exit_2_and_create_nothing() {
         "refs/heads/boocoder/a.b-c_1"
     );
 }
+
+#[test]
+fn the_sqlite_database_is_private_to_its_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    // SQLite gives its -wal and -shm files the database file's mode.
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let db = env.path().join("private/state/boocoder.db");
+    let url = format!("sqlite://{}", db.display());
+    env.run(&["db", "migrate", "--db", &url]).expect(0);
+    assert_eq!(mode(&env.path().join("private")), 0o700);
+    assert_eq!(mode(&env.path().join("private/state")), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    // The default location: the data directory made on first use.
+    std::fs::remove_dir(env.data_dir()).unwrap();
+    env.run(&["db", "migrate"]).expect(0);
+    assert_eq!(mode(&env.data_dir()), 0o700);
+    assert_eq!(mode(&env.data_dir().join("boocoder.db")), 0o600);
+}
