@@ -207,34 +207,41 @@ impl Config {
 
 /// Replace the password of a URL with `****`: the one of its user info
 /// (`scheme://user:secret@host`) and a `password=` query parameter
-/// (`postgres://user@host/db?password=secret`, as libpq takes it).
+/// (`postgres://user@host/db?password=secret`, as libpq takes it). The
+/// string is scanned, not parsed, so a URL that does not parse (a bad port,
+/// a password holding `/`, `#`, `?` or `@`) never shows its password either:
+/// the user info runs from `://` to the last `@`, its password from the
+/// first `:` in it.
 pub fn mask_url_password(url: &str) -> String {
-    let Ok(mut u) = reqwest::Url::parse(url) else {
+    let mut out = url.to_string();
+    if let Some(range) = url_password(url) {
+        out.replace_range(range, "****");
+    }
+    mask_query_password(&out)
+}
+
+/// Where the password of `scheme://USER:PASS@HOST...` is in `url`.
+pub fn url_password(url: &str) -> Option<std::ops::Range<usize>> {
+    let start = url.find("://")? + 3;
+    let at = start + url[start..].rfind('@')?;
+    let colon = start + url[start..at].find(':')?;
+    Some(colon + 1..at)
+}
+
+/// `password=VALUE` query parameters (any case) with VALUE as `****`.
+fn mask_query_password(url: &str) -> String {
+    let Some(q) = url.find('?') else {
         return url.to_string();
     };
-    let mut changed = false;
-    if u.password().is_some() {
-        let _ = u.set_password(Some("****"));
-        changed = true;
-    }
-    if let Some(query) = u.query().map(str::to_string) {
-        let masked: Vec<String> = query
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if k.eq_ignore_ascii_case("password") => {
-                    changed = true;
-                    format!("{k}=****")
-                }
-                _ => pair.to_string(),
-            })
-            .collect();
-        u.set_query(Some(&masked.join("&")));
-    }
-    if changed {
-        u.to_string()
-    } else {
-        url.to_string()
-    }
+    let (head, query) = url.split_at(q + 1);
+    let masked: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=****"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{head}{}", masked.join("&"))
 }
 
 #[cfg(test)]
@@ -252,5 +259,19 @@ mod tests {
             mask_url_password("postgres://u@h/db?sslmode=disable&password=s3cret"),
             "postgres://u@h/db?sslmode=disable&password=****"
         );
+        for (url, masked) in [
+            (
+                "postgres://bob:s3cret@host:99999/db",
+                "postgres://bob:****@host:99999/db",
+            ),
+            ("postgres://bob:pa/ss@h/db", "postgres://bob:****@h/db"),
+            ("postgres://bob:h#sh@h/db", "postgres://bob:****@h/db"),
+            ("postgres://bob:wh?t@h/db", "postgres://bob:****@h/db"),
+            ("postgres://bob:a@b@h/db", "postgres://bob:****@h/db"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("sqlite:///x/y.db", "sqlite:///x/y.db"),
+        ] {
+            assert_eq!(mask_url_password(url), masked);
+        }
     }
 }

@@ -78,7 +78,11 @@ impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<DatabaseUrl, StoreError> {
         let bad = |reason: String| StoreError::BadUrl {
             url: mask_url_password(url),
-            reason,
+            // A parser's message may quote a piece of the URL.
+            reason: match crate::config::url_password(url).map(|r| &url[r]) {
+                Some(p) if !p.is_empty() => reason.replace(p, "****"),
+                _ => reason,
+            },
         };
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             PgConnectOptions::from_str(url).map_err(|e| bad(e.to_string()))?;

@@ -67,3 +67,58 @@ fn the_sqlite_database_is_private_to_its_user() {
     assert_eq!(mode(&env.data_dir()), 0o700);
     assert_eq!(mode(&env.data_dir().join("boocoder.db")), 0o600);
 }
+
+#[test]
+fn a_database_url_that_does_not_parse_never_shows_its_password() {
+    let env = TestEnv::new();
+    for (url, secret) in [
+        ("postgres://bob:s3cret@host:99999/db", "s3cret"),
+        ("postgres://bob:pa/ss@host:5432/db", "pa/ss"),
+        ("postgres://bob:12/zz9@host/db", "12/zz9"),
+        ("postgresql://bob:h#sh@host/db", "h#sh"),
+        ("postgres://bob:wh?t@host/db", "wh?t"),
+        ("postgres://bob:a@b@host/db", "a@b"),
+        (
+            "postgres://bob@host:99999/db?sslmode=x&password=qu3ry",
+            "qu3ry",
+        ),
+    ] {
+        let leaked = |what: &str, out: &str| {
+            assert!(
+                !out.contains(secret),
+                "{what} shows {secret:?} of {url}:\n{out}"
+            );
+        };
+        let status = env.run(&["db", "status", "--db", url]);
+        // 2 when it does not parse; one that parses (`bob:12/zz9@host` is
+        // user bob at port 12) fails to connect instead.
+        assert!(matches!(status.code, 2 | 3), "{url}: {}", status.stderr);
+        assert!(status.stderr.contains("****"), "{url}: {}", status.stderr);
+        leaked("db status", &status.stderr);
+        leaked("db status", &status.stdout);
+        let json = env.run(&["db", "status", "--db", url, "--json"]);
+        leaked("db status --json", &json.stdout);
+        let mut show = env.cmd();
+        show.env("BOOCODER_DATABASE_URL", url)
+            .args(["config", "show", "--json"]);
+        let show = env.run_with(&mut show);
+        assert!(
+            show.stdout.contains("****") || show.stderr.contains("****"),
+            "config show {url}: {} {}",
+            show.stdout,
+            show.stderr
+        );
+        leaked("config show", &(show.stdout + &show.stderr));
+        let mut doctor = env.cmd();
+        doctor
+            .env("BOOCODER_DATABASE_URL", url)
+            .args(["doctor", "--json"]);
+        let doctor = env.run_with(&mut doctor);
+        assert!(
+            doctor.stdout.contains("****"),
+            "doctor {url}: {}",
+            doctor.stdout
+        );
+        leaked("doctor", &(doctor.stdout + &doctor.stderr));
+    }
+}
