@@ -13,6 +13,7 @@ use super::{
     DEFAULT_PROBE_TTL, DEFAULT_SNAPSHOT_TTL, DEFAULT_STREAM_TIMEOUT, DEFAULT_WATCHDOG, Env,
     OPENCODE_CONFIG_ENV, Overrides, ServerConfig, Source, WorktreeConfig,
 };
+use crate::util::duration::MAX_SECONDS;
 
 /// Whether `CI` says this runs under CI: set to anything but empty, `0`
 /// or `false` (GitHub Actions, GitLab and most runners set `CI=true`).
@@ -225,8 +226,22 @@ impl Config {
                 self.worktree.post_create_timeout,
             ),
         ] {
-            if d.is_zero() {
-                return Err(invalid(key, "must be at least 1 second".into()));
+            if d.is_zero() || d.as_secs() > MAX_SECONDS {
+                return Err(invalid(
+                    key,
+                    format!("must be 1 to {MAX_SECONDS} seconds (365 days)"),
+                ));
+            }
+        }
+        for (key, d) in [
+            ("snapshot_ttl_seconds", self.snapshot_ttl),
+            ("probe_ttl_seconds", self.probe_ttl),
+        ] {
+            if d.as_secs() > MAX_SECONDS {
+                return Err(invalid(
+                    key,
+                    format!("must be 0 to {MAX_SECONDS} seconds (365 days)"),
+                ));
             }
         }
         if self.probe_concurrency == 0 {

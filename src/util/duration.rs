@@ -25,11 +25,21 @@ pub fn parse_age(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(n.saturating_mul(secs)))
 }
 
-/// A timeout: an age as [`parse_age`] reads it, at least one second.
+/// The longest duration a setting or timeout takes: 365 days. Longer ones
+/// would overflow the stored milliseconds and the clocks' arithmetic.
+pub const MAX_SECONDS: u64 = 365 * 86_400;
+
+/// A timeout: an age as [`parse_age`] reads it, at least one second and at
+/// most [`MAX_SECONDS`].
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let d = parse_age(s)?;
     if d.is_zero() {
         return Err("the timeout must be at least 1 second".into());
+    }
+    if d.as_secs() > MAX_SECONDS {
+        return Err(format!(
+            "the timeout must be at most 365 days ({MAX_SECONDS} s)"
+        ));
     }
     Ok(d)
 }
@@ -52,5 +62,7 @@ mod tests {
             Err("the timeout must be at least 1 second".into())
         );
         assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("365d"), Ok(Duration::from_secs(MAX_SECONDS)));
+        assert!(parse_duration("366d").is_err());
     }
 }

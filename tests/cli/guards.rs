@@ -122,3 +122,72 @@ fn a_database_url_that_does_not_parse_never_shows_its_password() {
         leaked("doctor", &(doctor.stdout + &doctor.stderr));
     }
 }
+
+#[test]
+fn out_of_range_durations_are_a_config_error_naming_the_key_and_the_range() {
+    let env = TestEnv::new();
+    let repo = git_repo(&env.path().join("repo"));
+    for (line, key, range) in [
+        (
+            "lease_seconds = 9223372036854775",
+            "lease_seconds",
+            "1 to 31536000",
+        ),
+        (
+            "watchdog_seconds = 9223372036854775807",
+            "watchdog_seconds",
+            "1 to 31536000",
+        ),
+        (
+            "snapshot_ttl_seconds = 31536001",
+            "snapshot_ttl_seconds",
+            "0 to 31536000",
+        ),
+        (
+            "probe_ttl_seconds = 99999999999",
+            "probe_ttl_seconds",
+            "0 to 31536000",
+        ),
+        (
+            "[server]\nidle_timeout_seconds = 18446744073709",
+            "server.idle_timeout_seconds",
+            "1 to 31536000",
+        ),
+        (
+            "[worktree]\npost_create_timeout_seconds = 40000000",
+            "worktree.post_create_timeout_seconds",
+            "1 to 31536000",
+        ),
+    ] {
+        env.write_config(line);
+        let run = env
+            .run(&[
+                "session",
+                "new",
+                "s",
+                "--repo",
+                repo.to_str().unwrap(),
+                "--json",
+            ])
+            .expect(2);
+        assert!(
+            run.stderr.contains(key) && run.stderr.contains(range),
+            "{line}: {}",
+            run.stderr
+        );
+        assert_eq!(run.json()["kind"], "usage");
+        env.run(&["config", "show"]).expect(2);
+    }
+    assert!(!env.data_dir().join("boocoder.db").exists());
+    // The largest allowed value is a working configuration.
+    env.write_config("lease_seconds = 31536000\nwatchdog_seconds = 31536000\n");
+    env.run(&["session", "new", "s", "--repo", repo.to_str().unwrap()])
+        .expect(0);
+    let too_long = env.run(&["session", "prompt", "s", "hi", "--timeout", "400d"]);
+    assert_eq!(too_long.code, 2, "{}", too_long.stderr);
+    assert!(
+        too_long.stderr.contains("at most 365 days"),
+        "{}",
+        too_long.stderr
+    );
+}

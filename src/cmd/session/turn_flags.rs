@@ -17,7 +17,7 @@ pub struct TurnFlags {
     /// The agent's mode (opencode: build, plan, ...)
     #[arg(long, value_name = "MODE")]
     pub agent_mode: Option<String>,
-    /// Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)
+    /// Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m; 1s to 365d)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
     /// Print the reply once at the end instead of streaming it
