@@ -215,7 +215,9 @@ impl<'a> Worktrees<'a> {
                     .await?;
             }
             let path = PathBuf::from(&row.path);
-            if path.exists() {
+            let p = path.clone();
+            // A post-create command still to succeed runs under the lock.
+            if path.exists() && !blocking(move || Ok(setup::post_create_pending(&p))).await? {
                 let uninitialised = blocking(move || uninitialised_submodules(&path)).await?;
                 return Ok(Ensured {
                     worktree: row,
@@ -240,6 +242,7 @@ impl<'a> Worktrees<'a> {
             && Path::new(&row.path).exists()
         {
             let path = PathBuf::from(&row.path);
+            setup::rerun_pending(&self.setup, &path).await?;
             let uninitialised = blocking(move || uninitialised_submodules(&path)).await?;
             return Ok(Ensured {
                 worktree: row.clone(),

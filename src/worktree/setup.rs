@@ -91,8 +91,9 @@ impl SetupError {
     pub fn hint(&self) -> Option<String> {
         match self {
             SetupError::PostCreate { .. } => Some(
-                "fix the command (`[worktree] post_create` in the config file) and run it in the \
-worktree by hand, or remove the worktree with `boocoder worktree remove NAME --force`"
+                "fix the command (`[worktree] post_create` in the config file): it runs again on the \
+next `session new` / `worktree ensure` of this worktree; or remove the worktree with \
+`boocoder worktree remove NAME --force`"
                     .into(),
             ),
             _ => None,
@@ -275,6 +276,14 @@ pub fn copy_included(
         if std::fs::symlink_metadata(&to).is_ok() {
             continue;
         }
+        // The new worktree's tree may hold a link where the main checkout
+        // has a directory: never copy through it.
+        if let Some(link) = linked_parent(dest, &rel) {
+            tracing::warn!(
+                "not copied into the worktree: {rel} ({link} in the worktree is a symlink or a file, not a directory)"
+            );
+            continue;
+        }
         let fail = |source| SetupError::Copy {
             path: src.clone(),
             source,
@@ -306,8 +315,28 @@ pub fn copy_included(
     Ok(copied)
 }
 
+/// The first leading directory of `rel` in `dest` that is a symbolic link
+/// (or not a directory), as `dir/sub`; None when every existing one is a
+/// real directory.
+fn linked_parent(dest: &Path, rel: &str) -> Option<String> {
+    let mut path = dest.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for (i, part) in parts[..parts.len().saturating_sub(1)].iter().enumerate() {
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Some(parts[..=i].join("/")),
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
 /// Run the post-create command in `dir` with `sh -c`, each output line to
-/// `on_output`, killed (its whole process group) after `timeout`.
+/// `on_output`. It runs in a process group of its own, killed when `sh`
+/// exits (its background children with it) or at `timeout`; the output is
+/// read until then at most (a process that left the group may hold the
+/// pipes: it is not waited for).
 pub fn run_post_create(
     command: &str,
     dir: &Path,
@@ -321,6 +350,7 @@ pub fn run_post_create(
         dir: dir.to_path_buf(),
         tail,
     };
+    let deadline = Instant::now() + timeout;
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(command)
@@ -332,7 +362,8 @@ pub fn run_post_create(
         .spawn()
         .map_err(|e| fail(format!("could not start ({e})"), Vec::new()))?;
     let tail = Arc::new(Mutex::new(VecDeque::<String>::new()));
-    let readers: Vec<_> = [
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let streams: Vec<Box<dyn std::io::Read + Send>> = [
         child
             .stdout
             .take()
@@ -344,9 +375,12 @@ pub fn run_post_create(
     ]
     .into_iter()
     .flatten()
-    .map(|stream| {
+    .collect();
+    let readers = streams.len();
+    for stream in streams {
         let tail = tail.clone();
         let on_output = on_output.cloned();
+        let done = done_tx.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stream).lines().map_while(Result::ok) {
                 if let Some(f) = &on_output {
@@ -358,24 +392,31 @@ pub fn run_post_create(
                     t.pop_front();
                 }
             }
-        })
-    })
-    .collect();
-    let deadline = Instant::now() + timeout;
+            let _ = done.send(());
+        });
+    }
+    drop(done_tx);
     let status = loop {
         match child.try_wait() {
             Ok(Some(s)) => break Some(s),
-            Ok(None) if Instant::now() >= deadline => {
-                crate::util::signal_group(child.id(), libc::SIGKILL);
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Ok(None) if Instant::now() >= deadline => break None,
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(_) => break None,
         }
     };
-    for r in readers {
-        let _ = r.join();
+    // Whatever `sh` left running in its group goes with it.
+    crate::util::signal_group(child.id(), libc::SIGKILL);
+    let _ = child.wait();
+    for _ in 0..readers {
+        let left = deadline.saturating_duration_since(Instant::now());
+        // A reader still blocked at the deadline is left behind (it ends
+        // when the last holder of the pipe does).
+        if done_rx
+            .recv_timeout(left.max(Duration::from_millis(100)))
+            .is_err()
+        {
+            break;
+        }
     }
     let tail: Vec<String> = tail.lock().expect("tail").iter().cloned().collect();
     match status {
@@ -394,6 +435,46 @@ pub fn run_post_create(
     }
 }
 
+/// The file in a worktree's git directory (`.git/worktrees/<name>/`) that
+/// says its post-create command has not succeeded yet.
+const PENDING: &str = "boocoder-post-create-pending";
+
+fn pending_marker(worktree: &Path) -> Option<PathBuf> {
+    Repository::open(worktree)
+        .ok()
+        .map(|r| r.path().join(PENDING))
+}
+
+/// Whether the worktree's post-create command failed (or never finished)
+/// and is to run again.
+pub fn post_create_pending(worktree: &Path) -> bool {
+    pending_marker(worktree).is_some_and(|m| m.exists())
+}
+
+/// Run the post-create command, marked pending until it succeeds.
+fn post_create_marked(setup: &WorktreeSetup, worktree: &Path) -> Result<(), SetupError> {
+    let marker = pending_marker(worktree);
+    let Some(cmd) = &setup.post_create else {
+        if let Some(m) = &marker {
+            let _ = std::fs::remove_file(m);
+        }
+        return Ok(());
+    };
+    if let Some(m) = &marker {
+        let _ = std::fs::write(m, cmd);
+    }
+    run_post_create(
+        cmd,
+        worktree,
+        setup.post_create_timeout,
+        setup.on_output.as_ref(),
+    )?;
+    if let Some(m) = &marker {
+        let _ = std::fs::remove_file(m);
+    }
+    Ok(())
+}
+
 /// Copy the set-up files into a new worktree, then run the post-create
 /// command there (off the async threads). Returns the copied paths.
 pub async fn set_up(
@@ -404,18 +485,25 @@ pub async fn set_up(
     let (setup, repo, worktree) = (setup.clone(), repo.to_path_buf(), worktree.to_path_buf());
     let copied = crate::util::blocking(move || {
         let copied = copy_included(&repo, &worktree, &setup.include)?;
-        if let Some(cmd) = &setup.post_create {
-            run_post_create(
-                cmd,
-                &worktree,
-                setup.post_create_timeout,
-                setup.on_output.as_ref(),
-            )?;
-        }
+        post_create_marked(&setup, &worktree)?;
         Ok::<_, SetupError>(copied)
     })
     .await??;
     Ok(copied)
+}
+
+/// Run the post-create command of an existing worktree again when it has
+/// not succeeded yet (a failure or timeout the last time).
+pub async fn rerun_pending(setup: &WorktreeSetup, worktree: &Path) -> crate::Result<()> {
+    let (setup, worktree) = (setup.clone(), worktree.to_path_buf());
+    crate::util::blocking(move || {
+        if post_create_pending(&worktree) {
+            post_create_marked(&setup, &worktree)?;
+        }
+        Ok::<_, SetupError>(())
+    })
+    .await??;
+    Ok(())
 }
 
 impl crate::config::Config {
