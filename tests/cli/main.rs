@@ -13,6 +13,7 @@ mod first_minutes;
 mod json_dialect;
 mod keep_auto;
 mod land;
+mod land_guards;
 mod layout;
 mod model_server;
 mod opencode;
