@@ -509,3 +509,28 @@ mod killed_landing {
         );
     }
 }
+
+#[test]
+fn after_merge_remove_show_and_list_say_the_next_turn_makes_a_worktree() {
+    let (env, db) = (TestEnv::new(), sqlite());
+    let (repo, wt) = setup(&env, &db, &[]);
+    session_work(&wt);
+    bc(&env, &db, &["session", "merge", "s1", "--remove"]).expect(0);
+    let show = bc(&env, &db, &["session", "show", "s1"]).expect(0);
+    assert!(
+        show.stdout.contains(
+            "worktree: none now (the next turn makes one on branch boocoder/s1 from the \
+repository's HEAD)"
+        ),
+        "{}",
+        show.stdout
+    );
+    let list = bc(&env, &db, &["session", "list"]).expect(0);
+    let row = list.stdout.lines().find(|l| l.starts_with("s1 ")).unwrap();
+    assert!(
+        row.ends_with("(a new worktree on its next turn)"),
+        "{}",
+        list.stdout
+    );
+    assert!(!row.contains(repo.to_str().unwrap()), "{row}");
+}
