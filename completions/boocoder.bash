@@ -1885,7 +1885,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__session__subcmd__commit)
-            opts="-m -v -q -h -V --message --db --config --format --json --verbose --quiet --color --help --version"
+            opts="-m -v -q -h -V --message --no-verify --db --config --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2155,7 +2155,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__session__subcmd__merge)
-            opts="-m -v -q -h -V --into --squash --message --remove --db --config --format --json --verbose --quiet --color --help --version"
+            opts="-m -v -q -h -V --into --squash --message --remove --no-verify --db --config --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

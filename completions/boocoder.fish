@@ -234,6 +234,7 @@ ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) firs
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l no-verify -d 'Skip the pre-commit and commit-msg hooks (as `git commit --no-verify`)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -s q -l quiet -d 'Only errors on stderr'
@@ -251,6 +252,7 @@ always\t''
 never\t''"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l squash -d 'One commit with the session\'s changes instead of a merge or fast-forward'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l remove -d 'Then remove the session\'s worktree and branch (the session stays)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l no-verify -d 'Skip the pending-work commit\'s pre-commit and commit-msg hooks'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -s q -l quiet -d 'Only errors on stderr'

@@ -25,18 +25,33 @@ pub enum Exit {
     Auth,
     /// Interrupted (Ctrl-C / SIGINT).
     Interrupted,
+    /// Ended by SIGHUP (128 + 1).
+    HungUp,
+    /// Ended by SIGTERM (128 + 15).
+    Terminated,
 }
 
 impl Exit {
     /// Every exit code with its meaning, for `--help` and the README.
-    pub const ALL: [Exit; 6] = [
+    pub const ALL: [Exit; 8] = [
         Exit::Ok,
         Exit::No,
         Exit::Usage,
         Exit::Runtime,
         Exit::Auth,
+        Exit::HungUp,
         Exit::Interrupted,
+        Exit::Terminated,
     ];
+
+    /// 128 + the signal, for SIGINT, SIGTERM and SIGHUP.
+    pub fn signalled(signal: i32) -> Exit {
+        match signal {
+            libc::SIGHUP => Exit::HungUp,
+            libc::SIGTERM => Exit::Terminated,
+            _ => Exit::Interrupted,
+        }
+    }
 
     pub fn code(self) -> u8 {
         match self {
@@ -46,6 +61,8 @@ impl Exit {
             Exit::Runtime => 3,
             Exit::Auth => 4,
             Exit::Interrupted => 130,
+            Exit::HungUp => 129,
+            Exit::Terminated => 143,
         }
     }
 
@@ -57,6 +74,8 @@ impl Exit {
             Exit::Runtime => "runtime error (agent, server, git, database)",
             Exit::Auth => "authentication required or refused",
             Exit::Interrupted => "interrupted (Ctrl-C)",
+            Exit::HungUp => "ended by SIGHUP",
+            Exit::Terminated => "ended by SIGTERM",
         }
     }
 
@@ -69,6 +88,8 @@ impl Exit {
             Exit::Runtime => "runtime",
             Exit::Auth => "auth",
             Exit::Interrupted => "interrupted",
+            Exit::HungUp => "hangup",
+            Exit::Terminated => "terminated",
         }
     }
 

@@ -6,6 +6,7 @@ mod config;
 mod db;
 mod doctor;
 mod generate;
+mod landing;
 mod output;
 mod probe;
 mod prompt;
@@ -183,6 +184,16 @@ pub fn main() -> Exit {
     let out = Output::new(&cli.global);
     output::init_tracing(&cli.global, &out);
     let session = session_of(&cli.command);
+    // A landing answers SIGINT, SIGTERM and SIGHUP itself: it stops before
+    // it writes the checkout, or finishes (cmd/landing.rs).
+    let lands = matches!(
+        &cli.command,
+        Command::Session(
+            session::SessionCommand::Apply(_)
+                | session::SessionCommand::Commit(_)
+                | session::SessionCommand::Merge(_)
+        )
+    );
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -199,6 +210,9 @@ pub fn main() -> Exit {
     let graceful = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let result = runtime.block_on(async {
         let command = run(cli, &out, cancel.clone(), graceful.clone());
+        if lands {
+            return landing::run_deferring_signals(command, &cancel).await;
+        }
         tokio::pin!(command);
         tokio::select! {
             r = &mut command => r,

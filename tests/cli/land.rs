@@ -11,12 +11,12 @@ use serde_json::Value;
 
 use crate::support::{PgSchema, Run, TestEnv, git, git_repo};
 
-struct Db {
-    schema: Option<PgSchema>,
+pub(crate) struct Db {
+    pub(crate) schema: Option<PgSchema>,
 }
 
 impl Db {
-    fn url(&self, env: &TestEnv) -> String {
+    pub(crate) fn url(&self, env: &TestEnv) -> String {
         match &self.schema {
             Some(s) => s.url.clone(),
             None => format!("sqlite://{}", env.data_dir().join("boocoder.db").display()),
@@ -44,7 +44,7 @@ macro_rules! both_backends {
     };
 }
 
-fn bc(env: &TestEnv, db: &Db, args: &[&str]) -> Run {
+pub(crate) fn bc(env: &TestEnv, db: &Db, args: &[&str]) -> Run {
     let mut cmd = env.cmd();
     cmd.args(args);
     if let Some(s) = &db.schema {
@@ -55,7 +55,7 @@ fn bc(env: &TestEnv, db: &Db, args: &[&str]) -> Run {
 
 /// A repository with text, binary and to-be-renamed/deleted files, and a
 /// session on it; returns (repo, worktree).
-fn setup(env: &TestEnv, db: &Db, extra: &[&str]) -> (PathBuf, PathBuf) {
+pub(crate) fn setup(env: &TestEnv, db: &Db, extra: &[&str]) -> (PathBuf, PathBuf) {
     let repo = git_repo(&env.path().join("repo").canonicalize_or_self());
     std::fs::write(repo.join("a.txt"), A_BASE).unwrap();
     std::fs::write(repo.join("other.txt"), "other\n").unwrap();
@@ -76,7 +76,7 @@ fn setup(env: &TestEnv, db: &Db, extra: &[&str]) -> (PathBuf, PathBuf) {
     (repo, wt)
 }
 
-trait CanonOrSelf {
+pub(crate) trait CanonOrSelf {
     fn canonicalize_or_self(&self) -> PathBuf;
 }
 
@@ -87,19 +87,19 @@ impl CanonOrSelf for PathBuf {
     }
 }
 
-const A_BASE: &str = "1\n2\n3\n4\n5\n6\n7\n8\n";
+pub(crate) const A_BASE: &str = "1\n2\n3\n4\n5\n6\n7\n8\n";
 /// The session's committed change: a line appended.
-const A_COMMITTED: &str = "1\n2\n3\n4\n5\n6\n7\n8\n9\n";
+pub(crate) const A_COMMITTED: &str = "1\n2\n3\n4\n5\n6\n7\n8\n9\n";
 /// Then its uncommitted change: the first line.
-const A_SESSION: &str = "ONE\n2\n3\n4\n5\n6\n7\n8\n9\n";
+pub(crate) const A_SESSION: &str = "ONE\n2\n3\n4\n5\n6\n7\n8\n9\n";
 /// The user's change to another line.
-const A_USER: &str = "1\n2\n3\n4\nFIVE\n6\n7\n8\n";
+pub(crate) const A_USER: &str = "1\n2\n3\n4\nFIVE\n6\n7\n8\n";
 /// The user's change to the session's line.
-const A_CLASH: &str = "uno\n2\n3\n4\n5\n6\n7\n8\n";
+pub(crate) const A_CLASH: &str = "uno\n2\n3\n4\n5\n6\n7\n8\n";
 
 /// The agent's work: one committed change on the session branch, then
 /// uncommitted edits, a binary change, a rename, a deletion, a new file.
-fn session_work(wt: &Path) {
+pub(crate) fn session_work(wt: &Path) {
     std::fs::write(wt.join("a.txt"), A_COMMITTED).unwrap();
     git(wt, &["commit", "-q", "-am", "agent: nine"]);
     std::fs::write(wt.join("a.txt"), A_SESSION).unwrap();
@@ -112,7 +112,7 @@ fn session_work(wt: &Path) {
 
 /// Everything a refused landing must not change.
 #[derive(Debug, PartialEq, Eq)]
-struct Snapshot {
+pub(crate) struct Snapshot {
     status: String,
     head: String,
     refs: String,
@@ -120,7 +120,7 @@ struct Snapshot {
     files: BTreeMap<String, Vec<u8>>,
 }
 
-fn snapshot(repo: &Path) -> Snapshot {
+pub(crate) fn snapshot(repo: &Path) -> Snapshot {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
@@ -146,7 +146,7 @@ fn snapshot(repo: &Path) -> Snapshot {
     }
 }
 
-fn paths(v: &Value) -> Vec<String> {
+pub(crate) fn paths(v: &Value) -> Vec<String> {
     let mut p: Vec<String> = v["paths"]
         .as_array()
         .unwrap_or_else(|| panic!("no paths in {v}"))
@@ -157,7 +157,7 @@ fn paths(v: &Value) -> Vec<String> {
     p
 }
 
-fn file_statuses(v: &Value) -> Vec<(String, String)> {
+pub(crate) fn file_statuses(v: &Value) -> Vec<(String, String)> {
     let mut f: Vec<_> = v["files"]
         .as_array()
         .unwrap()

@@ -15,6 +15,7 @@ mod guards;
 mod json_dialect;
 mod keep_auto;
 mod land;
+mod land_guards;
 mod layout;
 mod model_server;
 mod opencode;

@@ -19,7 +19,12 @@ Any conflict (the same lines changed on both sides, or a file the session change
 uncommitted changes in the checkout, unless they are identical) changes nothing at all: exit 1 \
 and the conflicting paths are listed (json: {\"type\":\"conflict\",\"session\",\"dir\",\"paths\"}). \
 json on success: {\"session\",\"dir\",\"files\":[{\"path\",\"old_path\",\"status\"}]}. \
-Exit 1 also when the session is busy (a turn is running) or has no worktree."
+Nothing is written through a symlink: a leading directory of a path that is a symlink in the \
+checkout is a conflict. File modes (the executable bit) are carried; embedded repositories \
+(gitlinks) are refused (exit 1, nothing written). A signal before writing begins stops it \
+(exit 128+signal, nothing written); once writing began it finishes and reports its result. \
+Exit 1 also when the session is busy (a turn is running, also the turn of a session whose \
+worktree DIR is) or has no worktree, or its worktree is on another host."
 )]
 pub struct ApplyArgs {
     #[arg(value_parser = SessionKey::parse)]
@@ -33,6 +38,7 @@ pub struct ApplyArgs {
 pub async fn run(ctx: &Context, args: &ApplyArgs) -> Result<Exit> {
     let store = ctx.store().await?;
     let applied = match Landing::new(store, &ctx.config)
+        .cancelled_by(ctx.cancel.clone())
         .apply(&args.name, args.to.as_deref())
         .await
     {

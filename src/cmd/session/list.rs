@@ -35,14 +35,20 @@ pub async fn run(ctx: &Context, _args: &ListArgs) -> Result<Exit> {
                 "NAME", "AGENT", "MODEL", "LAST TURN"
             );
             for s in &sessions {
-                let dir = boocoder::session::work_dir(&s.session, s.worktree.as_ref());
+                let dir = match &s.worktree {
+                    // Removed (`merge --remove`): the next turn makes one.
+                    None if s.session.use_worktree => "(a new worktree on its next turn)".into(),
+                    w => boocoder::session::work_dir(&s.session, w.as_ref())
+                        .display()
+                        .to_string(),
+                };
                 text.push_str(&format!(
                     "{:<24} {:<9} {:<24} {:<12} {}\n",
                     s.session.name,
                     s.session.agent,
                     s.session.model.as_deref().unwrap_or("(default)"),
                     s.last_turn.as_ref().map_or("-", |t| t.status.as_str()),
-                    dir.display()
+                    dir
                 ));
             }
             ctx.out.stdout(&text)?;

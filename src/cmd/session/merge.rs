@@ -20,7 +20,14 @@ the ref moves. On conflict: exit 1, the paths listed (json: {\"type\":\"conflict
 pending-work commit on the session branch stays). json: {\"session\",\"branch\",\
 \"session_branch\",\"kind\":\"fast-forward\"|\"merge\"|\"squash\"|\"up-to-date\",\"old_commit\",\
 \"commit\",\"committed\":bool,\"pending_commit\":sha|null,\"checkout\",\"files\":[{\"path\",\"old_path\",\"status\"}],\
-\"worktree_removed\"}. Exit 1 also when the session is busy (a turn is running) or has no \
+\"worktree_removed\",\"branch_deleted\",\"branch_tip\",\"branch_kept\":reason|null}. With --remove \
+the session branch is deleted unless it has commits BRANCH lacks (after --squash): then it is kept \
+and said. Before writing, a file the merge changes must have no staged change, no unstaged change \
+and no untracked file in the way (one identical to the merged content is fine), as `git merge` \
+refuses. The pending-work commit runs the commit hooks (--no-verify skips pre-commit and \
+commit-msg); post-merge runs in the updated checkout. Merges into one repository queue on a lock; \
+a branch moved meanwhile by git is not overwritten (exit 3, the checkout put back). A signal \
+before writing stops it (exit 128+signal, nothing changed); after, it finishes. Exit 1 also when the session is busy (a turn is running) or has no \
 worktree; exit 2 for a BRANCH that does not exist."
 )]
 pub struct MergeArgs {
@@ -38,6 +45,9 @@ pub struct MergeArgs {
     /// Then remove the session's worktree and branch (the session stays)
     #[arg(long)]
     pub remove: bool,
+    /// Skip the pending-work commit's pre-commit and commit-msg hooks
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 pub async fn run(ctx: &Context, args: &MergeArgs) -> Result<Exit> {
@@ -47,8 +57,10 @@ pub async fn run(ctx: &Context, args: &MergeArgs) -> Result<Exit> {
         squash: args.squash,
         message: args.message.clone(),
         remove: args.remove,
+        no_verify: args.no_verify,
     };
     let m = match Landing::new(store, &ctx.config)
+        .cancelled_by(ctx.cancel.clone())
         .merge(&args.name, &req)
         .await
     {
@@ -89,6 +101,13 @@ pub async fn run(ctx: &Context, args: &MergeArgs) -> Result<Exit> {
     if m.worktree_removed {
         ctx.out
             .info(&format!("removed the worktree of {}", m.session));
+    }
+    if let (Some(why), Some(tip)) = (&m.branch_kept, &m.branch_tip) {
+        ctx.out.info(&format!(
+            "kept branch {} (at {}): {why}",
+            m.session_branch,
+            &tip[..tip.len().min(12)]
+        ));
     }
     Ok(Exit::Ok)
 }

@@ -50,6 +50,11 @@ pub async fn run(ctx: &Context, args: &ShowArgs) -> Result<Exit> {
             "worktree: {} (branch {}, base {})\n",
             w.path, w.branch, w.base_commit
         )),
+        None if info.session.use_worktree => text.push_str(&format!(
+            "worktree: none now (the next turn makes one on branch boocoder/{} from the \
+repository's HEAD)\n",
+            info.session.name
+        )),
         _ => text.push_str("worktree: none (works in the repository)\n"),
     }
     text.push_str(&format!("agent session: {}\n", s("agent_session_id")));

@@ -1,13 +1,15 @@
 //! Applying a session's work to a checkout as uncommitted changes.
 
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, Repository};
+use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, ObjectType, Oid, Repository};
 
 use crate::store::WorktreeRow;
 
-use super::{Applied, LandError, LandResult, LandedFile, git, io, open_worktree, worktree_index};
+use super::{
+    Applied, Gate, LandError, LandResult, LandedFile, git, io, open_worktree, worktree_index,
+};
 
 /// The files that differ between two trees.
 pub(super) fn tree_changes(
@@ -55,7 +57,14 @@ pub(super) fn tree_changes(
 pub(super) fn workdir_blob(path: &Path) -> LandResult<Option<Oid>> {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
         Err(e) => return Err(io("read", path)(e)),
     };
     if meta.file_type().is_symlink() {
@@ -75,7 +84,12 @@ pub(super) fn workdir_blob(path: &Path) -> LandResult<Option<Oid>> {
         .map_err(git(format!("hash {}", path.display())))
 }
 
-pub(super) fn apply_blocking(wt: &WorktreeRow, dir: &Path, session: String) -> LandResult<Applied> {
+pub(super) fn apply_blocking(
+    wt: &WorktreeRow,
+    dir: &Path,
+    session: String,
+    gate: &Gate,
+) -> LandResult<Applied> {
     let wrepo = open_worktree(wt)?;
     let (_, session_tree) = worktree_index(&wrepo)?;
     let target = Repository::discover(dir).map_err(|source| LandError::ForeignCheckout {
@@ -107,6 +121,7 @@ pub(super) fn apply_blocking(wt: &WorktreeRow, dir: &Path, session: String) -> L
             what: "apply",
             dir: workdir,
             paths: index_conflicts(&merged)?,
+            branch: None,
         });
     }
     let result_id = merged
@@ -117,44 +132,80 @@ pub(super) fn apply_blocking(wt: &WorktreeRow, dir: &Path, session: String) -> L
         .diff_tree_to_tree(Some(&ours), Some(&result), None)
         .map_err(git("diff"))?;
     // Check every file first: one the user changed is a conflict unless it
-    // already holds the result.
+    // already holds the result; a symlink among its leading directories is
+    // a conflict (nothing is written through a link, as `git apply`).
     let mut writes = Vec::new();
     let mut conflicts = Vec::new();
+    let mut gitlinks = Vec::new();
+    let deleted: Vec<PathBuf> = diff
+        .deltas()
+        .filter(|d| d.new_file().id().is_zero())
+        .filter_map(|d| d.old_file().path().map(Path::to_path_buf))
+        .collect();
     for d in diff.deltas() {
+        if gate.stopped() {
+            return Err(LandError::Interrupted);
+        }
         let (old, new) = (d.old_file(), d.new_file());
         let rel = new
             .path()
             .or(old.path())
             .expect("a delta has a path")
             .to_path_buf();
-        let w = workdir_blob(&workdir.join(&rel))?;
-        let h = (!old.id().is_zero()).then(|| old.id());
-        let m = (!new.id().is_zero()).then(|| new.id());
-        if w == m {
+        let name = rel.to_string_lossy().into_owned();
+        if [old.mode(), new.mode()].contains(&FileMode::Commit) {
+            gitlinks.push(name);
             continue;
         }
-        if w != h {
-            conflicts.push(rel.to_string_lossy().into_owned());
+        if !parents_are_directories(&workdir, &rel, &deleted)? {
+            conflicts.push(name);
             continue;
         }
-        writes.push((rel, m, u32::from(new.mode()), d.status()));
+        let mut w = workdir_entry(&workdir.join(&rel))?;
+        if w.is_some_and(|(_, mode)| mode == 0o040000) && holds_only(&workdir, &rel, &deleted)? {
+            // A directory the apply empties (a directory replaced by a file).
+            w = None;
+        }
+        let h = (!old.id().is_zero()).then(|| (old.id(), u32::from(old.mode())));
+        let m = (!new.id().is_zero()).then(|| (new.id(), u32::from(new.mode())));
+        if same_entry(w, m) {
+            continue;
+        }
+        if !same_entry(w, h) {
+            conflicts.push(name);
+            continue;
+        }
+        writes.push((rel, m, d.status()));
+    }
+    if !gitlinks.is_empty() {
+        return Err(LandError::Gitlinks {
+            dir: workdir,
+            paths: gitlinks,
+        });
     }
     if !conflicts.is_empty() {
         return Err(LandError::Conflict {
             what: "apply",
             dir: workdir,
             paths: conflicts,
+            branch: None,
         });
     }
+    gate.begin_writes()?;
+    // Deletions first (a file replaced by a directory, and the reverse).
+    writes.sort_by_key(|(_, blob, _)| blob.is_some());
     let mut files = Vec::new();
-    for (rel, blob, mode, status) in writes {
+    for (rel, blob, status) in writes {
         let path = workdir.join(&rel);
         match blob {
-            Some(id) => {
+            Some((id, mode)) => {
                 let blob = target.find_blob(id).map_err(git("read a blob"))?;
                 write_file(&path, blob.content(), mode)?;
             }
-            None => std::fs::remove_file(&path).map_err(io("delete", &path))?,
+            None => {
+                std::fs::remove_file(&path).map_err(io("delete", &path))?;
+                remove_empty_parents(&workdir, &rel);
+            }
         }
         files.push(LandedFile {
             path: rel.to_string_lossy().into_owned(),
@@ -173,6 +224,90 @@ pub(super) fn apply_blocking(wt: &WorktreeRow, dir: &Path, session: String) -> L
         dir: workdir.to_string_lossy().into_owned(),
         files,
     })
+}
+
+/// What a working-tree path holds: its blob id and git mode (None: absent).
+fn workdir_entry(path: &Path) -> LandResult<Option<(Oid, u32)>> {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(id) = workdir_blob(path)? else {
+        return Ok(None);
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(io("read", path))?;
+    let mode = if meta.file_type().is_symlink() {
+        0o120000
+    } else if meta.is_dir() {
+        0o040000
+    } else if meta.permissions().mode() & 0o100 != 0 {
+        0o100755
+    } else {
+        0o100644
+    };
+    Ok(Some((id, mode)))
+}
+
+/// Two entries hold the same: the same blob, and (for files) the same
+/// executable bit.
+fn same_entry(a: Option<(Oid, u32)>, b: Option<(Oid, u32)>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some((x, xm)), Some((y, ym))) => x == y && xm == ym,
+        _ => false,
+    }
+}
+
+/// Whether every leading component of `rel` under `workdir` is a real
+/// directory or absent (lstat: a symlink is not one); a file there is
+/// fine only when the apply deletes it (a file replaced by a directory).
+fn parents_are_directories(workdir: &Path, rel: &Path, deleted: &[PathBuf]) -> LandResult<bool> {
+    let mut at = PathBuf::new();
+    let parents: Vec<_> = rel
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .collect();
+    for c in parents {
+        at.push(c);
+        let full = workdir.join(&at);
+        match std::fs::symlink_metadata(&full) {
+            Ok(m) if m.file_type().is_symlink() => return Ok(false),
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Ok(deleted.contains(&at)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
+            Err(e) => return Err(io("read", &full)(e)),
+        }
+    }
+    Ok(true)
+}
+
+/// Whether directory `rel` holds nothing but files in `deleted` (tracked
+/// files the apply deletes, each checked on its own).
+fn holds_only(workdir: &Path, rel: &Path, deleted: &[PathBuf]) -> LandResult<bool> {
+    let dir = workdir.join(rel);
+    for e in std::fs::read_dir(&dir).map_err(io("read", &dir))? {
+        let e = e.map_err(io("read", &dir))?;
+        let inner = rel.join(e.file_name());
+        let kind = e.file_type().map_err(io("read", &dir))?;
+        let fine = if kind.is_dir() {
+            holds_only(workdir, &inner, deleted)?
+        } else {
+            deleted.contains(&inner)
+        };
+        if !fine {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// After a deletion, remove the directories it left empty (as git does).
+fn remove_empty_parents(workdir: &Path, rel: &Path) {
+    let mut dir = rel.parent();
+    while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+        if std::fs::remove_dir(workdir.join(d)).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
 }
 
 /// Write a file (or a symlink) through a temporary sibling and a rename.

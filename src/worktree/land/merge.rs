@@ -6,9 +6,10 @@ use git2::{BranchType, CheckoutNotificationType, Oid, Repository};
 
 use crate::store::WorktreeRow;
 
-use super::apply::{index_conflicts, tree_changes};
-use super::commit::{Pending, pending_commit};
-use super::{LandError, LandResult, MergeKind, MergeRequest, Merged, git, signature};
+use super::apply::{index_conflicts, tree_changes, workdir_blob};
+use super::commit::{CommitPlan, Pending, pending_commit};
+use super::hooks::Hooks;
+use super::{Gate, LandError, LandResult, MergeKind, MergeRequest, Merged, git, signature};
 
 /// The directory where `branch` (a full ref name) is checked out, among the
 /// repository's main checkout and its linked worktrees.
@@ -39,6 +40,7 @@ pub(super) fn merge_blocking(
     session: &str,
     commit_message: &str,
     req: &MergeRequest,
+    gate: &Gate,
 ) -> LandResult<Merged> {
     let repo =
         Repository::open(&wt.repo).map_err(git(format!("open the repository {}", wt.repo)))?;
@@ -74,17 +76,42 @@ pub(super) fn merge_blocking(
             .ok_or_else(|| LandError::NoBranch(into.clone()))?,
         Err(_) => return Err(LandError::NoBranch(into)),
     };
-    let pending = pending_commit(wt, commit_message)?;
-    let mut merged = merge_pending(&repo, wt, session, req, &into, &target_ref_name, &pending)?;
+    let plan = CommitPlan {
+        message: commit_message,
+        no_verify: req.no_verify,
+        gate,
+    };
+    let pending = pending_commit(wt, &plan)?;
+    // One landing per repository from reading the branch's tip to moving
+    // it: two merges into one branch queue instead of racing.
+    let lock_path = repo.commondir().join("boocoder-land.lock");
+    let _lock = crate::util::lock::lock(&lock_path, 0o600).map_err(|e| LandError::Io {
+        what: "lock",
+        path: e.path,
+        source: e.source,
+    })?;
+    let mut merged = merge_pending(
+        &repo,
+        wt,
+        session,
+        req,
+        &into,
+        &target_ref_name,
+        &pending,
+        gate,
+    )?;
+    gate.begin_writes()?;
     if let Some(p) = pending {
         merged.committed = true;
-        merged.pending_commit = Some(p.publish()?.commit);
+        merged.pending_commit = Some(p.publish(gate)?.commit);
     }
     Ok(merged)
 }
 
 /// Merge the session branch (with the pending commit on top, if any) into
-/// `into`; moves only `into`.
+/// `into`; moves only `into`. Everything is checked before the gate opens
+/// the write phase.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn merge_pending(
     repo: &Repository,
     wt: &WorktreeRow,
@@ -93,6 +120,7 @@ pub(super) fn merge_pending(
     into: &str,
     target_ref_name: &str,
     pending: &Option<Pending>,
+    gate: &Gate,
 ) -> LandResult<Merged> {
     let target_tip = repo
         .refname_to_id(target_ref_name)
@@ -115,6 +143,9 @@ pub(super) fn merge_pending(
         checkout: None,
         files: Vec::new(),
         worktree_removed: false,
+        branch_deleted: false,
+        branch_tip: None,
+        branch_kept: None,
     };
     if session_tip == target_tip
         || repo
@@ -123,6 +154,12 @@ pub(super) fn merge_pending(
     {
         return Ok(out);
     }
+    let conflict = |dir: &Path, paths| LandError::Conflict {
+        what: "merge",
+        dir: dir.to_path_buf(),
+        paths,
+        branch: Some(wt.branch.clone()),
+    };
     let target_commit = repo.find_commit(target_tip).map_err(git("read a commit"))?;
     let session_commit = repo
         .find_commit(session_tip)
@@ -138,11 +175,7 @@ pub(super) fn merge_pending(
             .merge_commits(&target_commit, &session_commit, None)
             .map_err(git("merge"))?;
         if idx.has_conflicts() {
-            return Err(LandError::Conflict {
-                what: "merge",
-                dir: PathBuf::from(&wt.repo),
-                paths: index_conflicts(&idx)?,
-            });
+            return Err(conflict(Path::new(&wt.repo), index_conflicts(&idx)?));
         }
         let tree_id = idx
             .write_tree_to(repo)
@@ -180,34 +213,176 @@ pub(super) fn merge_pending(
     out.commit = new_id.to_string();
 
     let reflog = format!("boocoder session merge {session}: {}", kind.as_str());
-    if let Some(dir) = checked_out_at(repo, target_ref_name)? {
-        let checkout =
-            Repository::open(&dir).map_err(git(format!("open the checkout {}", dir.display())))?;
-        let tree = checkout
-            .find_tree(new_tree.id())
-            .map_err(git("read the merged tree"))?;
-        update_checkout(&checkout, &dir, &tree)?;
-        out.checkout = Some(dir.to_string_lossy().into_owned());
+    let move_ref = || {
+        repo.reference_matching(target_ref_name, new_id, true, target_tip, &reflog)
+            .map_err(|source| LandError::Moved {
+                branch: into.to_string(),
+                source,
+            })
+    };
+    let Some(dir) = checked_out_at(repo, target_ref_name)? else {
+        gate.begin_writes()?;
+        move_ref()?;
+        return Ok(out);
+    };
+    let checkout =
+        Repository::open(&dir).map_err(git(format!("open the checkout {}", dir.display())))?;
+    let old_tree = checkout
+        .find_tree(old_tree.id())
+        .map_err(git("read a tree"))?;
+    let new_tree = checkout
+        .find_tree(new_tree.id())
+        .map_err(git("read the merged tree"))?;
+    let plan = check_checkout(&checkout, &old_tree, &new_tree)
+        .map_err(|paths| paths.map_or_else(|e| e, |p| conflict(&dir, p)))?;
+    gate.begin_writes()?;
+    update_checkout(&checkout, &dir, &new_tree, &plan)?;
+    // Compare-and-swap: a branch that moved meanwhile (a `git commit`
+    // during the merge) is not overwritten, and the checkout goes back.
+    if let Err(e) = move_ref() {
+        let back = restore_checkout(&checkout, &old_tree, &plan);
+        return Err(match back {
+            Ok(()) => e,
+            Err(b) => b,
+        });
     }
-    // Compare-and-swap: a branch that moved meanwhile is not overwritten.
-    repo.reference_matching(target_ref_name, new_id, true, target_tip, &reflog)
-        .map_err(git(format!("move {into}")))?;
+    out.checkout = Some(dir.to_string_lossy().into_owned());
+    let squash = if req.squash { "1" } else { "0" };
+    let _ = Hooks::of(&checkout).run("post-merge", &[squash.into()], &[], gate);
     Ok(out)
 }
 
-/// Update a checkout's working tree and index from its HEAD's tree to
-/// `tree`, refusing (before writing anything) when a file to be updated
-/// has uncommitted changes or an untracked file is in the way.
-pub(super) fn update_checkout(
+/// What a checkout's update writes: the paths libgit2 updates, and the
+/// untracked files already identical to what the merge brings (only
+/// their index entries are added).
+pub(super) struct CheckoutPlan {
+    paths: Vec<String>,
+    already_there: Vec<(String, git2::IndexEntry)>,
+    /// Paths that held nothing before (a rollback deletes them).
+    absent_before: Vec<String>,
+}
+
+/// Check, before anything is written, that updating the checkout from
+/// `old` to `new` loses nothing, as `git merge` refuses: a path the merge
+/// changes must have no staged change (index differs from HEAD), no
+/// unstaged change (working file differs from the index), and no
+/// untracked file in the way unless it already holds the merged content.
+/// `Err(Ok(paths))` is a conflict.
+fn check_checkout(
     repo: &Repository,
-    dir: &Path,
+    old: &git2::Tree<'_>,
+    new: &git2::Tree<'_>,
+) -> Result<CheckoutPlan, LandResult<Vec<String>>> {
+    let workdir = repo.workdir().expect("a checkout has a working tree");
+    let index = repo.index().map_err(|e| Err(git("read the index")(e)))?;
+    let diff = repo
+        .diff_tree_to_tree(Some(old), Some(new), None)
+        .map_err(|e| Err(git("diff")(e)))?;
+    let mut plan = CheckoutPlan {
+        paths: Vec::new(),
+        already_there: Vec::new(),
+        absent_before: Vec::new(),
+    };
+    let mut conflicts = Vec::new();
+    let entry_of =
+        |t: &git2::Tree<'_>, p: &Path| t.get_path(p).ok().map(|e| (e.id(), e.filemode() as u32));
+    for d in diff.deltas() {
+        let rel = d
+            .new_file()
+            .path()
+            .or(d.old_file().path())
+            .expect("a delta has a path")
+            .to_path_buf();
+        let name = rel.to_string_lossy().into_owned();
+        let (before, after) = (entry_of(old, &rel), entry_of(new, &rel));
+        let staged = index.get_path(&rel, 0).map(|e| (e.id, e.mode));
+        let unmerged = (1..=3).any(|stage| index.get_path(&rel, stage).is_some());
+        if unmerged || (staged != before && staged != after) {
+            conflicts.push(name);
+            continue;
+        }
+        if staged.is_none() && before.is_none() {
+            // Untracked: in the way unless absent or already the result.
+            let here = workdir_blob(&workdir.join(&rel)).map_err(Err)?;
+            match (here, after) {
+                (None, _) => plan.absent_before.push(name.clone()),
+                (Some(h), Some((id, mode)))
+                    if h == id && mode_matches(&workdir.join(&rel), mode) =>
+                {
+                    let mut entry = index_entry(&rel, id, mode);
+                    entry.file_size = std::fs::metadata(workdir.join(&rel))
+                        .map(|m| m.len() as u32)
+                        .unwrap_or(0);
+                    plan.already_there.push((name, entry));
+                    continue;
+                }
+                _ => {
+                    conflicts.push(name);
+                    continue;
+                }
+            }
+        }
+        plan.paths.push(name);
+    }
+    if !conflicts.is_empty() {
+        return Err(Ok(conflicts));
+    }
+    // What libgit2 finds (a working file that differs from the index, a
+    // directory in the way) among the paths it is to write.
+    if !plan.paths.is_empty() {
+        let found = checkout_conflicts(repo, new, &plan.paths, true).map_err(Err)?;
+        if !found.is_empty() {
+            return Err(Ok(found));
+        }
+    }
+    Ok(plan)
+}
+
+fn mode_matches(path: &Path, mode: u32) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => mode == 0o120000,
+        Ok(m) => (m.permissions().mode() & 0o100 != 0) == (mode == 0o100755),
+        Err(_) => false,
+    }
+}
+
+fn index_entry(path: &Path, id: Oid, mode: u32) -> git2::IndexEntry {
+    use std::os::unix::ffi::OsStrExt;
+    git2::IndexEntry {
+        ctime: git2::IndexTime::new(0, 0),
+        mtime: git2::IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode,
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: path.as_os_str().as_bytes().to_vec(),
+    }
+}
+
+/// Run a safe checkout of `tree` on `paths` (a dry run, or for real) and
+/// return the paths it refuses.
+fn checkout_conflicts(
+    repo: &Repository,
     tree: &git2::Tree<'_>,
-) -> LandResult<()> {
-    // libgit2 finds every conflict before it writes anything, and then
-    // writes nothing: one run both checks and updates.
+    paths: &[String],
+    dry_run: bool,
+) -> LandResult<Vec<String>> {
     let conflicts = std::cell::RefCell::new(Vec::<String>::new());
     let mut b = git2::build::CheckoutBuilder::new();
     b.safe();
+    if dry_run {
+        b.dry_run();
+    }
+    for p in paths {
+        b.path(p.as_str());
+    }
+    b.disable_pathspec_match(true);
     b.notify_on(CheckoutNotificationType::CONFLICT);
     b.notify(|_, path, _, _, _| {
         if let Some(p) = path {
@@ -222,14 +397,75 @@ pub(super) fn update_checkout(
     drop(b);
     let found = conflicts.into_inner();
     match r {
-        Ok(()) => Ok(()),
-        Err(_) if !found.is_empty() => Err(LandError::Conflict {
-            what: "merge",
-            dir: dir.to_path_buf(),
-            paths: found,
-        }),
-        Err(e) => Err(git(format!("update the checkout {}", dir.display()))(e)),
+        Ok(()) => Ok(found),
+        Err(_) if !found.is_empty() => Ok(found),
+        Err(e) => Err(git("update the checkout")(e)),
     }
+}
+
+/// Update a checkout's working tree and index from its HEAD's tree to
+/// `tree`, as checked by [`check_checkout`].
+pub(super) fn update_checkout(
+    repo: &Repository,
+    dir: &Path,
+    tree: &git2::Tree<'_>,
+    plan: &CheckoutPlan,
+) -> LandResult<()> {
+    if !plan.paths.is_empty() {
+        let found = checkout_conflicts(repo, tree, &plan.paths, false)?;
+        if !found.is_empty() {
+            // Changed between the check and now: libgit2 wrote nothing.
+            return Err(LandError::Conflict {
+                what: "merge",
+                dir: dir.to_path_buf(),
+                paths: found,
+                branch: None,
+            });
+        }
+    }
+    if !plan.already_there.is_empty() {
+        let mut index = repo.index().map_err(git("read the index"))?;
+        for (_, entry) in &plan.already_there {
+            index.add(entry).map_err(git("add an index entry"))?;
+        }
+        index.write().map_err(git("write the index"))?;
+    }
+    Ok(())
+}
+
+/// Put a checkout back as it was before [`update_checkout`].
+fn restore_checkout(
+    repo: &Repository,
+    old: &git2::Tree<'_>,
+    plan: &CheckoutPlan,
+) -> LandResult<()> {
+    let workdir = repo.workdir().expect("a checkout has a working tree");
+    let mut b = git2::build::CheckoutBuilder::new();
+    b.force();
+    b.disable_pathspec_match(true);
+    let mut any = false;
+    for p in &plan.paths {
+        if !plan.absent_before.contains(p) {
+            b.path(p.as_str());
+            any = true;
+        }
+    }
+    if any {
+        repo.checkout_tree(old.as_object(), Some(&mut b))
+            .map_err(git("restore the checkout"))?;
+    }
+    let mut index = repo.index().map_err(git("read the index"))?;
+    for p in plan
+        .absent_before
+        .iter()
+        .chain(plan.already_there.iter().map(|(p, _)| p))
+    {
+        if plan.absent_before.contains(p) {
+            let _ = std::fs::remove_file(workdir.join(p));
+        }
+        let _ = index.remove_path(Path::new(p));
+    }
+    index.write().map_err(git("write the index"))
 }
 
 /// `Squashed session NAME` and the subjects of the commits it squashes.

@@ -8,24 +8,28 @@
 //! start underneath them (and they refuse a session whose turn is running).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use git2::{DiffFindOptions, IndexAddOption, Oid, Repository, Signature};
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::session::Lease;
 use crate::session::SessionError;
 use crate::session_key::SessionKey;
-use crate::store::{LeaseAttempt, Store, WorktreeRow};
-use crate::timestamp::{format_utc, now_ms};
+use crate::store::{Store, WorktreeRow};
 use crate::util::names_shown;
 use crate::{Exit, Result};
+use tokio_util::sync::CancellationToken;
 
 mod apply;
 mod commit;
+mod hooks;
 mod merge;
 
 use apply::apply_blocking;
-use commit::commit_blocking;
+use commit::{CommitPlan, commit_blocking};
 use merge::merge_blocking;
 
 /// The author and committer when git's config names nobody
@@ -45,6 +49,18 @@ pub enum LandError {
         what: &'static str,
         dir: PathBuf,
         paths: Vec<String>,
+        /// The session branch a merge brings (named in the hint).
+        branch: Option<String>,
+    },
+    #[error("refused: {} holds embedded repositories (gitlinks), which land as no file: {}", dir.display(), names_shown(paths, PATHS_SHOWN))]
+    Gitlinks { dir: PathBuf, paths: Vec<String> },
+    /// The branch moved while the merge ran (a `git commit` meanwhile):
+    /// the checkout was put back.
+    #[error("{branch} moved during the merge: nothing was changed ({})", source.message())]
+    Moved {
+        branch: String,
+        #[source]
+        source: git2::Error,
     },
     #[error("nothing to commit in the worktree of session `{0}`")]
     NothingToCommit(String),
@@ -70,6 +86,22 @@ pub enum LandError {
         #[source]
         source: git2::Error,
     },
+    #[error("the {name} hook failed ({}): nothing was committed", match code {
+        Some(c) => format!("exit {c}"),
+        None => "killed by a signal".to_string(),
+    })]
+    Hook {
+        name: &'static str,
+        path: PathBuf,
+        code: Option<i32>,
+    },
+    /// Stopped (a signal, or the lease lost) before anything was written.
+    #[error("interrupted before anything was written")]
+    Interrupted,
+    /// A signal stopped the landing before it wrote anything.
+    #[error("interrupted by {} before anything was written (nothing changed)", signal_name(*.0))]
+    Signalled(i32),
+
     #[error("cannot {what} {}: {source}", path.display())]
     Io {
         what: &'static str,
@@ -83,20 +115,35 @@ impl LandError {
     pub fn exit(&self) -> Exit {
         use LandError::*;
         match self {
-            Conflict { .. } | NothingToCommit(_) | NoWorktree(_) | WorktreeGone { .. } => Exit::No,
+            Conflict { .. }
+            | NothingToCommit(_)
+            | NoWorktree(_)
+            | WorktreeGone { .. }
+            | Hook { .. }
+            | Gitlinks { .. } => Exit::No,
+            Interrupted => Exit::Interrupted,
+            Signalled(sig) => Exit::signalled(*sig),
             NoBranch(_) | SameBranch(_) | Detached(_) | ForeignCheckout { .. } => Exit::Usage,
-            Git { .. } | Io { .. } => Exit::Runtime,
+            Git { .. } | Io { .. } | Moved { .. } => Exit::Runtime,
         }
     }
 
     pub fn hint(&self) -> Option<String> {
         use LandError::*;
         Some(match self {
-            Conflict { what, .. } if *what == "merge" => {
+            Conflict {
+                what: "merge",
+                branch,
+                ..
+            } => format!(
                 "commit or stash your changes to those files, or merge by hand: \
-`git merge <session branch>` (nothing was changed)"
-                    .into()
-            }
+`git merge {}` (nothing was changed)",
+                branch.as_deref().unwrap_or("<session branch>")
+            ),
+            Moved { .. } => "run the merge again".into(),
+            Gitlinks { .. } => "landing brings files only: move the embedded repository out of \
+the worktree, or add it as a submodule by hand (nothing was changed)"
+                .into(),
             Conflict { .. } => "commit or stash your changes to those files, or resolve by hand \
 with `boocoder worktree diff NAME | git apply --3way` (nothing was changed)"
                 .into(),
@@ -111,7 +158,12 @@ with `boocoder worktree diff NAME | git apply --3way` (nothing was changed)"
             ForeignCheckout { .. } => {
                 "--to takes a checkout (or linked worktree) of the session's repository".into()
             }
-            Git { .. } | Io { .. } => return None,
+            Hook { path, .. } => format!(
+                "its output is above; fix what it reports, or skip pre-commit and commit-msg \
+with --no-verify ({})",
+                path.display()
+            ),
+            Git { .. } | Io { .. } | Interrupted | Signalled(_) => return None,
         })
     }
 
@@ -121,6 +173,62 @@ with `boocoder worktree diff NAME | git apply --3way` (nothing was changed)"
             LandError::Conflict { paths, .. } => Some(paths),
             _ => None,
         }
+    }
+}
+
+/// Where a landing is: checking (it may stop, nothing is written yet),
+/// writing (it finishes whatever arrives), or stopped before writing.
+/// Shared by the blocking work and the task watching signals and the lease.
+#[derive(Debug, Clone, Default)]
+pub struct Gate(Arc<AtomicU8>);
+
+const CHECKING: u8 = 0;
+const WRITING: u8 = 1;
+const STOPPED: u8 = 2;
+
+impl Gate {
+    /// Ask the landing to stop; true when it will (it had not started
+    /// writing), false when it is writing and will finish.
+    pub fn stop(&self) -> bool {
+        match self
+            .0
+            .compare_exchange(CHECKING, STOPPED, Ordering::SeqCst, Ordering::SeqCst)
+        {
+            Ok(_) => true,
+            Err(now) => now == STOPPED,
+        }
+    }
+
+    /// Whether a stop was asked before writing began.
+    pub fn stopped(&self) -> bool {
+        self.0.load(Ordering::SeqCst) == STOPPED
+    }
+
+    /// Enter the write phase; from here on the landing finishes. Fails when
+    /// a stop came first.
+    fn begin_writes(&self) -> LandResult<()> {
+        match self
+            .0
+            .compare_exchange(CHECKING, WRITING, Ordering::SeqCst, Ordering::SeqCst)
+        {
+            Ok(_) => Ok(()),
+            Err(WRITING) => Ok(()),
+            Err(_) => Err(LandError::Interrupted),
+        }
+    }
+
+    /// Whether the write phase began.
+    pub fn writing(&self) -> bool {
+        self.0.load(Ordering::SeqCst) == WRITING
+    }
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGINT => "SIGINT",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGHUP => "SIGHUP",
+        _ => "a signal",
     }
 }
 
@@ -212,6 +320,11 @@ pub struct Merged {
     pub files: Vec<LandedFile>,
     /// Whether the session's worktree was removed (`--remove`).
     pub worktree_removed: bool,
+    /// With `--remove`: whether the session branch was deleted, its tip,
+    /// and why it was kept (a squash leaves commits only it has).
+    pub branch_deleted: bool,
+    pub branch_tip: Option<String>,
+    pub branch_kept: Option<String>,
 }
 
 /// What `merge` was asked for.
@@ -221,17 +334,34 @@ pub struct MergeRequest {
     pub squash: bool,
     pub message: Option<String>,
     pub remove: bool,
+    /// Skip the pending-work commit's `pre-commit` and `commit-msg` hooks.
+    pub no_verify: bool,
 }
 
-/// Land a session's work; every method holds the session's lease.
+/// Land a session's work; every method holds the session's lease, and
+/// cancelling (the command layer does on SIGINT, SIGTERM, SIGHUP) stops it
+/// only before it writes: once writing began it finishes, and reports its
+/// result.
 pub struct Landing<'a> {
     pub store: &'a Store,
     pub config: &'a Config,
+    cancel: CancellationToken,
 }
 
 impl<'a> Landing<'a> {
     pub fn new(store: &'a Store, config: &'a Config) -> Landing<'a> {
-        Landing { store, config }
+        Landing {
+            store,
+            config,
+            cancel: CancellationToken::new(),
+        }
+    }
+
+    /// Stop (before writing) when `cancel` is cancelled: the landing then
+    /// fails with [`LandError::Interrupted`].
+    pub fn cancelled_by(mut self, cancel: CancellationToken) -> Landing<'a> {
+        self.cancel = cancel;
+        self
     }
 
     /// The session's worktree, with the session's lease taken.
@@ -245,6 +375,7 @@ impl<'a> Landing<'a> {
             Some(w) if session.use_worktree => w,
             _ => return Err(LandError::NoWorktree(key.to_string()).into()),
         };
+        crate::worktree::git::check_host(&worktree)?;
         if !Path::new(&worktree.path).exists() {
             return Err(LandError::WorktreeGone {
                 session: key.to_string(),
@@ -252,9 +383,21 @@ impl<'a> Landing<'a> {
             }
             .into());
         }
-        let lease = Lease::take(self.store, self.config, key.as_str()).await?;
+        let lease = self.lease(key.as_str()).await?;
         let prompt = self.store.last_prompt(key.as_str()).await?;
         Ok((worktree, prompt, lease))
+    }
+
+    async fn lease(&self, key: &str) -> Result<Lease> {
+        Lease::take(
+            self.store,
+            self.config,
+            key,
+            &crate::session::lease_owner(),
+            false,
+            &CancellationToken::new(),
+        )
+        .await
     }
 
     /// Apply the session's changes against its base (committed,
@@ -265,24 +408,46 @@ impl<'a> Landing<'a> {
         let dir = to
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from(&wt.repo));
+        let other = match self.other_session_at(key, &dir).await {
+            Ok(o) => o,
+            Err(e) => {
+                lease.release().await;
+                return Err(e);
+            }
+        };
         let session = key.to_string();
-        let r = blocking(move || apply_blocking(&wt, &dir, session)).await;
-        lease.release().await;
+        let leases: Vec<Lease> = std::iter::once(lease).chain(other).collect();
+        let r = guarded(&leases, &self.cancel, move |gate| {
+            apply_blocking(&wt, &dir, session, gate)
+        })
+        .await;
+        release(leases).await;
         r
     }
 
     /// Commit the worktree's uncommitted work on the session branch.
-    pub async fn commit(&self, key: &SessionKey, message: Option<&str>) -> Result<Committed> {
+    pub async fn commit(
+        &self,
+        key: &SessionKey,
+        message: Option<&str>,
+        no_verify: bool,
+    ) -> Result<Committed> {
         let (wt, prompt, lease) = self.prepare(key).await?;
         let message = message
             .map(String::from)
             .unwrap_or_else(|| default_message(key.as_str(), prompt.as_deref()));
         let session = key.to_string();
-        let r = blocking(move || {
-            commit_blocking(&wt, &message)?.ok_or(LandError::NothingToCommit(session))
+        let leases = vec![lease];
+        let r = guarded(&leases, &self.cancel, move |gate| {
+            let plan = CommitPlan {
+                message: &message,
+                no_verify,
+                gate,
+            };
+            commit_blocking(&wt, &plan)?.ok_or(LandError::NothingToCommit(session))
         })
         .await;
-        lease.release().await;
+        release(leases).await;
         r
     }
 
@@ -290,32 +455,106 @@ impl<'a> Landing<'a> {
     pub async fn merge(&self, key: &SessionKey, req: &MergeRequest) -> Result<Merged> {
         let (wt, prompt, lease) = self.prepare(key).await?;
         let commit_message = default_message(key.as_str(), prompt.as_deref());
-        let (req2, wt2, session) = (req.clone(), wt.clone(), key.to_string());
-        let r = blocking(move || merge_blocking(&wt2, &session, &commit_message, &req2)).await;
-        let mut merged = match r {
-            Ok(m) => m,
-            Err(e) => {
-                lease.release().await;
-                return Err(e);
-            }
+        // Merging into another session's branch: that session's lease too.
+        let other = match req
+            .into
+            .as_deref()
+            .and_then(|b| b.strip_prefix("boocoder/"))
+        {
+            Some(o) if o != key.as_str() => match self.lease(o).await {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    lease.release().await;
+                    return Err(e);
+                }
+            },
+            _ => None,
         };
-        if req.remove {
-            let removed = crate::worktree::Worktrees::new(self.store, &self.config.worktree_root)
-                .remove(
-                    key,
-                    crate::worktree::RemoveOptions {
-                        force: false,
-                        branch: crate::worktree::BranchMode::Safe,
-                    },
-                )
-                .await;
-            lease.release().await;
-            removed?;
-            merged.worktree_removed = true;
-        } else {
-            lease.release().await;
-        }
+        let (req2, wt2, session) = (req.clone(), wt.clone(), key.to_string());
+        let leases: Vec<Lease> = std::iter::once(lease).chain(other).collect();
+        let merged = guarded(&leases, &self.cancel, move |gate| {
+            merge_blocking(&wt2, &session, &commit_message, &req2, gate)
+        })
+        .await;
+        let r = match merged {
+            Ok(m) if req.remove => self.remove_after_merge(key, m).await,
+            r => r,
+        };
+        release(leases).await;
+        r
+    }
+
+    /// `merge --remove`: the worktree goes; the branch too unless it holds
+    /// commits the target lacks (a squash), which is said.
+    async fn remove_after_merge(&self, key: &SessionKey, mut merged: Merged) -> Result<Merged> {
+        let removed = crate::worktree::Worktrees::new(self.store, &self.config.worktree_root)
+            .remove(
+                key,
+                crate::worktree::RemoveOptions {
+                    force: false,
+                    branch: crate::worktree::BranchMode::Safe,
+                },
+            )
+            .await?;
+        merged.worktree_removed = true;
+        merged.branch_deleted = removed.branch_deleted;
+        merged.branch_tip = removed.branch_tip;
+        merged.branch_kept = removed.branch_kept;
         Ok(merged)
+    }
+
+    /// The lease of the session whose worktree `dir` is (another session's
+    /// than `key`), taken: applying into it while its turn runs is busy.
+    async fn other_session_at(&self, key: &SessionKey, dir: &Path) -> Result<Option<Lease>> {
+        let Ok(dir) = dir.canonicalize() else {
+            return Ok(None);
+        };
+        for w in self.store.list_worktrees(None).await? {
+            if w.session != key.as_str()
+                && Path::new(&w.path).canonicalize().ok().as_deref() == Some(dir.as_path())
+            {
+                return Ok(Some(self.lease(&w.session).await?));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Run a landing's blocking `work` holding `leases`, watching `cancel`
+/// and the leases: either stops it before it writes (interrupted, or the
+/// lost lease), or, once it writes, lets it finish and reports its result.
+async fn guarded<T: Send + 'static>(
+    leases: &[Lease],
+    cancel: &CancellationToken,
+    work: impl FnOnce(&Gate) -> LandResult<T> + Send + 'static,
+) -> Result<T> {
+    let gate = Gate::default();
+    let g = gate.clone();
+    let task = blocking(move || work(&g));
+    tokio::pin!(task);
+    let lost = futures_util::future::select_all(
+        leases
+            .iter()
+            .map(|l| Box::pin(l.lost.clone().cancelled_owned())),
+    );
+    tokio::pin!(lost);
+    // Stopped before writing, the work writes nothing more whenever its
+    // blocking part notices: there is no need to wait for it.
+    let stop: crate::Error = tokio::select! {
+        r = &mut task => return r,
+        _ = cancel.cancelled() => LandError::Interrupted.into(),
+        (_, i, _) = &mut lost => leases[i].error().into(),
+    };
+    if gate.stop() {
+        return Err(stop);
+    }
+    // Writing: it finishes, then reports its result.
+    task.await
+}
+
+async fn release(leases: Vec<Lease>) {
+    for l in leases {
+        l.release().await;
     }
 }
 
@@ -337,57 +576,6 @@ pub fn default_message(session: &str, prompt: Option<&str>) -> String {
     }
 }
 
-/// The session's lease, held for one landing (renewed in the background).
-struct Lease {
-    store: Store,
-    session: String,
-    owner: String,
-    renewer: tokio::task::JoinHandle<()>,
-}
-
-impl Lease {
-    async fn take(store: &Store, config: &Config, key: &str) -> Result<Lease> {
-        let owner = crate::session::lease_owner();
-        let ttl = config.lease_ttl;
-        match store
-            .acquire_lease(key, &owner, ttl.as_millis() as i64)
-            .await?
-        {
-            LeaseAttempt::Acquired(_) => {}
-            LeaseAttempt::Busy(held) => {
-                return Err(SessionError::Busy {
-                    name: key.into(),
-                    owner: held.owner,
-                    started: format_utc(held.acquired_at),
-                }
-                .into());
-            }
-        }
-        let (s, session, me) = (store.clone(), key.to_string(), owner.clone());
-        let renewer = tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(ttl / 3).await;
-                let _ = s
-                    .renew_lease(&session, &me, now_ms() + ttl.as_millis() as i64)
-                    .await;
-            }
-        });
-        Ok(Lease {
-            store: store.clone(),
-            session: key.into(),
-            owner,
-            renewer,
-        })
-    }
-
-    async fn release(self) {
-        self.renewer.abort();
-        if let Err(e) = self.store.release_lease(&self.session, &self.owner).await {
-            tracing::warn!("cannot release the lease of {}: {e}", self.session);
-        }
-    }
-}
-
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> LandResult<T> + Send + 'static,
 ) -> Result<T> {
@@ -404,15 +592,40 @@ fn signature(repo: &Repository) -> LandResult<Signature<'static>> {
 }
 
 /// The worktree's whole state (committed, staged, unstaged, untracked;
-/// ignored files left out) as an index in memory and its tree's id. The
-/// index file on disk is not touched.
-fn worktree_index(repo: &Repository) -> LandResult<(git2::Index, Oid)> {
+/// ignored files left out) as an index in memory and its tree's id, and
+/// the embedded repositories left out of it. The index file on disk is
+/// not touched.
+fn worktree_state(repo: &Repository) -> LandResult<(git2::Index, Oid, Vec<String>)> {
+    let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
+    let mut embedded = Vec::new();
     let mut idx = repo.index().map_err(git("read the worktree's index"))?;
-    idx.add_all(["*"], IndexAddOption::DEFAULT, None)
+    let mut skip_repositories = |path: &Path, _: &[u8]| -> i32 {
+        let p = path.to_string_lossy();
+        if p.ends_with('/') || workdir.join(path).join(".git").exists() {
+            embedded.push(p.trim_end_matches('/').to_string());
+            1
+        } else {
+            0
+        }
+    };
+    idx.add_all(["*"], IndexAddOption::DEFAULT, Some(&mut skip_repositories))
         .map_err(git("add the worktree's files"))?;
     idx.update_all(["*"], None)
         .map_err(git("update the worktree's files"))?;
     let tree = idx.write_tree().map_err(git("write the worktree's tree"))?;
+    Ok((idx, tree, embedded))
+}
+
+/// [`worktree_state`] for a landing: embedded repositories (which land as
+/// no file) are refused.
+fn worktree_index(repo: &Repository) -> LandResult<(git2::Index, Oid)> {
+    let (idx, tree, embedded) = worktree_state(repo)?;
+    if !embedded.is_empty() {
+        return Err(LandError::Gitlinks {
+            dir: repo.workdir().map(Path::to_path_buf).unwrap_or_default(),
+            paths: embedded,
+        });
+    }
     Ok((idx, tree))
 }
 
@@ -427,7 +640,7 @@ pub async fn worktree_snapshot(dir: &Path) -> Result<String> {
     let dir = dir.to_path_buf();
     blocking(move || {
         let repo = Repository::open(&dir).map_err(git(format!("open {}", dir.display())))?;
-        Ok(worktree_index(&repo)?.1.to_string())
+        Ok(worktree_state(&repo)?.1.to_string())
     })
     .await
 }
