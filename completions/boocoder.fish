@@ -48,6 +48,7 @@ complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "db" -d 'Inspect a
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "doctor" -d 'Check what a turn needs (opencode, llama-swap, database, git, server, agents) and say how to fix it'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "completions" -d 'Print the shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "acp-host" -d 'Keep an ACP agent between commands (started by boocoder itself)'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l repo -d 'The repository to work on' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l base -d 'Base of the worktree [default: HEAD]' -r
@@ -663,18 +664,36 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions: one shell to stdout, or every shell into --dir'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Man pages, one per command, into DIR'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "prompt" -d 'One-shot: an ephemeral session, one turn, the reply on stdout'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "probe" -d 'Probe which agents are installed and which models they offer'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "snapshot" -d 'The provider snapshot: cached, fast, for scripts and cron'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "config" -d 'Show the effective configuration and where it comes from'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "db" -d 'Inspect and migrate the state database'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "doctor" -d 'Check what a turn needs (opencode, llama-swap, database, git, server, agents) and say how to fix it'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "completions" -d 'Print the shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l dir -d 'The host\'s directory (record, socket, logs)' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l agent -d 'The agent\'s provider name' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l fingerprint -d 'The settings fingerprint it was started for' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l idle-timeout -d 'Seconds with no command attached before it stops (none: until `server stop`)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "prompt" -d 'One-shot: an ephemeral session, one turn, the reply on stdout'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "probe" -d 'Probe which agents are installed and which models they offer'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "snapshot" -d 'The provider snapshot: cached, fast, for scripts and cron'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "config" -d 'Show the effective configuration and where it comes from'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "db" -d 'Inspect and migrate the state database'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "doctor" -d 'Check what a turn needs (opencode, llama-swap, database, git, server, agents) and say how to fix it'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "completions" -d 'Print the shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "acp-host" -d 'Keep an ACP agent between commands (started by boocoder itself)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "new" -d 'Record a session and make its worktree'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "list" -d 'The sessions, with their last turn'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "show" -d 'One session: worktree, agent session, last turn'
