@@ -496,8 +496,8 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached opencode server later commands reattach to (idempotent)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering? Exit 0 when it is, 1 when not')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (refused while turns run on it, unless --force)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)')
             [CompletionResult]::new('supervise', 'supervise', [CompletionResultType]::ParameterValue, 'Watch a self-kept server and stop it once idle (started by boocoder itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -574,8 +574,8 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
         }
         'boocoder;server;help' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached opencode server later commands reattach to (idempotent)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering? Exit 0 when it is, 1 when not')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (refused while turns run on it, unless --force)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)')
             [CompletionResult]::new('supervise', 'supervise', [CompletionResultType]::ParameterValue, 'Watch a self-kept server and stop it once idle (started by boocoder itself)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -1000,8 +1000,8 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
         }
         'boocoder;help;server' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a detached opencode server later commands reattach to (idempotent)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering? Exit 0 when it is, 1 when not')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server (refused while turns run on it, unless --force)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)')
             [CompletionResult]::new('supervise', 'supervise', [CompletionResultType]::ParameterValue, 'Watch a self-kept server and stop it once idle (started by boocoder itself)')
             break
         }

@@ -455,8 +455,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
+            cand status 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)'
             cand supervise 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -528,8 +528,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;server;help'= {
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
+            cand status 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)'
             cand supervise 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -899,8 +899,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;help;server'= {
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
+            cand status 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)'
             cand supervise 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
         }
         &'boocoder;help;server;start'= {

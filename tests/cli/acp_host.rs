@@ -399,3 +399,38 @@ fn confinement_and_permissions_are_decided_by_the_command_through_the_host() {
     );
     assert_eq!(rig.agent_pids().len(), 1, "both turns on the kept agent");
 }
+#[test]
+fn server_status_lists_kept_agents_and_server_stop_stops_them() {
+    let rig = rig(loading(json!([{"text": "ok\n"}])), "");
+    rig.new_session("a", "qwen");
+    rig.run(&["session", "prompt", "a", "one"]).expect(0);
+    let host = rig.host_pid();
+    let agent = rig.agent_pids()[0];
+    let status = rig.run(&["server", "status", "--json"]).json();
+    let kept = status["agents"].as_array().expect("agents listed");
+    assert_eq!(kept.len(), 1, "{status}");
+    assert_eq!(kept[0]["agent"], "qwen");
+    assert_eq!(kept[0]["pid"], host);
+    assert_eq!(kept[0]["agent_pid"], agent);
+    assert_eq!(kept[0]["sessions_loaded"], 1);
+    assert_eq!(kept[0]["idle_timeout_seconds"], 600);
+    assert!(kept[0]["stops_at"].as_str().is_some(), "{status}");
+    let text = rig.run(&["server", "status"]).stdout;
+    assert!(text.contains("kept agent qwen"), "{text}");
+    let doctor = rig.run(&["doctor", "--json"]).json();
+    let check = doctor["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "agents kept")
+        .unwrap_or_else(|| panic!("no kept-agents check: {doctor}"))
+        .clone();
+    assert!(
+        check["summary"].as_str().unwrap().contains("qwen"),
+        "{check}"
+    );
+    rig.run(&["server", "stop"]).expect(0);
+    assert!(process_gone(host));
+    wait_until("the agent's end", 10, || process_gone(agent));
+    assert!(rig.hosts().is_empty());
+}

@@ -277,6 +277,26 @@ pub struct KeptAgent {
     pub stops_at: Option<i64>,
 }
 
+impl KeptAgent {
+    /// `qwen (pid 12, 1 session(s) loaded, stops in 590 s)`
+    pub fn describe(&self) -> String {
+        let stops = match self.stops_at {
+            Some(t) => format!(
+                "stops in {} s",
+                (t - crate::timestamp::now_ms()).max(0) / 1000
+            ),
+            None if self.idle_timeout_seconds.is_none() => "kept until `server stop`".into(),
+            None => "a command is attached".into(),
+        };
+        format!(
+            "{} (pid {}, {} session(s) loaded, {stops})",
+            self.agent,
+            self.pid,
+            self.sessions_loaded.unwrap_or(0)
+        )
+    }
+}
+
 /// Every live kept agent (records of gone hosts are cleared).
 pub async fn kept_agents(state_dir: &Path) -> Vec<KeptAgent> {
     let mut out = Vec::new();
