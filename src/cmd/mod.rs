@@ -175,6 +175,18 @@ fn process_env() -> boocoder::probe::ProbeEnv {
             .filter(|h| !h.is_empty())
             .map(std::path::PathBuf::from)
             .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf())),
+        agent_vars: {
+            let mut vars: Vec<(String, String)> = std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .filter(|(k, _)| {
+                    boocoder::probe::AGENT_VAR_PREFIXES
+                        .iter()
+                        .any(|p| k.starts_with(p))
+                })
+                .collect();
+            vars.sort();
+            vars
+        },
     }
 }
 

@@ -354,7 +354,21 @@ fn a_host_with_other_settings_is_not_used_and_an_idle_one_is_replaced() {
         "a new agent for the new settings"
     );
     wait_until("the stale host's stop", 10, || process_gone(old));
-    assert_ne!(rig.host_pid(), old);
+    let second = rig.host_pid();
+    assert_ne!(second, old);
+    // Another endpoint in the environment the agent reads: another host.
+    let run = rig.env.run_with(
+        rig.cmd(None)
+            .env("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+            .args(["session", "prompt", "a", "three"]),
+    );
+    run.expect(0);
+    assert_eq!(
+        rig.agent_pids().len(),
+        3,
+        "a new agent for the new endpoint"
+    );
+    wait_until("the stale host's stop", 10, || process_gone(second));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! model server).
 
 mod acp_host;
+mod acp_host_real;
 mod acp_opencode;
 mod acp_qwen;
 mod acp_turns;

@@ -277,7 +277,8 @@ impl AcpTurns<'_> {
     /// What decides which kept host runs an agent: the agent, its launch
     /// program and arguments, the environment boocoder gives it, where it
     /// reads its configuration (HOME, XDG dirs, opencode's variables), PATH,
-    /// and its provider settings.
+    /// the variables agents read keys and endpoints from, and its provider
+    /// settings.
     fn host_fingerprint(
         &self,
         agent: &str,
@@ -286,12 +287,13 @@ impl AcpTurns<'_> {
         env: &[(String, String)],
     ) -> String {
         fnv1a_hex(&format!(
-            "acp-host\u{1f}{agent}\u{1f}{}\u{1f}{:?}\u{1f}{env:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+            "acp-host\u{1f}{agent}\u{1f}{}\u{1f}{:?}\u{1f}{env:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
             program.display(),
             backend.launch,
             self.config.opencode_env,
             self.env.path,
             self.env.home,
+            self.env.agent_vars,
             serde_json::to_string(&self.config.providers.get(agent)).unwrap_or_default()
         ))
     }
