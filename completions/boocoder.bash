@@ -16,6 +16,9 @@ _boocoder() {
             ",$1")
                 cmd="boocoder"
                 ;;
+            boocoder,acp-host)
+                cmd="boocoder__subcmd__acp__subcmd__host"
+                ;;
             boocoder,completions)
                 cmd="boocoder__subcmd__completions"
                 ;;
@@ -105,6 +108,9 @@ _boocoder() {
                 ;;
             boocoder__subcmd__generate__subcmd__help,man)
                 cmd="boocoder__subcmd__generate__subcmd__help__subcmd__man"
+                ;;
+            boocoder__subcmd__help,acp-host)
+                cmd="boocoder__subcmd__help__subcmd__acp__subcmd__host"
                 ;;
             boocoder__subcmd__help,completions)
                 cmd="boocoder__subcmd__help__subcmd__completions"
@@ -371,12 +377,58 @@ _boocoder() {
 
     case "${cmd}" in
         boocoder)
-            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version prompt session worktree server probe snapshot config db doctor completions generate help"
+            opts="-v -q -h -V --db --config --format --json --verbose --quiet --color --help --version prompt session worktree server probe snapshot config db doctor completions generate acp-host help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__acp__subcmd__host)
+            opts="-v -q -h -V --dir --agent --fingerprint --idle-timeout --db --config --format --json --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fingerprint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -907,8 +959,22 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__help)
-            opts="prompt session worktree server probe snapshot config db doctor completions generate help"
+            opts="prompt session worktree server probe snapshot config db doctor completions generate acp-host help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        boocoder__subcmd__help__subcmd__acp__subcmd__host)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

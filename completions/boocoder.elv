@@ -42,6 +42,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand doctor 'Check what a turn needs (opencode, llama-swap, database, git, server, agents) and say how to fix it'
             cand completions 'Print the shell completion script (bash, zsh, fish, powershell, elvish)'
             cand generate 'Generate shell completions and man pages'
+            cand acp-host 'Keep an ACP agent between commands (started by boocoder itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'boocoder;prompt'= {
@@ -456,8 +457,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
+            cand status 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)'
             cand supervise 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -529,8 +530,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;server;help'= {
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
+            cand status 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)'
             cand supervise 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -813,6 +814,25 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;generate;help;help'= {
         }
+        &'boocoder;acp-host'= {
+            cand --dir 'The host''s directory (record, socket, logs)'
+            cand --agent 'The agent''s provider name'
+            cand --fingerprint 'The settings fingerprint it was started for'
+            cand --idle-timeout 'Seconds with no command attached before it stops (none: until `server stop`)'
+            cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
+            cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
+            cand --format 'Output format on stdout'
+            cand --color 'When to color output'
+            cand --json 'Short for --format json'
+            cand -v 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'boocoder;help'= {
             cand prompt 'One-shot: an ephemeral session, one turn, the reply on stdout'
             cand session 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
@@ -825,6 +845,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand doctor 'Check what a turn needs (opencode, llama-swap, database, git, server, agents) and say how to fix it'
             cand completions 'Print the shell completion script (bash, zsh, fish, powershell, elvish)'
             cand generate 'Generate shell completions and man pages'
+            cand acp-host 'Keep an ACP agent between commands (started by boocoder itself)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'boocoder;help;prompt'= {
@@ -880,8 +901,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;help;server'= {
             cand start 'Start a detached opencode server later commands reattach to (idempotent)'
-            cand status 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
-            cand stop 'Stop the recorded server (refused while turns run on it, unless --force)'
+            cand status 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not'
+            cand stop 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)'
             cand supervise 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
         }
         &'boocoder;help;server;start'= {
@@ -926,6 +947,8 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         &'boocoder;help;generate;completions'= {
         }
         &'boocoder;help;generate;man'= {
+        }
+        &'boocoder;help;acp-host'= {
         }
         &'boocoder;help;help'= {
         }

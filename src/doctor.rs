@@ -102,11 +102,12 @@ pub struct DoctorRequest {
 /// Run every check (at the same time); never fails as a whole.
 pub async fn run(req: &DoctorRequest) -> Report {
     let store = open_store(&req.config.database_url).await;
-    let (opencode, llama, git, server) = tokio::join!(
+    let (opencode, llama, git, server, kept) = tokio::join!(
         opencode(req),
         llama_swap_check(&req.config),
         git(),
         server(&req.config),
+        kept_agents(&req.config),
     );
     let (database, store) = match store {
         Ok(s) => (database(&req.config, s.as_ref()).await, s),
@@ -117,7 +118,7 @@ pub async fn run(req: &DoctorRequest) -> Report {
     if let Some(s) = &store {
         s.close().await;
     }
-    let mut checks = vec![opencode, llama, database, git, server, worktrees];
+    let mut checks = vec![opencode, llama, database, git, server, worktrees, kept];
     checks.extend(agents);
     Report { checks }
 }
@@ -486,6 +487,22 @@ async fn server(config: &Config) -> Check {
             details,
         ),
     }
+}
+
+/// The ACP agents kept between commands (`boocoder acp-host`).
+async fn kept_agents(config: &Config) -> Check {
+    let agents = crate::agent::acp::host::kept_agents(&config.state_dir).await;
+    let listed: Vec<String> = agents.iter().map(|a| a.describe()).collect();
+    let summary = match listed.is_empty() {
+        true => "none running".to_string(),
+        false => listed.join("; "),
+    };
+    Check::new(
+        "agents kept",
+        Level::Ok,
+        summary,
+        json!({ "agents": agents }),
+    )
 }
 
 async fn worktrees(store: Option<&Store>) -> Check {

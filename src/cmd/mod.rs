@@ -1,6 +1,7 @@
 //! The command layer: clap definitions, one module per subcommand (groups as
 //! folders), the [`Context`] handed to every command, and error rendering.
 
+mod acp_host;
 mod completions;
 mod config;
 mod db;
@@ -130,6 +131,9 @@ pub enum Command {
     /// Generate shell completions and man pages
     #[command(hide = true)]
     Generate(generate::GenerateArgs),
+    /// Keep an ACP agent between commands (started by boocoder itself)
+    #[command(hide = true)]
+    AcpHost(acp_host::AcpHostArgs),
 }
 
 fn exit_codes_help() -> String {
@@ -172,6 +176,18 @@ fn process_env() -> boocoder::probe::ProbeEnv {
             .filter(|h| !h.is_empty())
             .map(std::path::PathBuf::from)
             .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf())),
+        agent_vars: {
+            let mut vars: Vec<(String, String)> = std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .filter(|(k, _)| {
+                    boocoder::probe::AGENT_VAR_PREFIXES
+                        .iter()
+                        .any(|p| k.starts_with(p))
+                })
+                .collect();
+            vars.sort();
+            vars
+        },
     }
 }
 
@@ -277,6 +293,9 @@ async fn run(
     if let Command::Completions(args) = &cli.command {
         return completions::run(args, Cli::command());
     }
+    if let Command::AcpHost(args) = &cli.command {
+        return acp_host::run(args).await;
+    }
     if let Command::Server(server::ServerCommand::Supervise(args)) = &cli.command {
         return server::supervise(args).await;
     }
@@ -303,7 +322,9 @@ async fn run(
         Command::Probe(a) => probe::run(&ctx, a).await,
         Command::Snapshot(a) => snapshot::run(&ctx, a).await,
         Command::Doctor(a) => doctor::run(&ctx, a).await,
-        Command::Generate(_) | Command::Completions(_) => unreachable!("handled above"),
+        Command::Generate(_) | Command::Completions(_) | Command::AcpHost(_) => {
+            unreachable!("handled above")
+        }
     };
     if let Some(store) = ctx.store.get() {
         store.close().await;

@@ -23,7 +23,23 @@ pub struct ProbeEnv {
     pub path: Option<OsString>,
     /// The home directory (`~/.qwen`, `~/.claude`).
     pub home: Option<PathBuf>,
+    /// The variables agents read their keys, endpoints and models from
+    /// ([`AGENT_VAR_PREFIXES`]), sorted: part of a kept agent's fingerprint.
+    pub agent_vars: Vec<(String, String)>,
 }
+
+/// Prefixes of the environment variables ACP agents read their settings
+/// from (API keys, base URLs, models).
+pub const AGENT_VAR_PREFIXES: &[&str] = &[
+    "OPENAI_",
+    "ANTHROPIC_",
+    "GEMINI_",
+    "GOOGLE_",
+    "QWEN_",
+    "CLAUDE_",
+    "CODEX_",
+    "OPENCODE_",
+];
 
 /// A model a provider offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

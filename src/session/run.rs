@@ -140,6 +140,7 @@ pub async fn run_turns(
             config,
             env: plan.env.clone(),
             cancel: cancel.clone(),
+            keep: crate::agent::acp::AgentKeep::of(config, plan.keep_server),
         },
     };
     sink(RunEvent::Ready);

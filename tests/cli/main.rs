@@ -2,6 +2,8 @@
 //! services (the `boocoder` binary, git, PostgreSQL, opencode, a scripted
 //! model server).
 
+mod acp_host;
+mod acp_host_real;
 mod acp_opencode;
 mod acp_qwen;
 mod acp_turns;

@@ -38,7 +38,8 @@ program (its file name, so one script serves several symlinked agents), or
   stop_reason     the prompt's stop reason (default end_turn)
   usage           the prompt's usage object
 
-Each prompt's text is appended to $FAKE_ACP_LOG as "<name> prompt <session>
+The script is read again for every session/prompt (a kept agent follows
+its changes). Each prompt's text is appended to $FAKE_ACP_LOG as "<name> prompt <session>
 <text>"; session/load as "<name> load <session>", session/cancel as "<name> cancel".
 
 Every start appends "<name> start <pid> <time>" to $FAKE_ACP_LOG, and
@@ -271,7 +272,8 @@ def main():
             sid = msg["params"]["sessionId"]
             text = "".join(b.get("text", "") for b in msg["params"]["prompt"])
             log(f"prompt {sid} {text}")
-            run_turn(script, sid, mid)
+            # Read again: a kept agent follows the script as it is now.
+            run_turn(load(), sid, mid)
         elif method == "session/cancel":
             log("cancel")
         elif mid is not None:

@@ -20,7 +20,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::process::Child;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::util::process::stop_with_parent;
@@ -59,6 +60,8 @@ pub enum AcpError {
     },
     #[error("{step}: unexpected answer: {detail}")]
     Protocol { step: &'static str, detail: String },
+    #[error("kept agent host: {detail}")]
+    Host { detail: String },
 }
 
 impl AcpError {
@@ -71,6 +74,7 @@ impl AcpError {
             AcpError::Timeout { .. } => "timeout",
             AcpError::Exited { .. } => "crashed",
             AcpError::Rpc { .. } | AcpError::Protocol { .. } => "protocol",
+            AcpError::Host { .. } => "host",
         }
     }
 
@@ -114,13 +118,17 @@ impl Drop for ProcessGroup {
     }
 }
 
-/// A running agent: its process group, its stderr tail, the connection.
+/// A running agent: its process group, its stderr tail, the connection;
+/// or a connection to the kept agent host relaying one (its stderr in the
+/// host's log of it).
 pub struct AgentProcess {
     pub conn: Connection,
     stderr: Arc<Mutex<Vec<u8>>>,
     // Declared after `conn` and before `child`: the group dies first.
     _group: Option<ProcessGroup>,
-    child: Child,
+    child: Option<Child>,
+    /// The kept agent's stderr log (a hosted agent).
+    log: Option<PathBuf>,
 }
 
 impl AgentProcess {
@@ -153,14 +161,36 @@ impl AgentProcess {
             conn,
             stderr,
             _group: group,
-            child,
+            child: Some(child),
+            log: None,
         })
+    }
+
+    /// The agent a kept host runs, over `conn` (its socket); `log` is
+    /// where the host writes the agent's stderr.
+    pub fn hosted(conn: Connection, log: PathBuf) -> AgentProcess {
+        AgentProcess {
+            conn,
+            stderr: Arc::default(),
+            _group: None,
+            child: None,
+            log: Some(log),
+        }
     }
 
     /// What the agent wrote to stderr (its last few KiB), after giving it
     /// `grace` to finish writing (it has exited or closed stdout).
     pub async fn stderr(&mut self, grace: Duration) -> String {
-        let _ = tokio::time::timeout(grace, self.child.wait()).await;
+        if let Some(log) = &self.log {
+            // The host closes the connection once the agent has exited.
+            let _ = tokio::time::timeout(grace, self.conn.link.closed()).await;
+            let bytes = std::fs::read(log).unwrap_or_default();
+            let tail = &bytes[bytes.len().saturating_sub(STDERR_KEEP)..];
+            return String::from_utf8_lossy(tail).into_owned();
+        }
+        if let Some(child) = &mut self.child {
+            let _ = tokio::time::timeout(grace, child.wait()).await;
+        }
         tokio::time::sleep(Duration::from_millis(10)).await;
         String::from_utf8_lossy(&self.stderr.lock().expect("stderr buffer")).into_owned()
     }
@@ -187,13 +217,19 @@ impl AgentProcess {
         if let Some(group) = self._group.take() {
             drop(group);
         }
-        let _ = self.child.start_kill();
-        let _ = tokio::time::timeout(Duration::from_secs(2), self.child.wait()).await;
+        if let Some(child) = &mut self.child {
+            let _ = child.start_kill();
+            let _ = tokio::time::timeout(Duration::from_secs(2), child.wait()).await;
+        }
     }
 
-    /// Whether the agent process is still running.
+    /// Whether the agent process is still running (a hosted one: whether
+    /// its host still holds the connection).
     pub fn running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+        match &mut self.child {
+            Some(child) => matches!(child.try_wait(), Ok(None)),
+            None => !self.conn.link.is_closed(),
+        }
     }
 }
 
@@ -255,7 +291,7 @@ pub struct Connection {
 /// The sending half of a [`Connection`].
 #[derive(Clone)]
 pub struct Link {
-    stdin: Arc<tokio::sync::Mutex<Option<ChildStdin>>>,
+    stdin: Arc<tokio::sync::Mutex<Option<Writer>>>,
     pending: Arc<Mutex<HashMap<u64, oneshot::Sender<Answer>>>>,
     ended: Arc<Mutex<Option<Ended>>>,
     /// True once the reader ended.
@@ -263,6 +299,9 @@ pub struct Link {
     next_id: Arc<AtomicU64>,
     spoke: Arc<AtomicBool>,
 }
+
+/// Where a connection writes: the agent's stdin, or the kept agent host's socket.
+pub type Writer = Box<dyn AsyncWrite + Send + Unpin>;
 
 /// A request on its way: await [`Pending::answer`].
 pub struct Pending {
@@ -272,12 +311,22 @@ pub struct Pending {
 
 impl Connection {
     fn new(child: &mut Child) -> Connection {
+        let stdin = child.stdin.take().map(|w| Box::new(w) as Writer);
+        Connection::over(child.stdout.take(), stdin)
+    }
+
+    /// A connection reading JSON-RPC lines from `reader` and writing to
+    /// `writer` (a child's stdio, or a socket to the kept agent host).
+    pub fn over(
+        reader: Option<impl AsyncRead + Send + Unpin + 'static>,
+        writer: Option<Writer>,
+    ) -> Connection {
         let pending: Arc<Mutex<HashMap<u64, oneshot::Sender<Answer>>>> = Arc::default();
         let ended: Arc<Mutex<Option<Ended>>> = Arc::default();
         let spoke = Arc::new(AtomicBool::new(false));
         let (tx, incoming) = mpsc::unbounded_channel();
         let (closed_tx, closed) = tokio::sync::watch::channel(false);
-        if let Some(stdout) = child.stdout.take() {
+        if let Some(stdout) = reader {
             let (pending, ended, spoke) = (pending.clone(), ended.clone(), spoke.clone());
             tokio::spawn(async move {
                 let mut lines = BufReader::new(stdout).lines();
@@ -338,7 +387,7 @@ impl Connection {
         }
         Connection {
             link: Link {
-                stdin: Arc::new(tokio::sync::Mutex::new(child.stdin.take())),
+                stdin: Arc::new(tokio::sync::Mutex::new(writer)),
                 pending,
                 ended,
                 closed,
@@ -493,5 +542,11 @@ impl Link {
     /// Whether the agent's stdout has closed.
     pub fn is_closed(&self) -> bool {
         *self.closed.borrow()
+    }
+
+    /// Wait until the agent's stdout (or the host's socket) has closed.
+    pub async fn closed(&self) {
+        let mut closed = self.closed.clone();
+        let _ = closed.wait_for(|c| *c).await;
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod connection;
 mod fs;
+pub mod host;
 mod permission;
 pub mod translate;
 mod turn;
@@ -11,6 +12,7 @@ mod turn;
 use std::path::{Path, PathBuf};
 
 pub use connection::AcpError;
+pub use host::AgentKeep;
 pub use turn::AcpTurns;
 
 use crate::config::Config;

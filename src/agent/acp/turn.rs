@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::connection::{AcpError, AgentProcess, Connection, Incoming, Link, Pending, last_lines};
 use super::fs;
+use super::host::{self, AgentKeep, HostSpec};
 use super::permission::permission;
 use super::translate::{Translator, prompt_usage};
 use super::{AcpTurnError, Backend};
@@ -44,6 +45,8 @@ pub struct AcpTurns<'a> {
     /// PATH (to find launch commands) as the command layer captured it.
     pub env: ProbeEnv,
     pub cancel: CancellationToken,
+    /// Whether agents are kept between commands (on a host).
+    pub keep: AgentKeep,
 }
 
 /// How the prompt loop ended.
@@ -200,10 +203,30 @@ impl AcpTurns<'_> {
             }
             Ok((agent_session_id, reason, turn_id, before, end, tokens, text))
         };
+        let ran = match self.keep {
+            AgentKeep::ShortLived => {
+                AgentProcess::with(&program, &backend.launch[1..], &dir, &env, talk).await
+            }
+            AgentKeep::Kept { idle } => {
+                let fingerprint = self.host_fingerprint(&session.agent, &program, backend, &env);
+                let spec = HostSpec {
+                    state_dir: &self.config.state_dir,
+                    agent: &session.agent,
+                    program: &program,
+                    args: &backend.launch[1..],
+                    env: &env,
+                    fingerprint: &fingerprint,
+                    idle,
+                };
+                match host::attach(&spec).await {
+                    // Letting go of the connection detaches; the agent stays.
+                    Ok(mut agent) => Ok(talk(&mut agent).await),
+                    Err(e) => Err(e),
+                }
+            }
+        };
         let (agent_session_id, reason, turn_id, before, end, tokens, text) =
-            AgentProcess::with(&program, &backend.launch[1..], &dir, &env, talk)
-                .await
-                .map_err(|e| fault(backend, e))??;
+            ran.map_err(|e| fault(backend, e))??;
 
         // Another process owns the session now (or may, any moment): write
         // nothing more (its `crashed` mark and pending changes stay).
@@ -249,6 +272,30 @@ impl AcpTurns<'_> {
             sign_in: end.sign_in.then(|| backend.login_hint()),
             stop_reason: end.stop_reason,
         })
+    }
+
+    /// What decides which kept host runs an agent: the agent, its launch
+    /// program and arguments, the environment boocoder gives it, where it
+    /// reads its configuration (HOME, XDG dirs, opencode's variables), PATH,
+    /// the variables agents read keys and endpoints from, and its provider
+    /// settings.
+    fn host_fingerprint(
+        &self,
+        agent: &str,
+        program: &Path,
+        backend: &Backend,
+        env: &[(String, String)],
+    ) -> String {
+        fnv1a_hex(&format!(
+            "acp-host\u{1f}{agent}\u{1f}{}\u{1f}{:?}\u{1f}{env:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+            program.display(),
+            backend.launch,
+            self.config.opencode_env,
+            self.env.path,
+            self.env.home,
+            self.env.agent_vars,
+            serde_json::to_string(&self.config.providers.get(agent)).unwrap_or_default()
+        ))
     }
 
     /// `initialize`, then resume the stored agent session or make a new one

