@@ -5,6 +5,7 @@
 mod acp_opencode;
 mod acp_qwen;
 mod acp_turns;
+mod adapters;
 mod cli;
 mod fail_fast;
 mod fake_acp;
