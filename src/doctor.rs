@@ -608,10 +608,7 @@ async fn agents(req: &DoctorRequest, store: Option<&Store>) -> Vec<Check> {
     {
         let name = format!("agent:{}", p.name);
         let launch = p.launch.join(" ");
-        let path = p
-            .launch
-            .first()
-            .and_then(|b| availability::resolve(b, &req.env, &req.cwd));
+        let path = p.program(&req.env, &req.cwd);
         let entry = cached.iter().find(|e| e.name == p.name);
         let details = json!({
             "enabled": p.enabled,
@@ -643,10 +640,15 @@ async fn agents(req: &DoctorRequest, store: Option<&Store>) -> Vec<Check> {
                 details,
             )
         } else {
+            let how = p
+                .install
+                .as_ref()
+                .map(|i| format!("; {i}"))
+                .unwrap_or_default();
             Check::new(
                 &name,
                 Level::Ok,
-                format!("not installed (optional; `{launch}` is not on PATH)"),
+                format!("not installed (optional; `{launch}` is not on PATH{how})"),
                 details,
             )
         };

@@ -53,6 +53,8 @@ impl TurnBackend {
                 name: p.name.clone(),
                 launch: p.launch.clone(),
                 opencode_bin: config.opencode_bin.clone(),
+                alternates: p.alternates.clone(),
+                install: p.install.clone(),
             })),
         }
     }

@@ -44,6 +44,51 @@ pub struct Provider {
     pub builtin: bool,
     /// How this provider runs turns (None: it does not).
     pub turns: Option<TurnsVia>,
+    /// Older names of the launch program, accepted in its place when only
+    /// they are installed (cleared by a `launch_command` override).
+    pub alternates: Vec<String>,
+    /// How to install the launch program (a built-in's package), for hints.
+    pub install: Option<String>,
+}
+
+impl Provider {
+    /// The launch program as an absolute path: its first word on PATH (or
+    /// as a path), else an older name of it ([`Provider::alternates`]).
+    pub fn program(
+        &self,
+        env: &crate::probe::ProbeEnv,
+        cwd: &std::path::Path,
+    ) -> Option<std::path::PathBuf> {
+        resolve_program(&self.launch, &self.alternates, env, cwd)
+    }
+}
+
+/// `launch`'s program as an absolute path, else the first of `alternates`
+/// installed.
+pub fn resolve_program(
+    launch: &[String],
+    alternates: &[String],
+    env: &crate::probe::ProbeEnv,
+    cwd: &std::path::Path,
+) -> Option<std::path::PathBuf> {
+    use crate::probe::availability::resolve;
+    launch
+        .first()
+        .into_iter()
+        .chain(alternates)
+        .find_map(|p| resolve(p, env, cwd))
+}
+
+/// The install command of a built-in provider's launch program.
+fn install_hint(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "opencode" => "npm install -g opencode-ai",
+        "qwen" => "npm install -g @qwen-code/qwen-code (Node 22)",
+        "gemini" => "npm install -g @google/gemini-cli",
+        "claude" => "npm install -g @agentclientprotocol/claude-agent-acp",
+        "codex" => "npm install -g @agentclientprotocol/codex-acp",
+        _ => return None,
+    })
 }
 
 /// Names of the built-in providers, in snapshot order.
@@ -84,6 +129,12 @@ pub fn builtin(name: &str) -> Option<Provider> {
             (_, Transport::Acp) => Some(TurnsVia::Acp),
             _ => None,
         },
+        // The adapter's name before it moved to @agentclientprotocol.
+        alternates: match name {
+            "claude" => vec!["claude-code-acp".into()],
+            _ => Vec::new(),
+        },
+        install: install_hint(name).map(String::from),
     };
     use ModelSource::*;
     use Transport::*;
@@ -139,9 +190,9 @@ pub fn builtin(name: &str) -> Option<Provider> {
         ),
         "claude" => p(
             "Claude Code",
-            "Claude Code over ACP (claude-code-acp); commands from ~/.claude",
+            "Claude Code over ACP (claude-agent-acp); commands from ~/.claude",
             Acp,
-            &["claude-code-acp"],
+            &["claude-agent-acp"],
             Claude,
             false,
             &[
@@ -205,6 +256,7 @@ fn apply(p: &mut Provider, c: &ProviderConfig) {
     }
     if let Some(cmd) = &c.launch_command {
         p.launch = cmd.0.clone();
+        p.alternates.clear();
     }
     if let Some(t) = c.transport {
         p.transport = t;
@@ -280,6 +332,8 @@ pub fn providers(config: &BTreeMap<String, ProviderConfig>) -> (Vec<Provider>, V
                     additional_models: Vec::new(),
                     builtin: false,
                     turns: Some(TurnsVia::Acp),
+                    alternates: Vec::new(),
+                    install: None,
                 };
                 apply(&mut p, c);
                 out.push(p);

@@ -358,16 +358,24 @@ impl Shared {
             .as_ref()
             .and_then(|s| s.install_path.as_deref())
             .map(PathBuf::from)
-            // Only while it is still the configured program.
+            // Only while it is still the configured program (or an older
+            // name of it) and the configured one has not been installed since.
             .filter(|stored| {
-                stored.file_name() == p.launch.first().and_then(|b| Path::new(b).file_name())
+                let name = stored.file_name();
+                let launch = p.launch.first().and_then(|b| Path::new(b).file_name());
+                let older = p
+                    .alternates
+                    .iter()
+                    .any(|a| Some(Path::new(a).as_os_str()) == name);
+                (name == launch
+                    || older
+                        && p.launch
+                            .first()
+                            .and_then(|b| availability::resolve(b, &self.env, &self.cwd))
+                            .is_none())
                     && availability::is_executable(stored)
             })
-            .or_else(|| {
-                p.launch
-                    .first()
-                    .and_then(|b| availability::resolve(b, &self.env, &self.cwd))
-            });
+            .or_else(|| p.program(&self.env, &self.cwd));
         let Some(install_path) = install_path else {
             return Ok(report);
         };

@@ -7,6 +7,7 @@ mod acp_host_real;
 mod acp_opencode;
 mod acp_qwen;
 mod acp_turns;
+mod adapters;
 mod cli;
 mod confinement;
 mod fail_fast;

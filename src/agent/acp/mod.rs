@@ -26,6 +26,10 @@ pub struct Backend {
     /// opencode's binary from the config (`opencode_bin`), used when the
     /// launch command starts with `opencode`.
     pub opencode_bin: Option<PathBuf>,
+    /// Older names of the launch program, run when only they are installed.
+    pub alternates: Vec<String>,
+    /// How to install the launch program, for the not-installed hint.
+    pub install: Option<String>,
 }
 
 impl Backend {
@@ -37,12 +41,12 @@ impl Backend {
         {
             return Ok(bin.clone());
         }
-        crate::probe::availability::resolve(first, env, cwd).ok_or_else(|| {
-            AcpTurnError::NotInstalled {
+        crate::providers::registry::resolve_program(&self.launch, &self.alternates, env, cwd)
+            .ok_or_else(|| AcpTurnError::NotInstalled {
                 agent: self.name.clone(),
                 program: first.to_string(),
-            }
-        })
+                install: self.install.clone(),
+            })
     }
 
     /// Whether this is opencode over ACP (`opencode acp`).
@@ -106,7 +110,11 @@ impl Backend {
 #[derive(Debug, thiserror::Error)]
 pub enum AcpTurnError {
     #[error("{agent} is not installed: `{program}` is not on PATH")]
-    NotInstalled { agent: String, program: String },
+    NotInstalled {
+        agent: String,
+        program: String,
+        install: Option<String>,
+    },
     #[error("{agent}: {source}")]
     Agent {
         agent: String,
@@ -129,8 +137,14 @@ impl AcpTurnError {
 
     pub fn hint(&self) -> Option<String> {
         match self {
-            AcpTurnError::NotInstalled { program, .. } => Some(format!(
-                "install it so `{program}` is on PATH, or set [providers.<name>] launch_command; `boocoder probe` shows what is installed"
+            AcpTurnError::NotInstalled {
+                program, install, ..
+            } => Some(format!(
+                "install it so `{program}` is on PATH{}, or set [providers.<name>] launch_command; `boocoder probe` shows what is installed",
+                install
+                    .as_ref()
+                    .map(|i| format!(" ({i})"))
+                    .unwrap_or_default()
             )),
             AcpTurnError::Agent {
                 source: AcpError::AuthRequired { .. },
