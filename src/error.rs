@@ -25,18 +25,33 @@ pub enum Exit {
     Auth,
     /// Interrupted (Ctrl-C / SIGINT).
     Interrupted,
+    /// Hung up (SIGHUP): 128 + 1.
+    HungUp,
+    /// Terminated (SIGTERM: `timeout`, CI, systemd): 128 + 15.
+    Terminated,
 }
 
 impl Exit {
     /// Every exit code with its meaning, for `--help` and the README.
-    pub const ALL: [Exit; 6] = [
+    pub const ALL: [Exit; 8] = [
         Exit::Ok,
         Exit::No,
         Exit::Usage,
         Exit::Runtime,
         Exit::Auth,
+        Exit::HungUp,
         Exit::Interrupted,
+        Exit::Terminated,
     ];
+
+    /// The exit of a command ended by `signal` (128 + its number).
+    pub fn of_signal(signal: i32) -> Exit {
+        match signal {
+            libc::SIGTERM => Exit::Terminated,
+            libc::SIGHUP => Exit::HungUp,
+            _ => Exit::Interrupted,
+        }
+    }
 
     pub fn code(self) -> u8 {
         match self {
@@ -46,6 +61,8 @@ impl Exit {
             Exit::Runtime => 3,
             Exit::Auth => 4,
             Exit::Interrupted => 130,
+            Exit::HungUp => 129,
+            Exit::Terminated => 143,
         }
     }
 
@@ -56,7 +73,9 @@ impl Exit {
             Exit::Usage => "usage or configuration error",
             Exit::Runtime => "runtime error (agent, server, git, database)",
             Exit::Auth => "authentication required or refused",
-            Exit::Interrupted => "interrupted (Ctrl-C)",
+            Exit::Interrupted => "interrupted (Ctrl-C, SIGINT)",
+            Exit::HungUp => "interrupted by SIGHUP (the terminal closed)",
+            Exit::Terminated => "interrupted by SIGTERM (timeout, CI, systemd)",
         }
     }
 
@@ -68,7 +87,7 @@ impl Exit {
             Exit::Usage => "usage",
             Exit::Runtime => "runtime",
             Exit::Auth => "auth",
-            Exit::Interrupted => "interrupted",
+            Exit::Interrupted | Exit::HungUp | Exit::Terminated => "interrupted",
         }
     }
 
@@ -112,6 +131,9 @@ pub enum Error {
     },
     #[error("interrupted")]
     Interrupted,
+    /// Ended by SIGTERM or SIGHUP (SIGINT is `Interrupted`).
+    #[error("interrupted by {}", crate::util::signals::signal_name(*.0))]
+    Signalled(i32),
 }
 
 impl Error {
@@ -134,6 +156,7 @@ impl Error {
             Error::Setup(_) => Exit::Runtime,
             Error::Acp(e) => e.exit(),
             Error::Interrupted => Exit::Interrupted,
+            Error::Signalled(signal) => Exit::of_signal(*signal),
         }
     }
 
@@ -149,7 +172,7 @@ impl Error {
             Error::Setup(e) => e.hint(),
             Error::Acp(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
-            Error::Interrupted => None,
+            Error::Interrupted | Error::Signalled(_) => None,
         }
     }
 }

@@ -9,9 +9,9 @@ use super::dirs::{absolute, expand_path, resolve_dirs};
 use super::file::{FileConfig, parse_file};
 use super::{
     Config, ConfigError, DEFAULT_HEALTH_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_LEASE_TTL,
-    DEFAULT_POST_CREATE_TIMEOUT, DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT,
-    DEFAULT_PROBE_TTL, DEFAULT_SNAPSHOT_TTL, DEFAULT_STREAM_TIMEOUT, DEFAULT_WATCHDOG, Env,
-    OPENCODE_CONFIG_ENV, Overrides, ServerConfig, Source, WorktreeConfig,
+    DEFAULT_MAX_STORED_BYTES, DEFAULT_POST_CREATE_TIMEOUT, DEFAULT_PROBE_CONCURRENCY,
+    DEFAULT_PROBE_TIMEOUT, DEFAULT_PROBE_TTL, DEFAULT_SNAPSHOT_TTL, DEFAULT_STREAM_TIMEOUT,
+    DEFAULT_WATCHDOG, Env, OPENCODE_CONFIG_ENV, Overrides, ServerConfig, Source, WorktreeConfig,
 };
 
 /// Whether `CI` says this runs under CI: set to anything but empty, `0`
@@ -186,6 +186,7 @@ impl Config {
             probe_ttl,
             probe_timeout,
             probe_concurrency: file.probe_concurrency.unwrap_or(DEFAULT_PROBE_CONCURRENCY),
+            max_stored_bytes: file.max_stored_bytes.unwrap_or(DEFAULT_MAX_STORED_BYTES),
             worktree_root,
             server: ServerConfig {
                 keep: file.server.keep.unwrap_or_default(),
@@ -228,6 +229,9 @@ impl Config {
             if d.is_zero() {
                 return Err(invalid(key, "must be at least 1 second".into()));
             }
+        }
+        if self.max_stored_bytes < 1024 {
+            return Err(invalid("max_stored_bytes", "must be at least 1024".into()));
         }
         if self.probe_concurrency == 0 {
             return Err(invalid("probe_concurrency", "must be at least 1".into()));

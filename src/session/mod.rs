@@ -27,6 +27,7 @@ use crate::worktree::{
 };
 pub(crate) use lease::Lease;
 pub use lease::lease_owner;
+pub(crate) use lease::owner_gone_here;
 pub use one_shot::{OneShot, OneShotEnd};
 pub(crate) use record::{ToolLog, TurnEnd, begin_turn, record_lease_lost, record_turn};
 pub use run::{RunEvent, TurnPlan, Turns, run_turns};

@@ -10,6 +10,7 @@ mod fail_fast;
 mod fake_acp;
 mod fault;
 mod first_minutes;
+mod interrupts;
 mod json_dialect;
 mod keep_auto;
 mod land;
