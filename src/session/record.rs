@@ -292,3 +292,42 @@ async fn not_recorded(
     }
     e.into()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::ToolStatus;
+
+    #[test]
+    fn a_capped_reply_is_cut_at_a_character_and_says_so() {
+        assert_eq!(capped("short", 10, "reply"), "short");
+        // 'é' is two bytes: the cut falls before it, not inside.
+        assert_eq!(
+            capped("abcé", 4, "reply"),
+            "abc\n[boocoder: reply truncated: 3 of 5 bytes stored (max_stored_bytes)]"
+        );
+    }
+
+    #[test]
+    fn capped_tools_keep_the_first_that_fit_and_count_the_rest() {
+        let call = |i: usize| ToolCall {
+            name: format!("tool{i}"),
+            title: Some("t".repeat(100)),
+            status: ToolStatus::Completed,
+        };
+        let calls: Vec<ToolCall> = (0..100).map(call).collect();
+        assert_eq!(capped_tools(&calls[..2], 1 << 20), calls[..2]);
+        let kept = capped_tools(&calls, 2048);
+        let json = serde_json::to_string(&kept).unwrap();
+        assert!(json.len() < 2048 + 100, "{}", json.len());
+        assert!(kept.len() > 1 && kept.len() < 100);
+        let last = kept.last().unwrap().title.as_deref().unwrap();
+        assert!(
+            last.ends_with(&format!(
+                "[boocoder: {} more tool calls not stored (max_stored_bytes)]",
+                100 - kept.len()
+            )),
+            "{last}"
+        );
+    }
+}

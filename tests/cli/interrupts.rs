@@ -725,3 +725,55 @@ fn a_full_disk_mid_turn_fails_the_turn_naming_the_path_and_frees_the_session() {
     drop(rig);
     drop(fs);
 }
+
+/// The store's side of a takeover, on both backends: the owner's start
+/// time is kept, and a takeover succeeds only while the lease is still the
+/// one judged gone (a lease that changed hands meanwhile stays).
+#[test]
+fn a_takeover_replaces_only_the_lease_judged_gone() {
+    let env = TestEnv::new();
+    let pg = crate::support::PgSchema::new();
+    let sqlite = format!("sqlite://{}", env.path().join("t.db").display());
+    for url in [sqlite, pg.url.clone()] {
+        with_store(url, move |store| async move {
+            store.migrate().await.unwrap();
+            store
+                .insert_session(&boocoder::store::SessionRow {
+                    name: "s".into(),
+                    repo: "/repo".into(),
+                    agent: "opencode".into(),
+                    model: None,
+                    use_worktree: false,
+                    created_at: 1,
+                    updated_at: 1,
+                })
+                .await
+                .unwrap();
+            use boocoder::store::LeaseAttempt;
+            let LeaseAttempt::Acquired(dead) = store
+                .acquire_lease_started("s", "h:1", Some(42), 600_000)
+                .await
+                .unwrap()
+            else {
+                panic!("free lease not taken");
+            };
+            assert_eq!(dead.owner_start, Some(42));
+            // Taken over by h:2, unexpired as it is.
+            let new = store
+                .take_over_lease(&dead, "h:2", Some(7), 600_000)
+                .await
+                .unwrap()
+                .expect("taken over");
+            assert_eq!((new.owner.as_str(), new.owner_start), ("h:2", Some(7)));
+            // A second judge of the same dead lease finds it changed hands.
+            assert_eq!(
+                store
+                    .take_over_lease(&dead, "h:3", None, 600_000)
+                    .await
+                    .unwrap(),
+                None
+            );
+            assert_eq!(store.get_lease("s").await.unwrap().unwrap().owner, "h:2");
+        });
+    }
+}
