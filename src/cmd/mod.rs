@@ -141,10 +141,10 @@ pub struct Context {
     pub config: Config,
     pub out: Output,
     store: tokio::sync::OnceCell<Store>,
-    /// Cancelled on SIGINT (Ctrl-C), SIGTERM or SIGHUP. A command that cleans up by itself (aborts the
-    /// turn, releases the lease) sets `graceful` and gets a few seconds to
-    /// return; any other command is dropped at once (its guards kill what it
-    /// started).
+    /// Cancelled on SIGINT (Ctrl-C), SIGTERM or SIGHUP. A command that
+    /// cleans up by itself (aborts the turn, releases the lease) sets
+    /// `graceful` and gets a few seconds to return; any other command is
+    /// dropped at once (its guards kill what it started).
     pub cancel: tokio_util::sync::CancellationToken,
     pub graceful: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// PATH and HOME of this process, read once: where agents' launch

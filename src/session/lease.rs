@@ -147,7 +147,7 @@ impl Lease {
                         }
                         failed => {
                             last_error = match failed {
-                                Ok(Err(e)) => e.to_string(),
+                                Ok(Err(e)) => bg.explain(e).to_string(),
                                 _ => format!("no answer within {} ms", left.as_millis()),
                             };
                             tracing::warn!("cannot renew the lease of {name}: {last_error}");

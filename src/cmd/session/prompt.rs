@@ -165,7 +165,8 @@ pub async fn run_turns(
     let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts, waiting));
     let sink = |e: RunEvent<'_>| match e {
         RunEvent::Note(n) => ctx.out.info(&format!("note: {n}")),
-        // From here a Ctrl-C aborts the turns and records them before exiting.
+        // From here a signal (Ctrl-C, SIGTERM, SIGHUP) aborts the turns and
+        // records them before exiting.
         RunEvent::Ready => ctx
             .graceful
             .store(true, std::sync::atomic::Ordering::SeqCst),
