@@ -408,7 +408,8 @@ impl<'a> Sessions<'a> {
     /// Remove a session: its worktree (as `worktree remove` does, one rule
     /// for the branch: [`crate::worktree::branch_verdict`]), its pending
     /// changes, and its rows. Refused when the worktree is dirty or a turn
-    /// holds the lease, unless `force`; refused for another host's worktree.
+    /// holds the lease (its owner not gone from this host), unless `force`;
+    /// refused for another host's worktree.
     pub async fn remove(
         &self,
         name: &SessionKey,
@@ -419,6 +420,7 @@ impl<'a> Sessions<'a> {
         if !force
             && let Some(lease) = self.store.get_lease(name.as_str()).await?
             && lease.expires_at > now_ms()
+            && !owner_gone_here(&lease)
         {
             return Err(WorktreeError::Busy {
                 session: name.to_string(),

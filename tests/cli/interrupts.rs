@@ -291,6 +291,7 @@ fn interrupt_an_opencode_turn(rig: &Rig, session: &str, signal: i32, code: i32) 
     let (exit, rest, stderr) = turn.finish(Duration::from_secs(20));
     assert_eq!(exit, Some(code), "{stderr}\n{rest:?}");
     assert!(stderr.contains("error: interrupted"), "{stderr}");
+    assert_interrupted_record(&rest, code);
     let last = rig.turns(session).pop().unwrap();
     assert_eq!(last.turn.status.as_str(), "interrupted", "{last:?}");
     assert_eq!(
@@ -299,6 +300,16 @@ fn interrupt_an_opencode_turn(rig: &Rig, session: &str, signal: i32, code: i32) 
         "what was streamed is kept"
     );
     assert_eq!(rig.lease_owner(session), None, "the lease was released");
+}
+
+/// The last ndjson line is the error record of an interrupted command.
+fn assert_interrupted_record(lines: &[String], code: i32) {
+    let last: Value = serde_json::from_str(lines.last().expect("an error record")).unwrap();
+    assert_eq!(
+        (&last["type"], &last["kind"], &last["exit_code"]),
+        (&json!("error"), &json!("interrupted"), &json!(code)),
+        "{lines:?}"
+    );
 }
 
 #[test]
@@ -344,6 +355,8 @@ fn sigterm_cancels_an_acp_turn_and_reaps_the_agent() {
     turn.signal(libc::SIGTERM);
     let (code, rest, stderr) = turn.finish(Duration::from_secs(20));
     assert_eq!(code, Some(143), "{stderr}\n{rest:?}");
+    assert!(stderr.contains("error: interrupted by SIGTERM"), "{stderr}");
+    assert_interrupted_record(&rest, 143);
     assert_eq!(rig.cancels(), 1, "session/cancel was sent");
     let last = rig.turns("acp").pop().unwrap();
     assert_eq!(last.turn.status.as_str(), "interrupted", "{last:?}");
@@ -460,6 +473,7 @@ fn a_live_owner_and_other_hosts_keep_their_lease_a_reused_pid_does_not() {
         "{}",
         busy.stderr
     );
+    rig.run(&["session", "rm", "s"]).expect(1);
     // Another host's owner: busy until it expires, whatever its pid.
     hold_lease(&rig, "s", "elsewhere.example:1".into(), None);
     rig.run(&["session", "prompt", "s", "go"]).expect(1);
@@ -482,6 +496,9 @@ fn a_live_owner_and_other_hosts_keep_their_lease_a_reused_pid_does_not() {
     );
     rig.run(&["session", "prompt", "s", "go"]).expect(0);
     assert_eq!(rig.lease_owner("s"), None);
+    // Nor does a gone owner's lease keep the session from being removed.
+    hold_lease(&rig, "s", format!("{host}:{pid}"), None);
+    rig.run(&["session", "rm", "s"]).expect(0);
 }
 
 #[test]
