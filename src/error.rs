@@ -25,9 +25,9 @@ pub enum Exit {
     Auth,
     /// Interrupted (Ctrl-C / SIGINT).
     Interrupted,
-    /// Ended by SIGHUP (128 + 1).
+    /// Hung up (SIGHUP): 128 + 1.
     HungUp,
-    /// Ended by SIGTERM (128 + 15).
+    /// Terminated (SIGTERM: `timeout`, CI, systemd): 128 + 15.
     Terminated,
 }
 
@@ -44,11 +44,11 @@ impl Exit {
         Exit::Terminated,
     ];
 
-    /// 128 + the signal, for SIGINT, SIGTERM and SIGHUP.
-    pub fn signalled(signal: i32) -> Exit {
+    /// The exit of a command ended by `signal` (128 + its number).
+    pub fn of_signal(signal: i32) -> Exit {
         match signal {
-            libc::SIGHUP => Exit::HungUp,
             libc::SIGTERM => Exit::Terminated,
+            libc::SIGHUP => Exit::HungUp,
             _ => Exit::Interrupted,
         }
     }
@@ -73,9 +73,9 @@ impl Exit {
             Exit::Usage => "usage or configuration error",
             Exit::Runtime => "runtime error (agent, server, git, database)",
             Exit::Auth => "authentication required or refused",
-            Exit::Interrupted => "interrupted (Ctrl-C)",
-            Exit::HungUp => "ended by SIGHUP",
-            Exit::Terminated => "ended by SIGTERM",
+            Exit::Interrupted => "interrupted (Ctrl-C, SIGINT)",
+            Exit::HungUp => "interrupted by SIGHUP (the terminal closed)",
+            Exit::Terminated => "interrupted by SIGTERM (timeout, CI, systemd)",
         }
     }
 
@@ -87,9 +87,7 @@ impl Exit {
             Exit::Usage => "usage",
             Exit::Runtime => "runtime",
             Exit::Auth => "auth",
-            Exit::Interrupted => "interrupted",
-            Exit::HungUp => "hangup",
-            Exit::Terminated => "terminated",
+            Exit::Interrupted | Exit::HungUp | Exit::Terminated => "interrupted",
         }
     }
 
@@ -133,6 +131,9 @@ pub enum Error {
     },
     #[error("interrupted")]
     Interrupted,
+    /// Ended by SIGTERM or SIGHUP (SIGINT is `Interrupted`).
+    #[error("interrupted by {}", crate::util::signals::signal_name(*.0))]
+    Signalled(i32),
 }
 
 impl Error {
@@ -155,6 +156,7 @@ impl Error {
             Error::Setup(_) => Exit::Runtime,
             Error::Acp(e) => e.exit(),
             Error::Interrupted => Exit::Interrupted,
+            Error::Signalled(signal) => Exit::of_signal(*signal),
         }
     }
 
@@ -170,7 +172,7 @@ impl Error {
             Error::Setup(e) => e.hint(),
             Error::Acp(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
-            Error::Interrupted => None,
+            Error::Interrupted | Error::Signalled(_) => None,
         }
     }
 }

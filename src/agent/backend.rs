@@ -3,10 +3,10 @@
 //! entry) and, once a run has started what they need, one call that runs a
 //! turn on either ([`Backends::run_turn`]).
 //!
-//! Aborting is one mechanism for both: the run's cancellation token (Ctrl-C,
-//! a lost lease and the watchdog end a turn through it; opencode's turn
-//! then calls `session.abort`, an ACP turn sends `session/cancel`, then
-//! kills the agent).
+//! Aborting is one mechanism for both: the run's cancellation token
+//! (Ctrl-C, SIGTERM, SIGHUP, a lost lease and the watchdog end a turn
+//! through it; opencode's turn then calls `session.abort`, an ACP turn
+//! sends `session/cancel`, then kills the agent).
 
 use super::{acp, opencode};
 use crate::config::{Config, TurnsVia};

@@ -146,10 +146,10 @@ pub struct Context {
     pub config: Config,
     pub out: Output,
     store: tokio::sync::OnceCell<Store>,
-    /// Cancelled on Ctrl-C. A command that cleans up by itself (aborts the
-    /// turn, releases the lease) sets `graceful` and gets a few seconds to
-    /// return; any other command is dropped at once (its guards kill what it
-    /// started).
+    /// Cancelled on SIGINT (Ctrl-C), SIGTERM or SIGHUP. A command that
+    /// cleans up by itself (aborts the turn, releases the lease) sets
+    /// `graceful` and gets a few seconds to return; any other command is
+    /// dropped at once (its guards kill what it started).
     pub cancel: tokio_util::sync::CancellationToken,
     pub graceful: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// PATH and HOME of this process, read once: where agents' launch
@@ -163,6 +163,15 @@ impl Context {
         Ok(self
             .store
             .get_or_try_init(|| Store::open(&self.config.database_url, Migrate::Auto))
+            .await?)
+    }
+
+    /// The store for a read-only command: opened (and migrated) when it
+    /// exists, never created ([`boocoder::store::StoreError::NoDatabase`]).
+    pub async fn existing_store(&self) -> Result<&Store> {
+        Ok(self
+            .store
+            .get_or_try_init(|| Store::open_existing(&self.config.database_url))
             .await?)
     }
 }
@@ -224,24 +233,49 @@ pub fn main() -> Exit {
     };
     let cancel = tokio_util::sync::CancellationToken::new();
     let graceful = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // The supervisor of a kept server ignores these signals itself.
+    let supervise = matches!(
+        cli.command,
+        Command::Server(server::ServerCommand::Supervise(_))
+    );
+    let signals = if supervise {
+        None
+    } else {
+        match runtime.block_on(async { boocoder::util::signals::Signals::listen() }) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                out.error(&anyhow::Error::new(e).context("cannot catch signals"));
+                return Exit::Runtime;
+            }
+        }
+    };
     let result = runtime.block_on(async {
         let command = run(cli, &out, cancel.clone(), graceful.clone());
         if lands {
             return landing::run_deferring_signals(command, &cancel).await;
         }
         tokio::pin!(command);
+        let Some(mut signals) = signals else {
+            return command.await;
+        };
         tokio::select! {
             r = &mut command => r,
-            _ = tokio::signal::ctrl_c() => {
+            signal = signals.next() => {
                 cancel.cancel();
                 if graceful.load(std::sync::atomic::Ordering::SeqCst) {
-                    // A moment to clean up; a second Ctrl-C ends it at once.
+                    // A moment to clean up (abort the turn, record it,
+                    // release the lease, stop a short-lived server); a
+                    // second signal ends it at once.
                     tokio::select! {
                         _ = tokio::time::timeout(std::time::Duration::from_secs(5), &mut command) => {}
-                        _ = tokio::signal::ctrl_c() => {}
+                        _ = signals.next() => {}
                     }
                 }
-                Err(Error::Interrupted.into())
+                Err(match signal {
+                    libc::SIGINT => Error::Interrupted,
+                    other => Error::Signalled(other),
+                }
+                .into())
             }
         }
     });

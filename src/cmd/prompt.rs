@@ -42,6 +42,14 @@ pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
     if text.trim().is_empty() {
         return Err(boocoder::Error::from(boocoder::session::SessionError::EmptyPrompt).into());
     }
+    // The same checks as `session new`, before anything is made or started.
+    super::session::new::check_agent_and_model(
+        ctx,
+        &args.agent,
+        args.turn.model.as_deref(),
+        &args.repo,
+    )
+    .await?;
     let store = ctx.store().await?;
     let sessions = Sessions::new(store, &ctx.config);
     let name = sessions

@@ -40,6 +40,7 @@ pub(super) struct FileConfig {
     pub(super) probe_ttl_seconds: Option<u64>,
     pub(super) probe_timeout_seconds: Option<u64>,
     pub(super) probe_concurrency: Option<usize>,
+    pub(super) max_stored_bytes: Option<usize>,
     pub(super) worktree_root: Option<String>,
     #[serde(default)]
     pub(super) server: ServerFile,

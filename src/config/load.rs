@@ -9,9 +9,9 @@ use super::dirs::{absolute, expand_path, resolve_dirs};
 use super::file::{FileConfig, parse_file};
 use super::{
     Config, ConfigError, DEFAULT_HEALTH_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_LEASE_TTL,
-    DEFAULT_POST_CREATE_TIMEOUT, DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT,
-    DEFAULT_PROBE_TTL, DEFAULT_SNAPSHOT_TTL, DEFAULT_STREAM_TIMEOUT, DEFAULT_WATCHDOG, Env,
-    OPENCODE_CONFIG_ENV, Overrides, ServerConfig, Source, WorktreeConfig,
+    DEFAULT_MAX_STORED_BYTES, DEFAULT_POST_CREATE_TIMEOUT, DEFAULT_PROBE_CONCURRENCY,
+    DEFAULT_PROBE_TIMEOUT, DEFAULT_PROBE_TTL, DEFAULT_SNAPSHOT_TTL, DEFAULT_STREAM_TIMEOUT,
+    DEFAULT_WATCHDOG, Env, OPENCODE_CONFIG_ENV, Overrides, ServerConfig, Source, WorktreeConfig,
 };
 use crate::util::duration::MAX_SECONDS;
 
@@ -187,6 +187,7 @@ impl Config {
             probe_ttl,
             probe_timeout,
             probe_concurrency: file.probe_concurrency.unwrap_or(DEFAULT_PROBE_CONCURRENCY),
+            max_stored_bytes: file.max_stored_bytes.unwrap_or(DEFAULT_MAX_STORED_BYTES),
             worktree_root,
             server: ServerConfig {
                 keep: file.server.keep.unwrap_or_default(),
@@ -243,6 +244,9 @@ impl Config {
                     format!("must be 0 to {MAX_SECONDS} seconds (365 days)"),
                 ));
             }
+        }
+        if self.max_stored_bytes < 1024 {
+            return Err(invalid("max_stored_bytes", "must be at least 1024".into()));
         }
         if self.probe_concurrency == 0 {
             return Err(invalid("probe_concurrency", "must be at least 1".into()));

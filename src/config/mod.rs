@@ -138,6 +138,10 @@ pub struct Config {
     #[serde(rename = "probe_timeout_seconds", with = "secs")]
     pub probe_timeout: Duration,
     pub probe_concurrency: usize,
+    /// The most of a turn's reply, and of its tool calls, the database
+    /// keeps (each); the rest is cut with a marker. The live stream shows
+    /// everything.
+    pub max_stored_bytes: usize,
     pub worktree_root: PathBuf,
     pub server: ServerConfig,
     pub worktree: WorktreeConfig,
@@ -152,6 +156,9 @@ pub struct Config {
     #[serde(skip)]
     sources: BTreeMap<&'static str, Source>,
 }
+
+/// The default of `max_stored_bytes`: 1 MiB.
+pub const DEFAULT_MAX_STORED_BYTES: usize = 1 << 20;
 
 pub const DEFAULT_POST_CREATE_TIMEOUT: Duration = Duration::from_secs(600);
 

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::SessionError;
 use crate::config::Config;
-use crate::store::{LeaseAttempt, Store, TurnRow};
+use crate::store::{LeaseAttempt, LeaseRow, Store, TurnRow};
 use crate::timestamp::{format_utc, now_ms};
 
 /// How soon a failed lease renewal is tried again.
@@ -23,6 +23,22 @@ const LEASE_POLL: Duration = Duration::from_millis(250);
 /// `host:pid`, how leases name their owner.
 pub fn lease_owner() -> String {
     format!("{}:{}", crate::util::hostname(), std::process::id())
+}
+
+/// Whether `lease`'s owner (`host:pid`) is a process of this host that is
+/// gone: its pid unused, a zombie, or now another process (started at
+/// another time than the owner). Owners on other hosts are never judged
+/// (their leases expire).
+pub(crate) fn owner_gone_here(lease: &LeaseRow) -> bool {
+    let Some((host, pid)) = lease.owner.rsplit_once(':') else {
+        return false;
+    };
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    host == crate::util::hostname()
+        && pid != std::process::id()
+        && crate::util::process::process_gone(pid, lease.owner_start)
 }
 
 /// A held lease, renewed in the background until released. Lost when it
@@ -50,11 +66,30 @@ impl Lease {
     ) -> crate::Result<Lease> {
         let ttl = config.lease_ttl;
         let ttl_ms = ttl.as_millis() as i64;
+        // This process's start time goes with its own `host:pid`.
+        let started = (owner == lease_owner())
+            .then(|| crate::util::process::start_time(std::process::id()))
+            .flatten();
         let mut asked;
         loop {
             asked = Instant::now();
-            match store.acquire_lease(key, owner, ttl_ms).await? {
+            match store
+                .acquire_lease_started(key, owner, started, ttl_ms)
+                .await?
+            {
                 LeaseAttempt::Acquired(_) => break,
+                // Its owner is a process of this host that is gone (killed,
+                // crashed): taken over now, not when the lease expires.
+                LeaseAttempt::Busy(held) if owner_gone_here(&held) => {
+                    if store
+                        .take_over_lease(&held, owner, started, ttl_ms)
+                        .await?
+                        .is_some()
+                    {
+                        tracing::info!("took over the lease of {key} from {}, gone", held.owner);
+                        break;
+                    }
+                }
                 LeaseAttempt::Busy(held) if !wait => {
                     return Err(SessionError::Busy {
                         name: key.into(),
@@ -112,7 +147,7 @@ impl Lease {
                         }
                         failed => {
                             last_error = match failed {
-                                Ok(Err(e)) => e.to_string(),
+                                Ok(Err(e)) => bg.explain(e).to_string(),
                                 _ => format!("no answer within {} ms", left.as_millis()),
                             };
                             tracing::warn!("cannot renew the lease of {name}: {last_error}");

@@ -27,6 +27,7 @@ use crate::worktree::{
 };
 pub(crate) use lease::Lease;
 pub use lease::lease_owner;
+pub(crate) use lease::owner_gone_here;
 pub use one_shot::{OneShot, OneShotEnd};
 pub(crate) use record::{ToolLog, TurnEnd, begin_turn, record_lease_lost, record_turn};
 pub use run::{RunEvent, TurnPlan, Turns, run_turns};
@@ -407,7 +408,8 @@ impl<'a> Sessions<'a> {
     /// Remove a session: its worktree (as `worktree remove` does, one rule
     /// for the branch: [`crate::worktree::branch_verdict`]), its pending
     /// changes, and its rows. Refused when the worktree is dirty or a turn
-    /// holds the lease, unless `force`; refused for another host's worktree.
+    /// holds the lease (its owner not gone from this host), unless `force`;
+    /// refused for another host's worktree.
     pub async fn remove(
         &self,
         name: &SessionKey,
@@ -418,6 +420,7 @@ impl<'a> Sessions<'a> {
         if !force
             && let Some(lease) = self.store.get_lease(name.as_str()).await?
             && lease.expires_at > now_ms()
+            && !owner_gone_here(&lease)
         {
             return Err(WorktreeError::Busy {
                 session: name.to_string(),

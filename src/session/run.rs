@@ -48,7 +48,8 @@ pub enum RunEvent<'a> {
     /// About the whole run (the default model chosen, the server reused).
     Note(String),
     /// Every session and model is decided and the servers are up: from
-    /// here a Ctrl-C interrupts the turns, which record themselves.
+    /// here a signal (Ctrl-C, SIGTERM, SIGHUP) interrupts the turns, which
+    /// record themselves.
     Ready,
     /// An event of one session's turn.
     Turn(&'a str, TurnEvent),

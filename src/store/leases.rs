@@ -14,7 +14,12 @@ pub struct LeaseRow {
     pub acquired_at: i64,
     #[serde(with = "crate::timestamp::ms")]
     pub expires_at: i64,
+    /// When the owner process started (`/proc/<pid>/stat` field 22), so a
+    /// reused pid is not taken for the owner; None when unknown.
+    pub owner_start: Option<i64>,
 }
+
+const LEASE_COLUMNS: &str = "session, owner, acquired_at, expires_at, owner_start";
 
 /// The outcome of trying to take a lease.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,19 +40,33 @@ impl Store {
         owner: &str,
         ttl_ms: i64,
     ) -> Result<LeaseAttempt, StoreError> {
+        self.acquire_lease_started(session, owner, None, ttl_ms)
+            .await
+    }
+
+    /// [`Store::acquire_lease`], recording when the owner process started.
+    pub async fn acquire_lease_started(
+        &self,
+        session: &str,
+        owner: &str,
+        owner_start: Option<i64>,
+        ttl_ms: i64,
+    ) -> Result<LeaseAttempt, StoreError> {
         let now = self.now_sql();
         let q = format!(
-            "INSERT INTO session_leases (session, owner, acquired_at, expires_at)
-             VALUES ($1, $2, {now}, {now} + $3)
+            "INSERT INTO session_leases (session, owner, acquired_at, expires_at, owner_start)
+             VALUES ($1, $2, {now}, {now} + $3, $4)
              ON CONFLICT (session) DO UPDATE SET owner = excluded.owner,
-                acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
+                acquired_at = excluded.acquired_at, expires_at = excluded.expires_at,
+                owner_start = excluded.owner_start
              WHERE session_leases.expires_at <= {now} OR session_leases.owner = excluded.owner
-             RETURNING session, owner, acquired_at, expires_at"
+             RETURNING {LEASE_COLUMNS}"
         );
         let taken: Option<LeaseRow> = with_pool!(self, pool => sqlx::query_as(&q)
         .bind(session)
         .bind(owner)
         .bind(ttl_ms)
+        .bind(owner_start)
         .fetch_optional(pool)
         .await?);
         if let Some(lease) = taken {
@@ -56,8 +75,35 @@ impl Store {
         match self.get_lease(session).await? {
             Some(held) => Ok(LeaseAttempt::Busy(held)),
             // Released between our insert and read: try again once more.
-            None => Box::pin(self.acquire_lease(session, owner, ttl_ms)).await,
+            None => Box::pin(self.acquire_lease_started(session, owner, owner_start, ttl_ms)).await,
         }
+    }
+
+    /// Take over `held` (a lease whose owner is known to be gone) for
+    /// `owner`, unexpired or not; None when it changed hands meanwhile.
+    pub async fn take_over_lease(
+        &self,
+        held: &LeaseRow,
+        owner: &str,
+        owner_start: Option<i64>,
+        ttl_ms: i64,
+    ) -> Result<Option<LeaseRow>, StoreError> {
+        let now = self.now_sql();
+        let q = format!(
+            "UPDATE session_leases SET owner = $3, owner_start = $4, acquired_at = {now},
+                expires_at = {now} + $5
+             WHERE session = $1 AND owner = $2 AND acquired_at = $6
+             RETURNING {LEASE_COLUMNS}"
+        );
+        Ok(with_pool!(self, pool => sqlx::query_as(&q)
+        .bind(&held.session)
+        .bind(&held.owner)
+        .bind(owner)
+        .bind(owner_start)
+        .bind(ttl_ms)
+        .bind(held.acquired_at)
+        .fetch_optional(pool)
+        .await?))
     }
 
     /// Extend `owner`'s lease to `ttl_ms` from now (the database's clock);
@@ -112,9 +158,8 @@ impl Store {
     }
 
     pub async fn get_lease(&self, session: &str) -> Result<Option<LeaseRow>, StoreError> {
-        Ok(with_pool!(self, pool => sqlx::query_as(
-            "SELECT session, owner, acquired_at, expires_at FROM session_leases WHERE session = $1",
-        )
+        let q = format!("SELECT {LEASE_COLUMNS} FROM session_leases WHERE session = $1");
+        Ok(with_pool!(self, pool => sqlx::query_as(&q)
         .bind(session)
         .fetch_optional(pool)
         .await?))

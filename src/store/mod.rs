@@ -134,6 +134,12 @@ pub enum StoreError {
     NewerSchema { url: String, versions: Vec<i64> },
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    /// A write failed for want of space where the database lives.
+    #[error("cannot write to the database: the disk holding {place} is full")]
+    DiskFull { place: String, dir: Option<PathBuf> },
+    /// A read-only command found no SQLite database (it creates none).
+    #[error("no database at {}", path.display())]
+    NoDatabase { path: PathBuf },
     #[error("stored {what} is not valid JSON: {source}")]
     Json {
         what: &'static str,
@@ -146,6 +152,7 @@ impl StoreError {
     pub fn exit(&self) -> crate::Exit {
         match self {
             StoreError::BadUrl { .. } => crate::Exit::Usage,
+            StoreError::NoDatabase { .. } => crate::Exit::No,
             StoreError::Connect {
                 source: sqlx::Error::Database(e),
                 ..
@@ -176,6 +183,18 @@ impl StoreError {
             }
             | StoreError::Io { .. } => Some(
                 "check that the data directory is writable (BOOCODER_DATA_DIR) or pass --db".into(),
+            ),
+            StoreError::DiskFull { dir: Some(dir), .. } => Some(format!(
+                "free space in {} (`df -h {}` shows it), then run the command again",
+                dir.display(),
+                dir.display()
+            )),
+            StoreError::DiskFull { dir: None, .. } => {
+                Some("free space on the PostgreSQL server, then run the command again".into())
+            }
+            StoreError::NoDatabase { .. } => Some(
+                "nothing is recorded yet (`boocoder session new` creates it); check --db / BOOCODER_DATABASE_URL"
+                    .into(),
             ),
             StoreError::NewerSchema { .. } => {
                 Some("a newer boocoder migrated this database: upgrade boocoder".into())
@@ -234,6 +253,16 @@ impl Store {
         match DatabaseUrl::parse(url)? {
             DatabaseUrl::Sqlite(path) => Self::open_sqlite(&path, migrate).await,
             DatabaseUrl::Postgres(url) => Self::open_postgres(&url, migrate).await,
+        }
+    }
+
+    /// Open an existing database (migrating it as [`Store::open`] does);
+    /// a SQLite file that does not exist is [`StoreError::NoDatabase`] and
+    /// neither it nor its directory is created: what read-only commands use.
+    pub async fn open_existing(url: &str) -> Result<Store, StoreError> {
+        match DatabaseUrl::parse(url)? {
+            DatabaseUrl::Sqlite(path) if !path.exists() => Err(StoreError::NoDatabase { path }),
+            _ => Self::open(url, Migrate::Auto).await,
         }
     }
 
@@ -338,6 +367,34 @@ impl Store {
         match self {
             Store::Sqlite { .. } => Backend::Sqlite,
             Store::Postgres { .. } => Backend::Postgres,
+        }
+    }
+
+    /// `e`, as [`StoreError::DiskFull`] (naming where) when it failed for
+    /// want of space: SQLite's `SQLITE_FULL`, PostgreSQL's `disk_full`
+    /// (53100), or ENOSPC from the file system.
+    pub fn explain(&self, e: StoreError) -> StoreError {
+        let full = match &e {
+            StoreError::Query(sqlx::Error::Database(db)) => {
+                matches!(db.code().as_deref(), Some("13" | "53100"))
+                    || db.message().contains("disk is full")
+                    || db.message().contains("No space left on device")
+            }
+            StoreError::Query(sqlx::Error::Io(io)) => io.raw_os_error() == Some(libc::ENOSPC),
+            _ => false,
+        };
+        if !full {
+            return e;
+        }
+        match self {
+            Store::Sqlite { path, .. } => StoreError::DiskFull {
+                place: path.display().to_string(),
+                dir: path.parent().map(Path::to_path_buf),
+            },
+            Store::Postgres { url, .. } => StoreError::DiskFull {
+                place: format!("the PostgreSQL database {}", mask_url_password(url)),
+                dir: None,
+            },
         }
     }
 

@@ -1,11 +1,12 @@
 //! Small helpers shared across modules: the file lock, process groups,
-//! blocking work, durations and the host name.
+//! blocking work, durations, the host name and the process's signals.
 
 mod blocking;
 pub mod duration;
 mod host;
 pub mod lock;
 pub mod process;
+pub mod signals;
 
 pub use blocking::blocking;
 pub use duration::{parse_age, parse_duration};

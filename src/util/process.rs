@@ -20,6 +20,43 @@ pub fn pid_alive(pid: u32) -> bool {
     r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
+/// When process `pid` started (`/proc/<pid>/stat` field 22, clock ticks
+/// after boot): with its pid, what names a process for as long as the
+/// machine runs. None when it is gone or a zombie.
+#[cfg(target_os = "linux")]
+pub fn start_time(pid: u32) -> Option<i64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces and parentheses.
+    let (_, rest) = stat.rsplit_once(')')?;
+    let mut fields = rest.split_whitespace();
+    if fields
+        .next()
+        .is_some_and(|state| state == "Z" || state == "X")
+    {
+        return None;
+    }
+    // `rest` starts at field 3; field 22 is 19 further.
+    fields.nth(18)?.parse().ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn start_time(_pid: u32) -> Option<i64> {
+    None
+}
+
+/// Whether the process `pid` that started at `started` (None: unknown) is
+/// surely gone: no such pid, a zombie, or the pid now names a process
+/// started at another time. Without /proc, only a missing pid counts.
+pub fn process_gone(pid: u32, started: Option<i64>) -> bool {
+    if !cfg!(target_os = "linux") {
+        return !pid_alive(pid);
+    }
+    match start_time(pid) {
+        None => true,
+        Some(now) => started.is_some_and(|s| s != now),
+    }
+}
+
 /// A child must not outlive boocoder, even one killed with SIGKILL (no Drop
 /// runs then): on Linux the kernel sends the child TERM when the thread that
 /// started it ends (a runtime worker: it lives as long as the process). A

@@ -417,12 +417,13 @@ impl<'a> Worktrees<'a> {
 
     /// The session's lease when another process's turn holds it (unexpired
     /// by the database's clock, as leases are taken). A lease this process
-    /// holds (a landing that removes its worktree) is not "busy".
+    /// holds (a landing that removes its worktree), or one whose owner on
+    /// this host is gone, is not "busy".
     async fn live_lease(&self, session: &str) -> Result<Option<LeaseRow>> {
         let Some(lease) = self.store.get_lease(session).await? else {
             return Ok(None);
         };
-        if lease.owner == crate::session::lease_owner() {
+        if lease.owner == crate::session::lease_owner() || crate::session::owner_gone_here(&lease) {
             return Ok(None);
         }
         let now = self.store.db_now_ms().await?;

@@ -15,6 +15,7 @@ mod fake_acp;
 mod fault;
 mod first_minutes;
 mod guards;
+mod interrupts;
 mod json_dialect;
 mod keep_auto;
 mod land;

@@ -715,8 +715,8 @@ fn a_failed_first_sqlite_open_keeps_a_database_another_process_created() {
         .args([
             "--db",
             &format!("sqlite://{}", db.display()),
-            "session",
-            "list",
+            "db",
+            "migrate",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -250,6 +250,7 @@ impl AcpTurns<'_> {
                 text: &text,
                 tools: &calls,
                 stop_reason: end.stop_reason.as_deref(),
+                max_stored: self.config.max_stored_bytes,
             },
             sink,
         )

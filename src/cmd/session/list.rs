@@ -12,8 +12,12 @@ use crate::cmd::Context;
 pub struct ListArgs {}
 
 pub async fn run(ctx: &Context, _args: &ListArgs) -> Result<Exit> {
-    let store = ctx.store().await?;
-    let sessions = Sessions::new(store, &ctx.config).list().await?;
+    // No database yet: no sessions (and nothing is created to say so).
+    let sessions = match ctx.existing_store().await {
+        Ok(store) => Sessions::new(store, &ctx.config).list().await?,
+        Err(e) if super::no_database(&e).is_some() => Vec::new(),
+        Err(e) => return Err(e),
+    };
     match ctx.out.format {
         crate::cmd::Format::Json => {
             let all: Vec<_> = sessions.iter().map(super::session_json).collect();

@@ -82,7 +82,7 @@ struct LogRecord<'a> {
 }
 
 pub async fn run(ctx: &Context, args: &LogArgs) -> Result<Exit> {
-    let store = ctx.store().await?;
+    let store = super::store_with_session(ctx, args.name.as_str()).await?;
     let session = store
         .get_session(args.name.as_str())
         .await?

@@ -6,7 +6,7 @@ mod commit;
 mod list;
 mod log;
 mod merge;
-mod new;
+pub(crate) mod new;
 mod permission;
 pub mod prompt;
 mod render;
@@ -128,4 +128,31 @@ struct LastTurnRecord<'a> {
     duration_ms: Option<i64>,
     model: Option<&'a str>,
     error: Option<&'a str>,
+}
+
+/// The store for reading session `name`: without a database, the session
+/// does not exist (exit 1 `no session named NAME: no database at PATH`) and
+/// nothing is created.
+pub(crate) async fn store_with_session<'c>(
+    ctx: &'c Context,
+    name: &str,
+) -> Result<&'c boocoder::store::Store> {
+    match ctx.existing_store().await {
+        Err(e) if no_database(&e).is_some() => Err(crate::cmd::output::CliError {
+            exit: Exit::No,
+            message: format!("no session named `{name}`: {}", no_database(&e).unwrap_or_default()),
+            hint: Some("`boocoder session new NAME --repo DIR` makes one (or check --db / BOOCODER_DATABASE_URL)".into()),
+        }
+        .into()),
+        other => other,
+    }
+}
+
+/// `no database at PATH` when that is what `e` says.
+pub(crate) fn no_database(e: &anyhow::Error) -> Option<String> {
+    e.chain()
+        .find_map(|c| match c.downcast_ref::<boocoder::store::StoreError>() {
+            Some(e @ boocoder::store::StoreError::NoDatabase { .. }) => Some(e.to_string()),
+            _ => None,
+        })
 }

@@ -53,21 +53,7 @@ pub struct NewArgs {
 }
 
 pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
-    match TurnBackend::of(&ctx.config, &args.agent)? {
-        // An ACP agent must be installed (the probe's rule: its launch program on PATH).
-        TurnBackend::Acp(b) => {
-            b.program(&ctx.env, &std::path::absolute(&args.repo)?)
-                .map_err(boocoder::Error::from)?;
-        }
-        // An unknown llama-swap model is refused before anything is made.
-        TurnBackend::OpencodeServer => {
-            if let Some(m) = args.model.as_deref().filter(|m| !m.trim().is_empty())
-                && let Some(warning) = check_model(&ctx.config, m).await?
-            {
-                ctx.out.info(&format!("warning: {warning}; accepted"));
-            }
-        }
-    }
+    check_agent_and_model(ctx, &args.agent, args.model.as_deref(), &args.repo).await?;
     let store = ctx.store().await?;
     let info = Sessions::new(store, &ctx.config)
         .with_setup_output(ctx.out.lines())
@@ -98,4 +84,31 @@ pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
         ))?,
     }
     Ok(Exit::Ok)
+}
+
+/// What `session new` and the one-shot `prompt` check before anything is
+/// made or started: the agent can run turns, an ACP agent is installed (the
+/// probe's rule: its launch program on PATH), and llama-swap serves the
+/// model (exit 2 when it answers without it; accepted with a warning when
+/// it cannot be asked).
+pub(crate) async fn check_agent_and_model(
+    ctx: &Context,
+    agent: &str,
+    model: Option<&str>,
+    repo: &std::path::Path,
+) -> Result<()> {
+    match TurnBackend::of(&ctx.config, agent)? {
+        TurnBackend::Acp(b) => {
+            b.program(&ctx.env, &std::path::absolute(repo)?)
+                .map_err(boocoder::Error::from)?;
+        }
+        TurnBackend::OpencodeServer => {
+            if let Some(m) = model.filter(|m| !m.trim().is_empty())
+                && let Some(warning) = check_model(&ctx.config, m).await?
+            {
+                ctx.out.info(&format!("warning: {warning}; accepted"));
+            }
+        }
+    }
+    Ok(())
 }

@@ -60,8 +60,11 @@ Exit codes: 0 done; 1 the turn failed (the agent reported an error, or stopped w
 max_tokens / refusal) or the session is busy or unknown; 2 bad input, an agent that \
 cannot run turns, or no model can be chosen; 3 stalled (no event within the watchdog and \
 still busy: aborted), the server was lost, the ACP agent crashed or is not installed, the \
-model is unknown, or llama-swap or the provider failed; 4 the agent needs a sign-in; 130 \
-interrupted (the turn is aborted and recorded as interrupted).")]
+model is unknown, or llama-swap or the provider failed, or the turn could not be recorded \
+(a full disk: the path is named); 4 the agent needs a sign-in; 130 interrupted by Ctrl-C, 143 \
+by SIGTERM, 129 by SIGHUP (the turn is aborted and recorded as interrupted; a second signal \
+ends at once). The database keeps at most max_stored_bytes (1 MiB) of the reply and of the \
+tool calls; the stream shows everything.")]
 pub struct PromptArgs {
     /// SESSION [TEXT | -], or the text when the sessions come from --session
     #[arg(value_name = "ARGS")]
@@ -162,7 +165,8 @@ pub async fn run_turns(
     let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts, waiting));
     let sink = |e: RunEvent<'_>| match e {
         RunEvent::Note(n) => ctx.out.info(&format!("note: {n}")),
-        // From here a Ctrl-C aborts the turns and records them before exiting.
+        // From here a signal (Ctrl-C, SIGTERM, SIGHUP) aborts the turns and
+        // records them before exiting.
         RunEvent::Ready => ctx
             .graceful
             .store(true, std::sync::atomic::Ordering::SeqCst),

@@ -442,7 +442,7 @@ pub(super) fn worse(a: Exit, b: Exit) -> Exit {
         Exit::Usage => 2,
         Exit::Runtime => 3,
         Exit::Auth => 4,
-        Exit::Interrupted | Exit::HungUp | Exit::Terminated => 5,
+        Exit::HungUp | Exit::Interrupted | Exit::Terminated => 5,
     };
     if rank(b) > rank(a) { b } else { a }
 }

@@ -20,7 +20,7 @@ pub struct ShowArgs {
 }
 
 pub async fn run(ctx: &Context, args: &ShowArgs) -> Result<Exit> {
-    let store = ctx.store().await?;
+    let store = super::store_with_session(ctx, args.name.as_str()).await?;
     let info = Sessions::new(store, &ctx.config)
         .get(args.name.as_str())
         .await?;

@@ -25,7 +25,7 @@ pub async fn run(ctx: &Context, args: &PeekArgs) -> Result<Exit> {
         Some(c) => c.clone(),
         None => std::env::current_dir()?,
     };
-    let store = ctx.store().await?;
+    let store = ctx.existing_store().await?;
     let req = crate::cmd::provider_table::request(ctx, Some(&cwd), false)?;
     let Some((entry, built_at)) = boocoder::providers::peek(store, &req, &args.name).await? else {
         return Err(CliError {

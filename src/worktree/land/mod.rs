@@ -122,7 +122,7 @@ impl LandError {
             | Hook { .. }
             | Gitlinks { .. } => Exit::No,
             Interrupted => Exit::Interrupted,
-            Signalled(sig) => Exit::signalled(*sig),
+            Signalled(sig) => Exit::of_signal(*sig),
             NoBranch(_) | SameBranch(_) | Detached(_) | ForeignCheckout { .. } => Exit::Usage,
             Git { .. } | Io { .. } | Moved { .. } => Exit::Runtime,
         }

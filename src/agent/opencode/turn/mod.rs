@@ -221,6 +221,7 @@ impl TurnRunner<'_> {
                 text: &progress.text,
                 tools: &tools,
                 stop_reason: None,
+                max_stored: self.config.max_stored_bytes,
             },
             sink,
         )
