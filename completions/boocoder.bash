@@ -1518,7 +1518,7 @@ _boocoder() {
                     return 0
                     ;;
                 --permissions)
-                    COMPREPLY=($(compgen -W "ask allow deny" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -2197,7 +2197,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__session__subcmd__new)
-            opts="-v -q -h -V --repo --agent --model --base --no-worktree --db --config --format --json --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --repo --agent --model --base --no-worktree --permissions --db --config --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2216,6 +2216,10 @@ _boocoder() {
                     return 0
                     ;;
                 --base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permissions)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2270,7 +2274,7 @@ _boocoder() {
                     return 0
                     ;;
                 --permissions)
-                    COMPREPLY=($(compgen -W "ask allow deny" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -23,18 +23,22 @@ pub enum Exit {
     Runtime,
     /// Authentication required or refused.
     Auth,
+    /// A turn stopped at a permission request no one could answer
+    /// (`non_interactive = "fail"`).
+    Permission,
     /// Interrupted (Ctrl-C / SIGINT).
     Interrupted,
 }
 
 impl Exit {
     /// Every exit code with its meaning, for `--help` and the README.
-    pub const ALL: [Exit; 6] = [
+    pub const ALL: [Exit; 7] = [
         Exit::Ok,
         Exit::No,
         Exit::Usage,
         Exit::Runtime,
         Exit::Auth,
+        Exit::Permission,
         Exit::Interrupted,
     ];
 
@@ -45,6 +49,7 @@ impl Exit {
             Exit::Usage => 2,
             Exit::Runtime => 3,
             Exit::Auth => 4,
+            Exit::Permission => 5,
             Exit::Interrupted => 130,
         }
     }
@@ -56,6 +61,9 @@ impl Exit {
             Exit::Usage => "usage or configuration error",
             Exit::Runtime => "runtime error (agent, server, git, database)",
             Exit::Auth => "authentication required or refused",
+            Exit::Permission => {
+                "a turn stopped at a permission request without a terminal (non_interactive = \"fail\")"
+            }
             Exit::Interrupted => "interrupted (Ctrl-C)",
         }
     }
@@ -68,6 +76,7 @@ impl Exit {
             Exit::Usage => "usage",
             Exit::Runtime => "runtime",
             Exit::Auth => "auth",
+            Exit::Permission => "permission",
             Exit::Interrupted => "interrupted",
         }
     }

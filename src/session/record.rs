@@ -94,6 +94,7 @@ pub(crate) struct TurnEnd<'a> {
     pub tools: &'a [ToolCall],
     /// Why an ACP agent ended the turn.
     pub stop_reason: Option<&'a str>,
+    pub permissions: &'a crate::store::PermissionLog,
 }
 
 /// What recording found in the worktree.
@@ -175,6 +176,7 @@ pub(crate) async fn record_turn(
             end.tools,
             turn_changes,
             end.stop_reason,
+            end.permissions,
         )
         .await?;
     let ended_ms = crate::timestamp::now_ms();

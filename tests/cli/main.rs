@@ -16,6 +16,7 @@ mod land;
 mod layout;
 mod model_server;
 mod opencode;
+mod permissions;
 mod probe;
 mod safety;
 mod server;

@@ -221,6 +221,7 @@ impl TurnRunner<'_> {
                 text: &progress.text,
                 tools: &tools,
                 stop_reason: None,
+                permissions: &req.permissions.log(),
             },
             sink,
         )
@@ -247,6 +248,8 @@ impl TurnRunner<'_> {
             setup_error,
             sign_in: None,
             stop_reason: None,
+            permissions: (&req.permissions.log()).into(),
+            permission_stop: req.permissions.stopped().is_some(),
         })
     }
 }
