@@ -278,6 +278,11 @@ fn non_interactive_fail_ends_the_turn_with_exit_5_and_nothing_run() {
 fn a_session_keeps_its_policy_and_a_turn_flag_overrides_it() {
     let rig = rig("");
     let wt = rig.new_session("p", &["--permissions", "full"]);
+    let show = rig
+        .run(&["session", "show", "p", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(show["permissions"], "full");
     rig.models.push(Script::new().bash("touch first"));
     rig.models.push(Script::new().text("Done."));
     let (run, _) = rig.prompt("p", &[]);
@@ -300,6 +305,25 @@ fn a_session_keeps_its_policy_and_a_turn_flag_overrides_it() {
     ]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("neither a preset"), "{}", bad.stderr);
+    assert_eq!(rig.run(&["session", "show", "q"]).code, 1);
+    let file = rig.env.path().join("bad.toml");
+    std::fs::write(&file, "read = \"allow\"\nbash = 3\n").unwrap();
+    let bad = rig.run(&[
+        "session",
+        "new",
+        "q",
+        "--repo",
+        rig.repo.to_str().unwrap(),
+        "--permissions",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains(&format!("{}: line 2", file.display()))
+            && bad.stderr.contains("key `bash`"),
+        "{}",
+        bad.stderr
+    );
     assert_eq!(rig.run(&["session", "show", "q"]).code, 1);
 }
 

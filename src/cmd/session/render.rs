@@ -376,8 +376,12 @@ impl Renderer {
                         )
                     })
                     .unwrap_or_default();
+                let denied = match o.permissions.denied {
+                    0 => String::new(),
+                    n => format!(", {} denied", plural(n as usize, "permission")),
+                };
                 let summary = format!(
-                    "{} in {:.1} s, {} out{changes}{this_turn}",
+                    "{} in {:.1} s, {} out{changes}{this_turn}{denied}",
                     o.status.as_str(),
                     o.duration_ms as f64 / 1000.0,
                     plural(o.tokens.output as usize, "token")
