@@ -343,13 +343,13 @@ pub fn wildcard(pattern: &str, text: &str) -> bool {
         let (mut pi, mut ti) = (0, 0);
         let (mut star, mut mark) = (None, 0);
         while ti < t.len() {
-            if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-                pi += 1;
-                ti += 1;
-            } else if pi < p.len() && p[pi] == '*' {
+            if pi < p.len() && p[pi] == '*' {
                 star = Some(pi);
                 mark = ti;
                 pi += 1;
+            } else if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+                pi += 1;
+                ti += 1;
             } else if let Some(s) = star {
                 pi = s + 1;
                 mark += 1;
@@ -391,6 +391,10 @@ mod tests {
         assert!(!wildcard("rm *", "rmdir x"));
         assert!(wildcard("*.md", "docs/a.md"));
         assert!(!wildcard("a*b", "a"));
+        // A `*` in the text is matched by the pattern's `*` like any other.
+        assert!(wildcard("*", "*.md"));
+        assert!(wildcard("*.md", "*.md"));
+        assert!(!wildcard("a*", "*a"));
     }
 
     #[test]

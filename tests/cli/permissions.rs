@@ -413,6 +413,7 @@ fn acp_requests_follow_the_policy_by_kind() {
             {"permission": "p3", "call": {"kind": "edit", "title": "edit", "locations": [{"path": "/etc/hosts"}]}},
             {"permission": "p4", "call": {"kind": "fetch", "title": "fetch", "rawInput": {"url": "https://example.com/"}}},
             {"permission": "p5", "call": {"kind": "read", "title": "read", "locations": [{"path": "src/a.rs"}]}},
+            {"permission": "p6", "call": {"kind": "search", "title": "*.md", "rawInput": {"pattern": "*.md"}, "locations": []}},
             {"text": "end\n"}
         ]),
         "[permissions]\nbash = { \"*\" = \"deny\", \"touch ok-*\" = \"allow\" }\n",
@@ -430,7 +431,7 @@ fn acp_requests_follow_the_policy_by_kind() {
         .collect();
     assert_eq!(
         text,
-        "permission:yes\npermission:no\npermission:no\npermission:no\npermission:yes\nend\n"
+        "permission:yes\npermission:no\npermission:no\npermission:no\npermission:yes\npermission:yes\nend\n"
     );
     let asked: Vec<(String, Value, String)> = decisions(&recs)
         .iter()
@@ -458,11 +459,12 @@ fn acp_requests_follow_the_policy_by_kind() {
                 "deny".into()
             ),
             ("read".into(), json!(["src/a.rs"]), "allow".into()),
+            ("read".into(), json!(["*.md"]), "allow".into()),
         ]
     );
     assert_eq!(
         last(&recs)["permissions"],
-        json!({"allowed": 2, "denied": 3})
+        json!({"allowed": 3, "denied": 3})
     );
 
     // `full` allows what the default denied, but the config's rules apply
@@ -482,11 +484,11 @@ fn acp_requests_follow_the_policy_by_kind() {
     let done = run.json();
     assert_eq!(
         done["text"],
-        "permission:yes\npermission:no\npermission:yes\npermission:yes\npermission:yes\nend\n"
+        "permission:yes\npermission:no\npermission:yes\npermission:yes\npermission:yes\npermission:yes\nend\n"
     );
     assert_eq!(
         done["permissions"],
-        json!({"allowed": 5, "denied": 1}),
+        json!({"allowed": 6, "denied": 1}),
         "{done}"
     );
 }

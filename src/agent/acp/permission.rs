@@ -76,13 +76,21 @@ pub async fn permission(params: &Value, req: &TurnRequest, root: &Path, sink: Si
     let title = call["title"].as_str().map(String::from);
     let kind = call["kind"].as_str().unwrap_or_default();
     let tool = tool_name(kind);
-    let paths: Vec<&str> = call["locations"]
+    let raw = &call["rawInput"];
+    let mut paths: Vec<&str> = call["locations"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|l| l["path"].as_str())
         .collect();
-    let raw = &call["rawInput"];
+    // No locations: the path the tool's input names, if it names one.
+    if paths.is_empty() {
+        paths.extend(
+            ["filepath", "filePath", "file_path", "absolute_path", "path"]
+                .iter()
+                .find_map(|k| raw[*k].as_str()),
+        );
+    }
     let command = match &raw["command"] {
         Value::String(c) => Some(c.clone()),
         Value::Array(parts) => Some(
