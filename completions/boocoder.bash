@@ -1584,7 +1584,7 @@ _boocoder() {
                     return 0
                     ;;
                 --permissions)
-                    COMPREPLY=($(compgen -W "ask allow deny" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -2263,7 +2263,7 @@ _boocoder() {
             return 0
             ;;
         boocoder__subcmd__session__subcmd__new)
-            opts="-v -q -h -V --repo --agent --model --base --no-worktree --db --config --format --json --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --repo --agent --model --base --no-worktree --permissions --db --config --format --json --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2282,6 +2282,10 @@ _boocoder() {
                     return 0
                     ;;
                 --base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --permissions)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2336,7 +2340,7 @@ _boocoder() {
                     return 0
                     ;;
                 --permissions)
-                    COMPREPLY=($(compgen -W "ask allow deny" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)

@@ -56,9 +56,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l agent -d 'T
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l model -d 'The model for this turn [default: the session\'s, else default_model]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l agent-mode -d 'The agent\'s mode (opencode: build, plan, ...)' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m; 1s to 365d)' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l permissions -d 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]' -r -f -a "ask\t''
-allow\t''
-deny\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l permissions -d 'The permission policy for this turn: read-only, workspace, full, ask, allow, deny, or a policy file [default: the session\'s, else workspace]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -104,6 +102,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l agent -d 'The agent that runs its turns' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l model -d 'The session\'s model (default: default_model, else llama-swap\'s only model)' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l base -d 'Base branch, tag or commit of the worktree [default: HEAD]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l permissions -d 'The permission policy of the session\'s turns (a turn\'s --permissions overrides it): read-only, workspace, full, ask, allow, deny, or a policy file [default: workspace]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -178,9 +177,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l model -d 'The model for this turn [default: the session\'s, else default_model]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l agent-mode -d 'The agent\'s mode (opencode: build, plan, ...)' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m; 1s to 365d)' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l permissions -d 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]' -r -f -a "ask\t''
-allow\t''
-deny\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l permissions -d 'The permission policy for this turn: read-only, workspace, full, ask, allow, deny, or a policy file [default: the session\'s, else workspace]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'

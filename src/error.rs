@@ -23,6 +23,9 @@ pub enum Exit {
     Runtime,
     /// Authentication required or refused.
     Auth,
+    /// A turn stopped at a permission request no one could answer
+    /// (`non_interactive = "fail"`).
+    Permission,
     /// Interrupted (Ctrl-C / SIGINT).
     Interrupted,
     /// Hung up (SIGHUP): 128 + 1.
@@ -33,12 +36,13 @@ pub enum Exit {
 
 impl Exit {
     /// Every exit code with its meaning, for `--help` and the README.
-    pub const ALL: [Exit; 8] = [
+    pub const ALL: [Exit; 9] = [
         Exit::Ok,
         Exit::No,
         Exit::Usage,
         Exit::Runtime,
         Exit::Auth,
+        Exit::Permission,
         Exit::HungUp,
         Exit::Interrupted,
         Exit::Terminated,
@@ -60,6 +64,7 @@ impl Exit {
             Exit::Usage => 2,
             Exit::Runtime => 3,
             Exit::Auth => 4,
+            Exit::Permission => 5,
             Exit::Interrupted => 130,
             Exit::HungUp => 129,
             Exit::Terminated => 143,
@@ -73,6 +78,9 @@ impl Exit {
             Exit::Usage => "usage or configuration error",
             Exit::Runtime => "runtime error (agent, server, git, database)",
             Exit::Auth => "authentication required or refused",
+            Exit::Permission => {
+                "a turn stopped at a permission request without a terminal (non_interactive = \"fail\")"
+            }
             Exit::Interrupted => "interrupted (Ctrl-C, SIGINT)",
             Exit::HungUp => "interrupted by SIGHUP (the terminal closed)",
             Exit::Terminated => "interrupted by SIGTERM (timeout, CI, systemd)",
@@ -87,6 +95,7 @@ impl Exit {
             Exit::Usage => "usage",
             Exit::Runtime => "runtime",
             Exit::Auth => "auth",
+            Exit::Permission => "permission",
             Exit::Interrupted | Exit::HungUp | Exit::Terminated => "interrupted",
         }
     }

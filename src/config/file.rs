@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::permissions::RulesFile;
 use super::{ConfigError, Keep, ProviderConfig};
 
 #[derive(Debug, Default, Deserialize)]
@@ -48,9 +49,20 @@ pub(super) struct FileConfig {
     pub(super) worktree: WorktreeFile,
     #[serde(default)]
     pub(super) providers: BTreeMap<String, ProviderConfig>,
+    #[serde(default)]
+    pub(super) permissions: RulesFile,
 }
 
 pub(super) fn parse_file(file: &Path, text: &str) -> Result<FileConfig, ConfigError> {
+    parse_toml(file, text)
+}
+
+/// `text` (the contents of `file`) as a `T`, or the line, column and key
+/// of what is wrong.
+pub(super) fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    text: &str,
+) -> Result<T, ConfigError> {
     toml::from_str(text).map_err(|e| {
         let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
         let line = text[..offset].matches('\n').count() + 1;

@@ -202,6 +202,7 @@ impl Config {
                 post_create_timeout,
             },
             providers: file.providers,
+            permissions: file.permissions,
             sources,
         };
         config.validate()?;

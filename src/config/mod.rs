@@ -12,6 +12,7 @@ mod dirs;
 mod error;
 mod file;
 mod load;
+mod permissions;
 mod settings;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,10 @@ use std::time::Duration;
 use serde::Serialize;
 
 pub use error::ConfigError;
+pub use permissions::{
+    Action, NonInteractive, PRESETS, Policy, READING_TOOLS, Rule, RulesFile, Verdict, preset,
+    wildcard,
+};
 pub use settings::{
     CommandLine, Keep, ModelSpec, ProviderConfig, ServerConfig, Transport, TurnsVia, WorktreeConfig,
 };
@@ -146,6 +151,9 @@ pub struct Config {
     pub server: ServerConfig,
     pub worktree: WorktreeConfig,
     pub providers: BTreeMap<String, ProviderConfig>,
+    /// `[permissions]`: rules on top of the turn's preset.
+    #[serde(skip)]
+    pub permissions: RulesFile,
     /// This process runs under CI (`CI`): `keep = "auto"` then keeps no server.
     #[serde(skip)]
     pub ci: bool,
@@ -207,6 +215,12 @@ impl Config {
                 .map(|(k, s)| (k.to_string(), s.to_string().into()))
                 .collect();
             obj.insert("sources".into(), sources.into());
+            if let Ok(policy) = Policy::resolve(self, None, "--permissions") {
+                obj.insert(
+                    "permissions".into(),
+                    serde_json::to_value(policy).expect("a policy serializes"),
+                );
+            }
         }
         v
     }

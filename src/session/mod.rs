@@ -12,7 +12,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use turn::{ChangesSummary, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest};
+pub use turn::{
+    AskPermission, ChangesSummary, PermissionChoice, PermissionCounts, PermissionDecision,
+    PermissionEvent, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest,
+};
 
 use crate::Exit;
 pub use crate::agent::TurnStatus;

@@ -99,6 +99,7 @@ pub(crate) struct TurnEnd<'a> {
     pub stop_reason: Option<&'a str>,
     /// The most of the reply, and of the tool calls, stored (each).
     pub max_stored: usize,
+    pub permissions: &'a crate::store::PermissionLog,
 }
 
 /// `text` cut to at most `max` bytes (at a character boundary), with a
@@ -228,6 +229,7 @@ pub(crate) async fn record_turn(
             &capped_tools(end.tools, end.max_stored),
             turn_changes,
             end.stop_reason,
+            end.permissions,
         )
         .await;
     let ended_ms = crate::timestamp::now_ms();

@@ -11,7 +11,8 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest, TurnRunner, default_model,
+    PermissionChoice, PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest,
+    TurnRunner, default_model,
 };
 use crate::agent::acp::AcpTurns;
 use crate::agent::opencode::{
@@ -32,7 +33,8 @@ pub struct TurnPlan {
     pub agent_mode: Option<String>,
     /// No update for this long stalls the turn (default: the config's).
     pub watchdog: Option<Duration>,
-    pub permissions: PermissionPolicy,
+    /// `--permissions` (else each session's own) and who can be asked.
+    pub permissions: PermissionChoice,
     /// Wait for a busy session's lease instead of failing.
     pub wait: bool,
     /// Keep the opencode server this run starts.
@@ -84,6 +86,7 @@ pub async fn run_turns(
     // any server starts: a turn never falls back to opencode's own default model.
     let mut backends = Vec::new();
     let mut models: HashMap<String, Option<String>> = HashMap::new();
+    let mut policies: HashMap<String, PermissionPolicy> = HashMap::new();
     let mut default: Option<String> = None;
     for n in &plan.sessions {
         let Some(session) = store.get_session(n.as_str()).await? else {
@@ -119,6 +122,7 @@ pub async fn run_turns(
             },
         };
         models.insert(n.to_string(), model);
+        policies.insert(n.to_string(), session_policy(store, config, plan, n).await?);
         backends.push(backend);
     }
     let opencode = if backends.iter().any(TurnBackend::needs_server) {
@@ -152,7 +156,7 @@ pub async fn run_turns(
             model: models.get(name.as_str()).cloned().flatten(),
             agent_mode: plan.agent_mode.clone(),
             watchdog: plan.watchdog.unwrap_or(config.watchdog),
-            permissions: plan.permissions.clone(),
+            permissions: policies[name.as_str()].for_turn(),
             wait: plan.wait,
         };
         let started = &started;
@@ -169,6 +173,26 @@ pub async fn run_turns(
         server
     });
     Ok(Turns { results, server })
+}
+
+/// A session's permission policy for this run: `--permissions`, else the
+/// one stored with the session, else the default preset; the config's
+/// `[permissions]` rules on top of a preset, a policy file's on top of both.
+async fn session_policy(
+    store: &Store,
+    config: &Config,
+    plan: &TurnPlan,
+    session: &SessionKey,
+) -> crate::Result<PermissionPolicy> {
+    let (spec, from) = match &plan.permissions.spec {
+        Some(s) => (Some(s.clone()), "--permissions"),
+        None => (
+            store.session_permissions(session.as_str()).await?,
+            "session",
+        ),
+    };
+    let policy = crate::config::Policy::resolve(config, spec.as_deref(), from)?;
+    Ok(PermissionPolicy::new(policy, plan.permissions.ask.clone()))
 }
 
 /// The opencode server (recorded, else short-lived) and its event stream.

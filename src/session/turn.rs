@@ -1,52 +1,280 @@
 //! What a turn is, whatever its backend: the request, the events a caller
 //! sees, the outcome, and the permission policy.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::agent::{AgentEvent, PermissionReply, TokenUsage, TurnStatus};
+use crate::config::{Action, NonInteractive, Policy, Rule};
 use crate::session_key::SessionKey;
+use crate::store::{PermissionCall, PermissionLog};
 
 /// Asks a person about a permission (session name, the request); blocks.
 pub type AskPermission = Arc<dyn Fn(&str, &AgentEvent) -> PermissionReply + Send + Sync>;
 
-/// What to do when the agent asks for a permission.
+/// The permission policy a run's turns use.
+#[derive(Clone, Default)]
+pub struct PermissionChoice {
+    /// `--permissions`: a preset or a policy file (None: each session's
+    /// stored one, else the default preset).
+    pub spec: Option<String>,
+    /// Asks a person (None: no one can be asked).
+    pub ask: Option<AskPermission>,
+}
+
+/// What to answer when the agent asks for a permission: the turn's
+/// [`Policy`], a person for what it says to ask (None: no one can be
+/// asked, `non_interactive` decides), and the decisions made so far.
 #[derive(Clone)]
-pub enum PermissionPolicy {
-    Allow,
-    Deny,
-    /// Ask a person (the callback blocks until answered).
-    Ask(AskPermission),
+pub struct PermissionPolicy {
+    pub policy: Arc<Policy>,
+    pub ask: Option<AskPermission>,
+    log: Arc<Mutex<TurnPermissions>>,
+}
+
+#[derive(Default)]
+struct TurnPermissions {
+    log: PermissionLog,
+    /// (tool, patterns) a person allowed for the rest of the turn.
+    always: Vec<(String, Vec<String>)>,
+    /// `non_interactive = "fail"` met a request: why the turn ends.
+    stop: Option<String>,
+}
+
+/// How one request was decided.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PermissionDecision {
+    /// `allow` or `deny`.
+    pub decision: Action,
+    /// Who decided: `rule`, `person` or `non_interactive`.
+    pub by: &'static str,
+    /// The rule that matched (None: none did, which asks).
+    pub rule: Option<Rule>,
+    /// `non_interactive = "fail"`: the turn ends at this request.
+    #[serde(skip)]
+    pub fail: bool,
+}
+
+impl PermissionDecision {
+    /// The reply to the agent: never `always`, so an agent (or a kept
+    /// server) asks again next time and the next turn's policy decides.
+    pub fn reply(&self) -> PermissionReply {
+        match self.decision {
+            Action::Allow => PermissionReply::Once,
+            _ => PermissionReply::Reject,
+        }
+    }
+
+    /// One line for a notice: `allowed by rule ...`, `denied: ...`.
+    pub fn describe(&self, policy: &Policy) -> String {
+        let word = if self.decision == Action::Allow {
+            "allowed"
+        } else {
+            "denied"
+        };
+        let rule = self
+            .rule
+            .as_ref()
+            .map(|r| format!("rule {r}"))
+            .unwrap_or_else(|| "no rule (ask)".into());
+        match self.by {
+            "person" => format!("{word} when asked ({rule})"),
+            "non_interactive" => format!(
+                "{word}: {rule} asks and there is no terminal (non_interactive = {}, {})",
+                if self.fail { "fail" } else { "deny" },
+                policy.non_interactive_source
+            ),
+            _ => format!("{word} by {rule}"),
+        }
+    }
 }
 
 impl PermissionPolicy {
-    /// The reply to `event`, a permission asked for in `session`'s turn: the
-    /// policy's own, or the person's (asked on the blocking pool; a question
-    /// that cannot be asked is a rejection).
-    pub async fn reply(&self, session: &str, event: &AgentEvent) -> PermissionReply {
-        match self {
-            PermissionPolicy::Allow => PermissionReply::Once,
-            PermissionPolicy::Deny => PermissionReply::Reject,
-            PermissionPolicy::Ask(ask) => {
+    pub fn new(policy: Policy, ask: Option<AskPermission>) -> PermissionPolicy {
+        PermissionPolicy {
+            policy: Arc::new(policy),
+            ask,
+            log: Arc::default(),
+        }
+    }
+
+    /// A fresh copy for another turn (its own decisions).
+    pub fn for_turn(&self) -> PermissionPolicy {
+        PermissionPolicy {
+            policy: self.policy.clone(),
+            ask: self.ask.clone(),
+            log: Arc::default(),
+        }
+    }
+
+    /// Decide `event`, a permission asked for in `session`'s turn: by the
+    /// policy's last matching rule, asking a person (on the blocking pool)
+    /// when it says ask and one can be asked, else by `non_interactive`.
+    /// The decision is logged for the turn's record.
+    pub async fn decide(&self, session: &str, event: &AgentEvent) -> PermissionDecision {
+        let AgentEvent::Permission {
+            permission,
+            patterns,
+            ..
+        } = event
+        else {
+            unreachable!("decide takes a permission request");
+        };
+        let verdict = self.policy.decide(permission, patterns);
+        let remembered = {
+            let turn = self.log.lock().expect("permission log");
+            turn.always
+                .iter()
+                .any(|(t, p)| t == permission && p == patterns)
+        };
+        let decision = match (verdict.action, &self.ask) {
+            (Action::Ask, _) if remembered => PermissionDecision {
+                decision: Action::Allow,
+                by: "person",
+                rule: verdict.rule,
+                fail: false,
+            },
+            (Action::Ask, Some(ask)) => {
                 let ask = ask.clone();
-                let (session, event) = (session.to_string(), event.clone());
-                crate::util::blocking(move || ask(&session, &event))
+                let (s, e) = (session.to_string(), event.clone());
+                let reply = crate::util::blocking(move || ask(&s, &e))
                     .await
-                    .unwrap_or(PermissionReply::Reject)
+                    .unwrap_or(PermissionReply::Reject);
+                if reply == PermissionReply::Always {
+                    let mut turn = self.log.lock().expect("permission log");
+                    turn.always.push((permission.clone(), patterns.clone()));
+                }
+                PermissionDecision {
+                    decision: if reply == PermissionReply::Reject {
+                        Action::Deny
+                    } else {
+                        Action::Allow
+                    },
+                    by: "person",
+                    rule: verdict.rule,
+                    fail: false,
+                }
+            }
+            (Action::Ask, None) => PermissionDecision {
+                decision: Action::Deny,
+                by: "non_interactive",
+                rule: verdict.rule,
+                fail: self.policy.non_interactive == NonInteractive::Fail,
+            },
+            (action, _) => PermissionDecision {
+                decision: action,
+                by: "rule",
+                rule: verdict.rule,
+                fail: false,
+            },
+        };
+        let mut turn = self.log.lock().expect("permission log");
+        if decision.fail && turn.stop.is_none() {
+            turn.stop = Some(format!(
+                "stopped at a permission request without a terminal (non_interactive = \"fail\", {}): {permission} {}",
+                self.policy.non_interactive_source,
+                patterns.join(", ")
+            ));
+        }
+        if decision.decision == Action::Allow {
+            turn.log.allowed += 1;
+        } else {
+            turn.log.denied += 1;
+        }
+        turn.log.decisions.push(PermissionCall {
+            tool: permission.clone(),
+            patterns: patterns.clone(),
+            decision: decision.decision.to_string(),
+            by: decision.by.to_string(),
+            rule: decision.rule.as_ref().map(Rule::to_string),
+        });
+        decision
+    }
+
+    /// Decide `event` (see [`Self::decide`]) and report it: the
+    /// `permission` event with the decision, and a notice.
+    pub async fn answer(
+        &self,
+        session: &str,
+        event: &AgentEvent,
+        sink: &(dyn Fn(TurnEvent) + Send + Sync),
+    ) -> PermissionDecision {
+        let decision = self.decide(session, event).await;
+        if let AgentEvent::Permission {
+            id,
+            permission,
+            patterns,
+            metadata,
+        } = event
+        {
+            sink(TurnEvent::Permission(Box::new(PermissionEvent {
+                id: id.clone(),
+                permission: permission.clone(),
+                patterns: patterns.clone(),
+                metadata: metadata.clone(),
+                decision: decision.clone(),
+            })));
+            // The event says it all; a person hears of what was not
+            // simply allowed by a rule.
+            if decision.decision != Action::Allow || decision.by != "rule" {
+                sink(TurnEvent::Notice {
+                    notice: format!(
+                        "permission {permission} ({}) {}",
+                        patterns.join(", "),
+                        decision.describe(&self.policy)
+                    ),
+                });
             }
         }
+        decision
+    }
+
+    /// Why `non_interactive = "fail"` ends this turn (None: it does not).
+    pub fn stopped(&self) -> Option<String> {
+        self.log.lock().expect("permission log").stop.clone()
+    }
+
+    /// The decisions of this turn so far.
+    pub fn log(&self) -> PermissionLog {
+        self.log.lock().expect("permission log").log.clone()
     }
 }
 
 impl std::fmt::Debug for PermissionPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            PermissionPolicy::Allow => "allow",
-            PermissionPolicy::Deny => "deny",
-            PermissionPolicy::Ask(_) => "ask",
-        })
+        f.debug_struct("PermissionPolicy")
+            .field("policy", &self.policy.name)
+            .field("ask", &self.ask.is_some())
+            .finish()
+    }
+}
+
+/// A permission request and its decision (the `permission` event).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PermissionEvent {
+    pub id: String,
+    pub permission: String,
+    pub patterns: Vec<String>,
+    pub metadata: serde_json::Value,
+    #[serde(flatten)]
+    pub decision: PermissionDecision,
+}
+
+/// Allowed and denied permission requests of a turn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PermissionCounts {
+    pub allowed: i64,
+    pub denied: i64,
+}
+
+impl From<&PermissionLog> for PermissionCounts {
+    fn from(l: &PermissionLog) -> Self {
+        PermissionCounts {
+            allowed: l.allowed,
+            denied: l.denied,
+        }
     }
 }
 
@@ -81,6 +309,8 @@ pub enum TurnEvent {
     /// Something worth telling a person (a new agent session and why, a
     /// reconnect, a permission decision).
     Notice { notice: String },
+    /// A permission the agent asked for, and how it was decided.
+    Permission(Box<PermissionEvent>),
     #[serde(untagged)]
     Agent(AgentEvent),
 }
@@ -125,4 +355,9 @@ pub struct TurnOutcome {
     /// Why an ACP agent ended the turn (`end_turn`, `max_tokens`, `refusal`,
     /// `cancelled`, ...); None for opencode's server.
     pub stop_reason: Option<String>,
+    /// Permission requests allowed and denied.
+    pub permissions: PermissionCounts,
+    /// `non_interactive = "fail"` ended the turn at a request it would
+    /// have asked about (the error says which); exit 5.
+    pub permission_stop: bool,
 }

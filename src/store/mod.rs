@@ -34,7 +34,7 @@ pub use changes::{PendingChange, PendingChangeRow};
 pub use leases::{LeaseAttempt, LeaseRow};
 pub use probe_locks::ProbeLock;
 pub use sessions::{AgentSessionRow, SessionRow};
-pub use turn_history::{ChangeCounts, ToolCall, TurnLogRow};
+pub use turn_history::{ChangeCounts, PermissionCall, PermissionLog, ToolCall, TurnLogRow};
 pub use turns::{Tokens, TurnRow};
 pub use worktrees::WorktreeRow;
 

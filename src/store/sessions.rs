@@ -100,6 +100,37 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Set the permission policy a session's turns use (a preset name or a
+    /// policy file; None: the default).
+    pub async fn set_session_permissions(
+        &self,
+        name: &str,
+        permissions: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let n = with_pool!(self, pool => sqlx::query(
+            "UPDATE sessions SET permissions = $2 WHERE name = $1",
+        )
+        .bind(name)
+        .bind(permissions)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(n == 1)
+    }
+
+    /// The permission policy stored with a session (None: the default).
+    pub async fn session_permissions(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            with_pool!(self, pool => sqlx::query_scalar::<_, Option<String>>(
+            "SELECT permissions FROM sessions WHERE name = $1",
+        )
+        .bind(name)
+        .fetch_optional(pool)
+        .await?)
+            .flatten(),
+        )
+    }
+
     /// Delete a session with its agent sessions, turns and lease.
     pub async fn delete_session(&self, name: &str) -> Result<bool, StoreError> {
         let n = with_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE name = $1")

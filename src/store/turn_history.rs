@@ -21,6 +21,28 @@ pub struct ChangeCounts {
     pub deletions: i64,
 }
 
+/// One permission request of a turn and how it was decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionCall {
+    /// The permission asked for (opencode's, or the ACP kind's name).
+    pub tool: String,
+    pub patterns: Vec<String>,
+    /// `allow` or `deny`.
+    pub decision: String,
+    /// Who decided: `rule`, `person` or `non_interactive`.
+    pub by: String,
+    /// The rule that matched (None: none did, which asks).
+    pub rule: Option<String>,
+}
+
+/// A turn's permission decisions and their counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionLog {
+    pub allowed: i64,
+    pub denied: i64,
+    pub decisions: Vec<PermissionCall>,
+}
+
 /// A turn with its history, for `session log`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TurnLogRow {
@@ -32,6 +54,8 @@ pub struct TurnLogRow {
     pub turn_changes: Option<ChangeCounts>,
     /// Why an ACP agent ended the turn; None for opencode's server.
     pub stop_reason: Option<String>,
+    /// The turn's permission decisions (None: recorded before they were).
+    pub permissions: Option<PermissionLog>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -43,6 +67,7 @@ struct Raw {
     tools: Option<String>,
     turn_changes: Option<String>,
     stop_reason: Option<String>,
+    permissions: Option<String>,
 }
 
 impl Store {
@@ -65,11 +90,14 @@ impl Store {
         tools: &[ToolCall],
         turn_changes: Option<ChangeCounts>,
         stop_reason: Option<&str>,
+        permissions: &PermissionLog,
     ) -> Result<(), StoreError> {
         let tools = serde_json::to_string(tools).expect("tool calls serialize");
+        let permissions = serde_json::to_string(permissions).expect("decisions serialize");
         let changes = turn_changes.map(|c| serde_json::to_string(&c).expect("counts serialize"));
         with_pool!(self, pool => sqlx::query(
-            "UPDATE turns SET reply = $2, tools = $3, turn_changes = $4, stop_reason = $5
+            "UPDATE turns SET reply = $2, tools = $3, turn_changes = $4, stop_reason = $5,
+                    permissions = $6
              WHERE id = $1",
         )
         .bind(id)
@@ -77,6 +105,7 @@ impl Store {
         .bind(tools)
         .bind(changes)
         .bind(stop_reason)
+        .bind(permissions)
         .execute(pool)
         .await?
         .rows_affected());
@@ -99,7 +128,8 @@ impl Store {
         let rows: Vec<Raw> = with_pool!(self, pool => sqlx::query_as(
             "SELECT id, session, agent_session_id, started_at, ended_at, status, model,
                     tokens_input, tokens_output, tokens_reasoning, tokens_cache_read,
-                    tokens_cache_write, error, prompt, reply, tools, turn_changes, stop_reason
+                    tokens_cache_write, error, prompt, reply, tools, turn_changes, stop_reason,
+                    permissions
              FROM turns WHERE session = $1 ORDER BY started_at, id",
         )
         .bind(session)
@@ -123,6 +153,15 @@ impl Store {
                     }
                     None => None,
                 };
+                let permissions = match &r.permissions {
+                    Some(p) => {
+                        Some(serde_json::from_str(p).map_err(|source| StoreError::Json {
+                            what: "permission decisions",
+                            source,
+                        })?)
+                    }
+                    None => None,
+                };
                 Ok(TurnLogRow {
                     turn: r.turn,
                     prompt: r.prompt,
@@ -130,6 +169,7 @@ impl Store {
                     tools,
                     turn_changes,
                     stop_reason: r.stop_reason,
+                    permissions,
                 })
             })
             .collect()

@@ -197,7 +197,16 @@ fn writes_outside_the_worktree_are_refused_and_permissions_follow_the_policy() {
     ]}}));
     rig.new_session("fs", "qwen");
     let run = rig
-        .run(&["session", "prompt", "fs", "go", "--format", "ndjson"])
+        .run(&[
+            "session",
+            "prompt",
+            "fs",
+            "go",
+            "--permissions",
+            "read-only",
+            "--format",
+            "ndjson",
+        ])
         .expect(0);
     let recs = records(&run);
     assert_eq!(
@@ -208,12 +217,14 @@ fn writes_outside_the_worktree_are_refused_and_permissions_follow_the_policy() {
     assert!(!PathBuf::from("/tmp/boocoder-acp-escape.txt").exists());
     let perm = recs
         .iter()
-        .find(|r| r["type"] == "permission")
+        .find(|r| r["type"] == "permission" && r["id"] == "p1")
         .expect("the permission is reported");
     assert_eq!(perm["permission"], "edit");
     assert!(
-        recs.iter()
-            .any(|r| r["type"] == "notice" && r["notice"] == "permission edit denied"),
+        recs.iter().any(|r| r["type"] == "notice"
+            && r["notice"].as_str().unwrap().starts_with(
+                "permission edit (notes.txt) denied by rule \"*\" = deny (preset read-only)"
+            )),
         "{recs:?}"
     );
     let allowed = rig

@@ -23,6 +23,7 @@ mod land_guards;
 mod layout;
 mod model_server;
 mod opencode;
+mod permissions;
 mod probe;
 mod safety;
 mod server;

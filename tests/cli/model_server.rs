@@ -91,6 +91,19 @@ impl Script {
         self
     }
 
+    /// opencode's `bash` tool running `command`.
+    pub fn bash(self, command: &str) -> Script {
+        self.tool_call(
+            "bash",
+            json!({"command": command, "description": "Run a command"}),
+        )
+    }
+
+    /// opencode's `webfetch` tool fetching `url` as text.
+    pub fn webfetch(self, url: &str) -> Script {
+        self.tool_call("webfetch", json!({"url": url, "format": "text"}))
+    }
+
     pub fn stall(mut self) -> Script {
         self.steps.push(Step::Stall);
         self

@@ -754,11 +754,12 @@ fn permissions_are_denied_by_default_off_a_terminal_and_allowed_on_request() {
         "--json",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("allowed once"),
-        "stderr: {}\nstdout: {}",
-        run.stderr,
-        run.stdout
+    // external_directory, then edit.
+    assert_eq!(
+        run.json()["permissions"],
+        json!({"allowed": 2, "denied": 0}),
+        "stderr: {}",
+        run.stderr
     );
     assert_eq!(std::fs::read_to_string(&allowed).unwrap(), "x\n");
 }

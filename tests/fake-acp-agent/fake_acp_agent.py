@@ -25,7 +25,8 @@ program (its file name, so one script serves several symlinked agents), or
                     {"text": "..."} / {"thought": "..."}   a chunk
                     {"tool": id, "title", "kind", "status"} a tool call (or its update)
                     {"plan": [entries]}
-                    {"permission": id}  ask; the chosen option's kind is said as text
+                    {"permission": id, "call": {...}}  ask (about "call", default an edit
+                        of notes.txt); the chosen option's id is said as text
                     {"write": path, "content": "..."}  fs/write_text_file; the answer
                         (ok or the error message) is said as text
                     {"read": path}      fs/read_text_file; the content as text
@@ -150,10 +151,12 @@ def run_turn(script, sid, mid):
         elif "plan" in step:
             update(sid, {"sessionUpdate": "plan", "entries": step["plan"]})
         elif "permission" in step:
+            tool_call = {"toolCallId": step["permission"], "title": "write notes.txt",
+                         "kind": "edit", "locations": [{"path": "notes.txt"}]}
+            tool_call.update(step.get("call", {}))
             result, _ = call("session/request_permission", {
                 "sessionId": sid,
-                "toolCall": {"toolCallId": step["permission"], "title": "write notes.txt",
-                             "kind": "edit", "locations": [{"path": "notes.txt"}]},
+                "toolCall": tool_call,
                 "options": [
                     {"optionId": "yes", "name": "Allow", "kind": "allow_once"},
                     {"optionId": "always", "name": "Always", "kind": "allow_always"},

@@ -79,9 +79,10 @@ impl Backend {
         if opts.disable_models_fetch {
             env.push(("OPENCODE_DISABLE_MODELS_FETCH".into(), "1".into()));
         }
-        if let Some(content) = opts.config_content(&models) {
-            env.push(("OPENCODE_CONFIG_CONTENT".into(), content));
-        }
+        env.push((
+            "OPENCODE_CONFIG_CONTENT".into(),
+            opts.config_content(&models),
+        ));
         let model = model.map(|m| {
             let (p, m) = llama_swap_model_id(m, &models);
             format!("{p}/{m}")

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use super::connection::{AcpError, AgentProcess, Connection, Incoming, Link, Pending, last_lines};
 use super::fs;
 use super::host::{self, AgentKeep, HostSpec};
-use super::permission::permission;
+use super::permission::{file_request, permission};
 use super::translate::{Translator, prompt_usage};
 use super::{AcpTurnError, Backend};
 use crate::agent::{AgentEvent, TokenUsage};
@@ -251,6 +251,7 @@ impl AcpTurns<'_> {
                 tools: &calls,
                 stop_reason: end.stop_reason.as_deref(),
                 max_stored: self.config.max_stored_bytes,
+                permissions: &req.permissions.log(),
             },
             sink,
         )
@@ -272,6 +273,8 @@ impl AcpTurns<'_> {
             setup_error: false,
             sign_in: end.sign_in.then(|| backend.login_hint()),
             stop_reason: end.stop_reason,
+            permissions: (&req.permissions.log()).into(),
+            permission_stop: req.permissions.stopped().is_some(),
         })
     }
 
@@ -483,6 +486,17 @@ impl AcpTurns<'_> {
                         if self.answer_request(&link, &id, &method, &params, dir, req, deadline, sink).await {
                             last_event = Instant::now();
                         }
+                        // `non_interactive = "fail"`: the request was
+                        // rejected; the turn ends here.
+                        if let Some(why) = req.permissions.stopped() {
+                            cancel(conn, &link, &mut pending, asid).await;
+                            return LoopEnd {
+                                status: TurnStatus::Failed,
+                                error: Some(why),
+                                stop_reason: None,
+                                sign_in: false,
+                            };
+                        }
                     }
                 },
                 answer = link.answer(&mut pending) => {
@@ -539,8 +553,14 @@ impl AcpTurns<'_> {
     ) -> bool {
         match method {
             "session/request_permission" => {
-                let outcome = permission(params, req, sink).await;
+                let outcome = permission(params, req, dir, sink).await;
                 link.respond(id, json!({"outcome": outcome})).await;
+            }
+            "fs/read_text_file" | "fs/write_text_file"
+                if !file_request(method, params, req, dir, sink).await =>
+            {
+                link.respond_error(id, -32602, "denied by the permission policy")
+                    .await;
             }
             "fs/read_text_file" | "fs/write_text_file" => {
                 let cut_off = || {

@@ -18,7 +18,8 @@ tokens, prompt, reply, tool calls (name, title, status) and what the turn change
 (turn_changes: the worktree before the turn against after it). json: {\"session\",\"agent\",\
 \"turns\":[{\"id\",\"started_at\",\"agent\",\"model\",\"status\",\"duration_ms\",\"tokens\",\
 \"prompt\",\"reply\",\"tools\":[{\"name\",\"title\",\"status\"}],\"turn_changes\":{\"files\",\
-\"insertions\",\"deletions\"},\"error\",\"stop_reason\"}]}; ndjson: one {\"type\":\"turn\",\"session\",...} \
+\"insertions\",\"deletions\"},\"error\",\"stop_reason\",\"permissions\":{\"allowed\",\"denied\",\
+\"decisions\":[{\"tool\",\"patterns\",\"decision\",\"by\",\"rule\"}]}}]}; ndjson: one {\"type\":\"turn\",\"session\",...} \
 per line. Turns recorded before this was stored have no prompt, reply or tools. Exit 1 when \
 there is no such session."
 )]
@@ -48,6 +49,7 @@ fn turn_json<'a>(session: Option<&'a str>, agent: &'a str, row: &'a TurnLogRow) 
         turn_changes: row.turn_changes.as_ref(),
         error: t.error.as_deref(),
         stop_reason: row.stop_reason.as_deref(),
+        permissions: row.permissions.as_ref(),
     }
 }
 
@@ -71,6 +73,8 @@ struct TurnRecord<'a> {
     error: Option<&'a str>,
     /// Why an ACP agent ended the turn (null for opencode's server).
     stop_reason: Option<&'a str>,
+    /// The permission decisions (null for turns recorded before them).
+    permissions: Option<&'a boocoder::store::PermissionLog>,
 }
 
 /// The `log` document (json).
@@ -173,6 +177,19 @@ fn turn_text(agent: &str, row: &TurnLogRow) -> String {
             tool.name,
             tool.title.as_deref().unwrap_or(""),
             tool.status
+        ));
+    }
+    for p in row.permissions.iter().flat_map(|p| &p.decisions) {
+        s.push_str(&format!(
+            "  permission: {} {} {} ({}{})\n",
+            p.decision,
+            p.tool,
+            p.patterns.join(", "),
+            p.by,
+            p.rule
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
         ));
     }
     if let Some(c) = &row.turn_changes {

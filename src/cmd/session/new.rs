@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use boocoder::agent::TurnBackend;
+use boocoder::config::{Policy, preset};
 use boocoder::session::{NewSession, Sessions, check_model};
 use boocoder::{Exit, SessionKey};
 use clap::Args;
@@ -28,8 +29,11 @@ claude, codex, goose, custom [providers.<name>] ones; `boocoder probe` lists the
 reached the model is accepted with a warning. An ACP agent's model is its own id, \
 passed to the agent at each turn.
 
+--permissions is stored with the session: its turns use it unless a turn's own \
+--permissions overrides it (a policy file is read at each turn).
+
 Exit codes: 1 when the name is taken; 2 for an invalid name, a missing repository, an \
-unknown or disabled agent, base or model; 3 when --repo is not a git repository or the \
+unknown or disabled agent, base or model, a policy that is neither a preset nor a valid file; 3 when --repo is not a git repository or the \
 agent is not installed.")]
 pub struct NewArgs {
     /// Session name: letters, digits, `.`, `_`, `-`; no leading `.` or `-`, no trailing `.` or `.lock`, no `..`; 1-64 characters
@@ -50,9 +54,19 @@ pub struct NewArgs {
     /// Work in the repository itself instead of a worktree
     #[arg(long)]
     pub no_worktree: bool,
+    /// The permission policy of the session's turns (a turn's --permissions overrides it): read-only, workspace, full, ask, allow, deny, or a policy file [default: workspace]
+    #[arg(long, value_name = "POLICY")]
+    pub permissions: Option<String>,
 }
 
 pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
+    // A policy file is stored by its absolute path, checked now (and read
+    // again at every turn).
+    let permissions = match args.permissions.as_deref() {
+        Some(p) if preset(p).is_none() => Some(std::path::absolute(p)?.display().to_string()),
+        other => other.map(String::from),
+    };
+    Policy::resolve(&ctx.config, permissions.as_deref(), "--permissions")?;
     check_agent_and_model(ctx, &args.agent, args.model.as_deref(), &args.repo).await?;
     let store = ctx.store().await?;
     let info = Sessions::new(store, &ctx.config)
@@ -66,6 +80,11 @@ pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
             worktree: !args.no_worktree,
         })
         .await?;
+    if permissions.is_some() {
+        store
+            .set_session_permissions(args.name.as_str(), permissions.as_deref())
+            .await?;
+    }
     if !ctx.out.is_text() {
         ctx.out.record("session", &super::session_json(&info))?;
         return Ok(Exit::Ok);

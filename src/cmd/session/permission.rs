@@ -1,28 +1,25 @@
-//! What to answer when the agent asks for a permission: the policy from
-//! the flags, and the question on a terminal.
+//! What to answer when the agent asks for a permission: the policy the
+//! flag names (else the session's), and the question on a terminal.
 
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
 use boocoder::agent::{AgentEvent, PermissionReply};
-use boocoder::session::PermissionPolicy;
+use boocoder::session::{AskPermission, PermissionChoice};
 
-use super::turn_flags::{Permissions, TurnOptions};
+use super::turn_flags::TurnOptions;
 use crate::cmd::spinner::Waiting;
 
-pub(super) fn permission_policy(opts: &TurnOptions, waiting: Arc<Waiting>) -> PermissionPolicy {
-    let ask = Arc::new(move |session: &str, e: &AgentEvent| {
+pub(super) fn permission_policy(opts: &TurnOptions, waiting: Arc<Waiting>) -> PermissionChoice {
+    let ask: AskPermission = Arc::new(move |session: &str, e: &AgentEvent| {
         waiting.stop();
         ask(session, e)
     });
     let interactive =
         !opts.text_from_stdin && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    match opts.flags.permissions {
-        Some(Permissions::Allow) => PermissionPolicy::Allow,
-        Some(Permissions::Deny) => PermissionPolicy::Deny,
-        Some(Permissions::Ask) if interactive => PermissionPolicy::Ask(ask),
-        None if interactive => PermissionPolicy::Ask(ask),
-        _ => PermissionPolicy::Deny,
+    PermissionChoice {
+        spec: opts.flags.permissions.clone(),
+        ask: interactive.then_some(ask),
     }
 }
 

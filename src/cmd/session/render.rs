@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Result;
 use boocoder::Exit;
 use boocoder::agent::{AgentEvent, AgentState, TokenUsage, ToolStatus};
-use boocoder::session::{ChangesSummary, TurnEvent, TurnOutcome, TurnStatus};
+use boocoder::session::{ChangesSummary, PermissionCounts, TurnEvent, TurnOutcome, TurnStatus};
 use boocoder::store::ChangeCounts;
 use boocoder::util::plural;
 use serde::Serialize;
@@ -52,6 +52,8 @@ enum FinalRecord<'a> {
         changes: Option<ChangesSummary>,
         changes_error: Option<&'a str>,
         turn_changes: Option<ChangeCounts>,
+        /// Permission requests allowed and denied.
+        permissions: PermissionCounts,
         /// Why an ACP agent stopped.
         #[serde(skip_serializing_if = "Option::is_none")]
         stop_reason: Option<&'a str>,
@@ -65,6 +67,7 @@ enum FinalRecord<'a> {
         exit_code: u8,
         agent_session_id: &'a str,
         duration_ms: i64,
+        permissions: PermissionCounts,
         /// How to sign in, when the agent asked for it.
         #[serde(skip_serializing_if = "Option::is_none")]
         hint: Option<&'a str>,
@@ -250,16 +253,8 @@ impl Renderer {
             TurnEvent::Agent(AgentEvent::Error { name, message }) => {
                 self.err(session, &format!("agent error: {name}: {message}"));
             }
-            TurnEvent::Agent(AgentEvent::Permission {
-                permission,
-                patterns,
-                ..
-            }) => {
-                self.err(
-                    session,
-                    &format!("permission asked: {permission} {}", patterns.join(", ")),
-                );
-            }
+            // A decision not simply allowed by a rule comes with a notice.
+            TurnEvent::Permission(_) => {}
             TurnEvent::Agent(AgentEvent::Plan { entries }) => {
                 let steps: Vec<String> = entries
                     .as_array()
@@ -297,6 +292,7 @@ impl Renderer {
                 changes: o.changes,
                 changes_error: o.changes_error.as_deref(),
                 turn_changes: o.turn_changes,
+                permissions: o.permissions,
                 stop_reason,
                 text,
             },
@@ -307,6 +303,7 @@ impl Renderer {
                 exit_code: outcome_exit(o).code(),
                 agent_session_id: &o.agent_session_id,
                 duration_ms: o.duration_ms,
+                permissions: o.permissions,
                 hint: o.sign_in.as_deref(),
                 stop_reason,
                 text,
@@ -379,8 +376,12 @@ impl Renderer {
                         )
                     })
                     .unwrap_or_default();
+                let denied = match o.permissions.denied {
+                    0 => String::new(),
+                    n => format!(", {} denied", plural(n as usize, "permission")),
+                };
                 let summary = format!(
-                    "{} in {:.1} s, {} out{changes}{this_turn}",
+                    "{} in {:.1} s, {} out{changes}{this_turn}{denied}",
                     o.status.as_str(),
                     o.duration_ms as f64 / 1000.0,
                     plural(o.tokens.output as usize, "token")
@@ -423,6 +424,7 @@ pub(super) fn outcome_exit(o: &TurnOutcome) -> Exit {
     match o.status {
         TurnStatus::Done => Exit::Ok,
         TurnStatus::Failed if o.sign_in.is_some() => Exit::Auth,
+        TurnStatus::Failed if o.permission_stop => Exit::Permission,
         TurnStatus::Failed if o.setup_error => Exit::Runtime,
         TurnStatus::Failed => Exit::No,
         TurnStatus::Stalled
@@ -442,7 +444,8 @@ pub(super) fn worse(a: Exit, b: Exit) -> Exit {
         Exit::Usage => 2,
         Exit::Runtime => 3,
         Exit::Auth => 4,
-        Exit::HungUp | Exit::Interrupted | Exit::Terminated => 5,
+        Exit::Permission => 5,
+        Exit::HungUp | Exit::Interrupted | Exit::Terminated => 6,
     };
     if rank(b) > rank(a) { b } else { a }
 }

@@ -11,8 +11,9 @@ use crate::cmd::Context;
 #[command(
     after_help = "json adds agent_session_id, server_url, agent_session_reason (why the \
 current agent session was made, when it replaced one) and last_turn {status, started_at, \
-duration_ms, model (the model the turn used), error}. Text shows the same on its \
-`last turn:` line. Exit 1 when there is no such session."
+duration_ms, model (the model the turn used), error}, and permissions (the policy stored \
+by `session new --permissions`; null: the default, workspace). Text shows the same on its \
+`last turn:` and `permissions:` lines. Exit 1 when there is no such session."
 )]
 pub struct ShowArgs {
     #[arg(value_parser = SessionKey::parse)]
@@ -24,11 +25,13 @@ pub async fn run(ctx: &Context, args: &ShowArgs) -> Result<Exit> {
     let info = Sessions::new(store, &ctx.config)
         .get(args.name.as_str())
         .await?;
+    let permissions = store.session_permissions(args.name.as_str()).await?;
+    let mut v = serde_json::to_value(super::session_json(&info))?;
+    v["permissions"] = permissions.clone().into();
     if !ctx.out.is_text() {
-        ctx.out.record("session", &super::session_json(&info))?;
+        ctx.out.record("session", &v)?;
         return Ok(Exit::Ok);
     }
-    let v = serde_json::to_value(super::session_json(&info))?;
     let s = |k: &str| match &v[k] {
         serde_json::Value::Null => "-".to_string(),
         serde_json::Value::String(s) => s.clone(),
@@ -57,6 +60,10 @@ repository's HEAD)\n",
         )),
         _ => text.push_str("worktree: none (works in the repository)\n"),
     }
+    text.push_str(&format!(
+        "permissions: {}\n",
+        permissions.as_deref().unwrap_or("workspace (default)")
+    ));
     text.push_str(&format!("agent session: {}\n", s("agent_session_id")));
     if !v["agent_session_reason"].is_null() {
         text.push_str(&format!("  made because: {}\n", s("agent_session_reason")));

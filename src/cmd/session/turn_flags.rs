@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use boocoder::util::parse_duration;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 /// The flags of a turn, shared by `session prompt` and `prompt`.
 #[derive(Debug, Clone, Args)]
@@ -26,19 +26,12 @@ pub struct TurnFlags {
     /// Show the model's reasoning on stderr (dimmed)
     #[arg(long)]
     pub show_reasoning: bool,
-    /// What to answer when the agent asks for a permission [default: ask on a terminal, else deny]
-    #[arg(long, value_enum, value_name = "POLICY")]
-    pub permissions: Option<Permissions>,
+    /// The permission policy for this turn: read-only, workspace, full, ask, allow, deny, or a policy file [default: the session's, else workspace]
+    #[arg(long, value_name = "POLICY")]
+    pub permissions: Option<String>,
     /// Leave a server this command starts running for later commands, until `server stop`
     #[arg(long)]
     pub keep_server: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Permissions {
-    Ask,
-    Allow,
-    Deny,
 }
 
 /// What a turn invocation needs beyond the sessions and the text.

@@ -21,6 +21,9 @@ pub fn settings(opts: &ServerOptions) -> BTreeMap<String, String> {
         "llama_swap_url".into(),
         opts.llama_swap_url.clone().unwrap_or_default(),
     );
+    // Servers started before every tool call asked for a permission do
+    // not serve turns under a policy.
+    m.insert("permission".into(), "ask".into());
     m.insert(
         "disable_models_fetch".into(),
         opts.disable_models_fetch.to_string(),

@@ -90,9 +90,14 @@ impl ServerOptions {
         }
     }
 
-    /// The `OPENCODE_CONFIG_CONTENT` injecting llama-swap, if configured.
-    pub fn config_content(&self, llama_swap_models: &[String]) -> Option<String> {
-        let url = self.llama_swap_url.as_ref()?;
+    /// The `OPENCODE_CONFIG_CONTENT`: opencode asks for every tool call
+    /// (boocoder answers each by the turn's permission policy), plus the
+    /// llama-swap provider when configured.
+    pub fn config_content(&self, llama_swap_models: &[String]) -> String {
+        let permission = json!({ "*": "ask" });
+        let Some(url) = self.llama_swap_url.as_ref() else {
+            return json!({ "permission": permission }).to_string();
+        };
         let models: serde_json::Map<String, serde_json::Value> = llama_swap_models
             .iter()
             .map(|m| (m.clone(), json!({ "name": m })))
@@ -109,6 +114,7 @@ impl ServerOptions {
             "autoupdate": false,
             "share": "disabled",
             "snapshot": false,
+            "permission": permission,
         });
         let default = self
             .default_model
@@ -118,7 +124,7 @@ impl ServerOptions {
             let (provider, model) = llama_swap_model_id(&m, llama_swap_models);
             cfg["model"] = json!(format!("{provider}/{model}"));
         }
-        Some(cfg.to_string())
+        cfg.to_string()
     }
 }
 

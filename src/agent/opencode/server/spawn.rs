@@ -112,9 +112,10 @@ async fn spawn_on(
         stop_with_parent(&mut cmd);
     }
     cmd.envs(opts.env.iter().map(|(k, v)| (k, v)));
-    if let Some(content) = opts.config_content(llama_swap_models) {
-        cmd.env("OPENCODE_CONFIG_CONTENT", content);
-    }
+    cmd.env(
+        "OPENCODE_CONFIG_CONTENT",
+        opts.config_content(llama_swap_models),
+    );
     let child = cmd.spawn().map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
             OpencodeError::NotInstalled {

@@ -6,8 +6,8 @@ use std::path::Path;
 use super::TurnRunner;
 use super::errors::{Fatal, fatal_cause};
 use super::stream::Progress;
+use crate::agent::AgentEvent;
 use crate::agent::opencode::Client;
-use crate::agent::{AgentEvent, PermissionReply};
 use crate::session::{TurnEvent, TurnRequest};
 
 impl TurnRunner<'_> {
@@ -55,18 +55,9 @@ impl TurnRunner<'_> {
                 }));
                 return;
             }
-            AgentEvent::Permission { id, permission, .. } => {
-                let reply = req.permissions.reply(req.session.as_str(), &e).await;
-                sink(TurnEvent::Agent(e.clone()));
-                let word = match reply {
-                    PermissionReply::Once => "allowed once",
-                    PermissionReply::Always => "allowed always",
-                    PermissionReply::Reject => "denied",
-                };
-                sink(TurnEvent::Notice {
-                    notice: format!("permission {permission} {word}"),
-                });
-                if let Err(err) = client.reply_permission(id, dir, reply).await {
+            AgentEvent::Permission { id, .. } => {
+                let decision = req.permissions.answer(req.session.as_str(), &e, sink).await;
+                if let Err(err) = client.reply_permission(id, dir, decision.reply()).await {
                     sink(TurnEvent::Notice {
                         notice: format!("cannot answer permission {id}: {err}"),
                     });

@@ -222,6 +222,7 @@ impl TurnRunner<'_> {
                 tools: &tools,
                 stop_reason: None,
                 max_stored: self.config.max_stored_bytes,
+                permissions: &req.permissions.log(),
             },
             sink,
         )
@@ -248,6 +249,8 @@ impl TurnRunner<'_> {
             setup_error,
             sign_in: None,
             stop_reason: None,
+            permissions: (&req.permissions.log()).into(),
+            permission_stop: req.permissions.stopped().is_some(),
         })
     }
 }

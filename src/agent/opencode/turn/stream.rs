@@ -118,6 +118,12 @@ impl TurnRunner<'_> {
                         if retry && p.fatal.is_none() {
                             p.fatal = self.llama_swap_fault(p).await;
                         }
+                        // `non_interactive = "fail"`: the request was
+                        // rejected; the turn ends here.
+                        if let Some(why) = req.permissions.stopped() {
+                            let _ = client.abort(asid, dir).await;
+                            return StreamEnd { status: TurnStatus::Failed, error: Some(why) };
+                        }
                         if let Some(cause) = &p.fatal {
                             let _ = client.abort(asid, dir).await;
                             return StreamEnd { status: TurnStatus::Failed, error: Some(cause.clone()) };
