@@ -17,7 +17,7 @@ Records the session and makes its worktree: <worktree root>/<repo-id>/<name> on 
 branch boocoder/<name> from --base (default: the repository's HEAD), base commit recorded. \
 With --no-worktree the agent works in the repository itself. The new worktree gets the \
 git-ignored set-up files (.worktreeinclude, [worktree] include; -v names them) and runs \
-[worktree] post_create.
+[worktree] post_create (run again by the next session new of the same name when it failed).
 
 json: {\"name\",\"repo\",\"agent\",\"model\",\"worktree\":{\"path\",\"branch\",\"base_commit\"}|null, ...}
 

@@ -15,11 +15,14 @@ use crate::cmd::Context;
 Creates <worktree root>/<repo-id>/<session> (default root: <data dir>/worktrees) on a \
 new branch boocoder/<session> made from --base (default: the repository's HEAD, \
 detached or not), and records the session, repository, path, branch and base commit. \
-When the session already has a worktree, returns it and touches nothing. Concurrent \
+When the session already has a worktree, returns it and touches nothing (but runs its \
+post_create again when that failed or timed out before). Concurrent \
 calls with the same session agree on one worktree. Submodules are not initialised in \
 the worktree (a note says which). A new worktree gets the git-ignored files listed in \
 .worktreeinclude (gitignore syntax) and [worktree] include (json: copied; -v names each), then \
-runs [worktree] post_create in it (exit 3 with its last lines when it fails; the worktree is kept).
+runs [worktree] post_create in it, in its own process group, killed when sh exits or after \
+post_create_timeout_seconds (exit 3 with its last lines when it fails; the worktree is kept). \
+A file is never copied through a directory of the new worktree that is a symlink (a warning says so).
 
 stdout: the worktree's path (text), or the record (json/ndjson).
 
