@@ -129,8 +129,15 @@ struct Tally {
 }
 
 impl Tally {
+    /// The exit code; a death by signal (before boocoder set anything up)
+    /// counts as 128 + signal, as a shell reports it.
     fn exit(&mut self, out: &Output) -> i32 {
-        let code = out.status.code().unwrap_or(-1);
+        use std::os::unix::process::ExitStatusExt;
+        let code = out
+            .status
+            .code()
+            .or_else(|| out.status.signal().map(|s| 128 + s))
+            .unwrap_or(-1);
         *self.exits.entry(code).or_default() += 1;
         code
     }

@@ -116,7 +116,7 @@ pub(crate) struct Snapshot {
     status: String,
     head: String,
     refs: String,
-    index: Vec<u8>,
+    pub(crate) index: Vec<u8>,
     files: BTreeMap<String, Vec<u8>>,
 }
 

@@ -4,6 +4,7 @@
 //! keeps, interruptions by signals and a landing killed with its lease.
 
 use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -397,6 +398,15 @@ fn big_change(env: &TestEnv, db: &Db, n: usize) -> (PathBuf, PathBuf) {
     (repo, wt)
 }
 
+/// [`snapshot`] with the index as its entries (`git ls-files -s`), not its
+/// bytes: git's own status refreshes the stat data of entries written in
+/// the same second as the index.
+fn entries_snapshot(repo: &Path) -> crate::land::Snapshot {
+    let mut s = snapshot(repo);
+    s.index = git(repo, &["ls-files", "-s"]).into_bytes();
+    s
+}
+
 /// Signal a landing at several delays: it either stops with nothing
 /// written (exit 128 + signal) or finishes whole (exit 0); the lease is
 /// released either way.
@@ -405,14 +415,18 @@ fn interrupt_landings(what: &str, signal: i32) {
     for delay_ms in [100u64, 400, 900, 1600] {
         let (env, db) = (TestEnv::new(), sqlite());
         let (repo, _wt) = big_change(&env, &db, n);
-        let before = snapshot(&repo);
+        let before = entries_snapshot(&repo);
         let mut child = spawn(&env, &db, &["session", what, "s1"]);
         std::thread::sleep(Duration::from_millis(delay_ms));
         // SAFETY: kill(2) on our own child's pid.
         unsafe { libc::kill(child.id() as i32, signal) };
         let started = Instant::now();
         let status = child.wait().unwrap();
-        let code = status.code();
+        // A signal before boocoder has set anything up ends it as the
+        // signal does (the shell's $? is 128 + signal too): nothing written.
+        let code = status
+            .code()
+            .or_else(|| (status.signal() == Some(signal)).then_some(128 + signal));
         let files = git(&repo, &["ls-files", "--others", "--exclude-standard"])
             .lines()
             .count()
@@ -424,7 +438,7 @@ fn interrupt_landings(what: &str, signal: i32) {
             Some(0) => assert_eq!(files, n, "{what} at {delay_ms} ms: finished whole"),
             Some(c) if c == 128 + signal => {
                 assert_eq!(
-                    snapshot(&repo),
+                    entries_snapshot(&repo),
                     before,
                     "{what} at {delay_ms} ms: nothing written"
                 )
@@ -533,4 +547,42 @@ repository's HEAD)"
         list.stdout
     );
     assert!(!row.contains(repo.to_str().unwrap()), "{row}");
+}
+
+#[test]
+fn apply_honours_gitattributes_line_endings() {
+    let (env, db) = (TestEnv::new(), sqlite());
+    let repo = git_repo(&env.path().join("repo").canonicalize_or_self());
+    std::fs::write(repo.join(".gitattributes"), "*.txt eol=crlf\n").unwrap();
+    std::fs::write(repo.join("a.txt"), "one\ntwo\n").unwrap();
+    std::fs::write(repo.join("gone.txt"), "bye\n").unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "crlf"]);
+    // A clean checkout, as git writes it: CRLF in the working files.
+    std::fs::remove_file(repo.join("a.txt")).unwrap();
+    git(&repo, &["checkout", "--", "a.txt"]);
+    assert_eq!(
+        std::fs::read(repo.join("a.txt")).unwrap(),
+        b"one\r\ntwo\r\n"
+    );
+    assert_eq!(git(&repo, &["status", "--porcelain"]), "");
+    let wt = new_session(&env, &db, "e1", &repo);
+    std::fs::write(wt.join("a.txt"), "one\r\ntwo\r\nthree\r\n").unwrap();
+    std::fs::write(wt.join("new.txt"), "new\r\n").unwrap();
+    std::fs::remove_file(wt.join("gone.txt")).unwrap();
+    bc(&env, &db, &["session", "apply", "e1"]).expect(0);
+    assert_eq!(
+        std::fs::read(repo.join("a.txt")).unwrap(),
+        b"one\r\ntwo\r\nthree\r\n"
+    );
+    assert_eq!(std::fs::read(repo.join("new.txt")).unwrap(), b"new\r\n");
+    assert!(!repo.join("gone.txt").exists());
+    // Uncommitted, the index untouched: git sees exactly the session's edit.
+    let mut status: Vec<String> = git(&repo, &["status", "--porcelain"])
+        .lines()
+        .map(|l| l.trim().to_string())
+        .collect();
+    status.sort();
+    assert_eq!(status, ["?? new.txt", "D gone.txt", "M a.txt"]);
+    assert_eq!(git(&repo, &["diff", "--cached"]), "");
 }

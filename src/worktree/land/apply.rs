@@ -128,6 +128,10 @@ pub(super) fn apply_blocking(
         .write_tree_to(&target)
         .map_err(git("write the merged tree"))?;
     let result = target.find_tree(result_id).map_err(git("read a tree"))?;
+    // Line endings and filters (`.gitattributes`, core.autocrlf): working
+    // files are compared through git's status and written by libgit2.
+    let filtered = crate::worktree::git::needs_filters(&target, &ours)
+        || crate::worktree::git::needs_filters(&target, &result);
     let diff = target
         .diff_tree_to_tree(Some(&ours), Some(&result), None)
         .map_err(git("diff"))?;
@@ -171,7 +175,8 @@ pub(super) fn apply_blocking(
         if same_entry(w, m) {
             continue;
         }
-        if !same_entry(w, h) {
+        let as_head = same_entry(w, h) || (filtered && h.is_some() && unchanged(&target, &rel));
+        if !as_head {
             conflicts.push(name);
             continue;
         }
@@ -194,10 +199,14 @@ pub(super) fn apply_blocking(
     gate.begin_writes()?;
     // Deletions first (a file replaced by a directory, and the reverse).
     writes.sort_by_key(|(_, blob, _)| blob.is_some());
+    if filtered {
+        checkout_paths(&target, &result, &writes)?;
+    }
     let mut files = Vec::new();
     for (rel, blob, status) in writes {
         let path = workdir.join(&rel);
         match blob {
+            _ if filtered => {}
             Some((id, mode)) => {
                 let blob = target.find_blob(id).map_err(git("read a blob"))?;
                 write_file(&path, blob.content(), mode)?;
@@ -224,6 +233,32 @@ pub(super) fn apply_blocking(
         dir: workdir.to_string_lossy().into_owned(),
         files,
     })
+}
+
+/// One checked write: the path, its new blob and mode (None: deleted), and
+/// how it changes.
+type Write = (PathBuf, Option<(Oid, u32)>, Delta);
+
+/// Whether a tracked file is as HEAD has it, through git's filters (its
+/// index entry and working file both unchanged).
+fn unchanged(repo: &Repository, rel: &Path) -> bool {
+    repo.status_file(rel)
+        .is_ok_and(|s| s.is_empty() || s == git2::Status::CURRENT)
+}
+
+/// Write `writes` (checked) from `tree` with libgit2's checkout, which
+/// applies the repository's filters; the index is left as it is.
+fn checkout_paths(repo: &Repository, tree: &git2::Tree<'_>, writes: &[Write]) -> LandResult<()> {
+    if writes.is_empty() {
+        return Ok(());
+    }
+    let mut b = git2::build::CheckoutBuilder::new();
+    b.force().update_index(false).disable_pathspec_match(true);
+    for (rel, _, _) in writes {
+        b.path(rel.as_os_str().as_encoded_bytes());
+    }
+    repo.checkout_tree(tree.as_object(), Some(&mut b))
+        .map_err(git("write the session's changes"))
 }
 
 /// What a working-tree path holds: its blob id and git mode (None: absent).
