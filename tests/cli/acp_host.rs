@@ -448,3 +448,52 @@ fn server_status_lists_kept_agents_and_server_stop_stops_them() {
     wait_until("the agent's end", 10, || process_gone(agent));
     assert!(rig.hosts().is_empty());
 }
+
+#[test]
+fn the_model_is_set_only_when_it_changes() {
+    let mut script = loading(json!([{"text": "ok\n"}]));
+    script["qwen"]["models"] = json!([{"id": "m1"}, {"id": "m2"}]);
+    let rig = rig(script, "");
+    let repo = rig.repo.to_str().unwrap();
+    rig.run(&[
+        "session", "new", "m", "--repo", repo, "--agent", "qwen", "--model", "m2",
+    ])
+    .expect(0);
+    rig.run(&["session", "prompt", "m", "one"]).expect(0);
+    rig.run(&["session", "prompt", "m", "two"]).expect(0);
+    let set: Vec<String> = rig.log("set_model");
+    assert_eq!(set.len(), 1, "set once for two turns: {set:?}");
+    rig.run(&["session", "prompt", "m", "three", "--model", "m1"])
+        .expect(0);
+    rig.run(&["session", "prompt", "m", "four", "--model", "m1"])
+        .expect(0);
+    let set = rig.log("set_model");
+    assert_eq!(set.len(), 2, "set again only on the change: {set:?}");
+    assert!(set[1].contains("set_model m1"), "{set:?}");
+    assert_eq!(rig.agent_pids().len(), 1);
+}
+
+#[test]
+fn a_command_terminated_mid_turn_has_only_its_turn_cancelled() {
+    let rig = rig(loading(json!([{"text": "ok\n"}])), "");
+    rig.new_session("a", "qwen");
+    rig.new_session("b", "qwen");
+    rig.run(&["session", "prompt", "a", "one"]).expect(0);
+    rig.fake
+        .script(loading(json!([{"text": "waiting\n"}, {"stall": true}])));
+    let mut child = rig.start_turn("a", "waiting");
+    // SAFETY: signalling a child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    child.wait().unwrap();
+    wait_until("the turn's cancel", 10, || rig.log("cancel").len() == 1);
+    let agent = rig.agent_pids()[0];
+    assert!(!process_gone(agent), "the kept agent stays");
+    // Another session runs on the same agent at once.
+    rig.fake.script(loading(json!([{"text": "ok\n"}])));
+    let out = rig
+        .run(&["session", "prompt", "b", "next", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(out["text"], "ok\n");
+    assert_eq!(rig.agent_pids(), vec![agent]);
+}

@@ -3,8 +3,10 @@
 //! CI the agent is kept between commands and turn 2 reuses its loaded
 //! session; `server stop` leaves nothing running; under CI nothing stays.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -114,6 +116,103 @@ fn opencode_acp_is_kept_between_commands_outside_ci_and_not_under_ci() {
         .expect(0);
     short_lived_under_ci(&env, &cmd);
     kept_twice(&env, &cmd, "opencode");
+}
+
+#[test]
+fn opencode_acp_kept_runs_two_sessions_at_once_and_survives_its_agent_killed_mid_turn() {
+    let env = TestEnv::new();
+    let _cleanup = Cleanup(&env);
+    let models = ModelServer::start(&[MODEL]);
+    models.set_default(Script::new().text("Kept reply."));
+    std::fs::create_dir_all(env.path().join("repo")).unwrap();
+    let repo = git_repo(&env.path().join("repo").canonicalize().unwrap());
+    env.write_config(&format!(
+        "default_model = \"{MODEL}\"\nlease_seconds = 5\n[providers.opencode]\nturns = \"acp\"\n"
+    ));
+    let cmd = || {
+        let mut c = env.cmd();
+        with_opencode(&env, &mut c, &models.url());
+        c.env_remove("CI");
+        c
+    };
+    let run = |args: &[&str]| env.run_with(cmd().args(args));
+    let repo = repo.to_str().unwrap();
+    for s in ["k1", "k2"] {
+        run(&["session", "new", s, "--repo", repo]).expect(0);
+    }
+    run(&["session", "prompt", "k1", "warm", "--timeout", "5m"]).expect(0);
+    let agent = hosts(&env)[0]["agent_pid"].as_i64().unwrap() as i32;
+    let both = run(&[
+        "session",
+        "prompt",
+        "k1",
+        "k2",
+        "--timeout",
+        "5m",
+        "--",
+        "both",
+    ])
+    .expect(0);
+    let mut lines: Vec<&str> = both.stdout.lines().collect();
+    lines.sort();
+    assert_eq!(lines, ["[k1] Kept reply.", "[k2] Kept reply."]);
+    assert_eq!(hosts(&env)[0]["agent_pid"], agent, "both on the kept agent");
+
+    // The agent killed mid-turn: that turn ends at once, exit 3.
+    models.push(Script::new().text("waiting").stall());
+    let mut child = cmd()
+        .args([
+            "session",
+            "prompt",
+            "k1",
+            "go",
+            "--format",
+            "ndjson",
+            "--timeout",
+            "5m",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !line.contains("waiting") {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "stdout ended early");
+        assert!(Instant::now() < deadline);
+    }
+    // SAFETY: signalling the agent's process group this test's command started.
+    unsafe { libc::kill(-agent, libc::SIGKILL) };
+    let mut status = None;
+    wait_until("the turn's end", 30, || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    });
+    assert_eq!(status.unwrap().code(), Some(3));
+    // The host starts a new agent for the next turn, on session k2's own
+    // agent session (loaded again).
+    let before = run(&["session", "show", "k2", "--json"]).json();
+    let next = run(&[
+        "session",
+        "prompt",
+        "k2",
+        "again",
+        "--json",
+        "--timeout",
+        "5m",
+    ])
+    .expect(0)
+    .json();
+    assert_eq!(next["text"], "Kept reply.");
+    assert_eq!(
+        next["agent_session_id"], before["agent_session_id"],
+        "{before}"
+    );
+    let now = hosts(&env)[0]["agent_pid"].as_i64().unwrap() as i32;
+    assert_ne!(now, agent);
+    run(&["server", "stop"]).expect(0);
 }
 
 fn qwen_tools() -> PathBuf {

@@ -6,6 +6,7 @@
 
 mod record;
 mod relay;
+mod session;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

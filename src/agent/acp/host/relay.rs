@@ -33,6 +33,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::record::{HostDir, HostRecord};
+use super::session::{Session, note_setting, setting_of};
 use crate::timestamp::now_ms;
 use crate::util::process::stop_with_parent;
 use crate::util::signal_group;
@@ -77,14 +78,6 @@ struct Forwarded {
     session: Option<String>,
     /// The setting a `session/set_*` changes, and its value.
     setting: Option<(String, Value)>,
-}
-
-#[derive(Default)]
-struct Session {
-    owner: Option<u64>,
-    /// The answer to `session/new|load|resume` once the agent has it loaded.
-    loaded: Option<Value>,
-    settings: HashMap<String, Value>,
 }
 
 enum Init {
@@ -446,15 +439,7 @@ impl Host {
         if let Some(s) = &session {
             self.sessions.entry(s.clone()).or_default().owner = Some(client);
         }
-        let setting = match method {
-            "session/set_model" => Some(("model".to_string(), params["modelId"].clone())),
-            "session/set_mode" => Some(("mode".to_string(), params["modeId"].clone())),
-            "session/set_config_option" => Some((
-                format!("config:{}", params["configId"].as_str().unwrap_or_default()),
-                params["value"].clone(),
-            )),
-            _ => None,
-        };
+        let setting = setting_of(method, &params);
         if let Some(s) = session.as_ref().and_then(|s| self.sessions.get(s)) {
             if matches!(method, "session/load" | "session/resume")
                 && let Some(r) = &s.loaded
@@ -579,6 +564,10 @@ impl Host {
                     f.session.as_ref().and_then(|s| self.sessions.get_mut(s)),
                 ) {
                     s.settings.insert(key.clone(), value.clone());
+                    // A later load answered from the cache says what is set now.
+                    if let Some(loaded) = &mut s.loaded {
+                        note_setting(loaded, key, value);
+                    }
                 }
             }
         }

@@ -1,0 +1,53 @@
+//! What the kept agent host remembers of each agent session: which command
+//! speaks for it, the answer that loaded it, and what was set on it.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+/// An agent session the host has seen.
+#[derive(Default)]
+pub(super) struct Session {
+    /// The command that last spoke for it: its updates and the agent's
+    /// requests about it go there.
+    pub owner: Option<u64>,
+    /// The answer to `session/new|load|resume` once the agent has it loaded.
+    pub loaded: Option<Value>,
+    /// What the agent accepted: `model`, `mode`, `config:<id>`.
+    pub settings: HashMap<String, Value>,
+}
+
+/// The setting a `session/set_*` request changes, and its value.
+pub(super) fn setting_of(method: &str, params: &Value) -> Option<(String, Value)> {
+    match method {
+        "session/set_model" => Some(("model".to_string(), params["modelId"].clone())),
+        "session/set_mode" => Some(("mode".to_string(), params["modeId"].clone())),
+        "session/set_config_option" => Some((
+            format!("config:{}", params["configId"].as_str().unwrap_or_default()),
+            params["value"].clone(),
+        )),
+        _ => None,
+    }
+}
+
+/// Write a setting the agent accepted into a session's cached answer: the
+/// model (`models.currentModelId`), mode (`modes.currentModeId`) or config
+/// option's `currentValue`.
+pub(super) fn note_setting(session: &mut Value, key: &str, value: &Value) {
+    match key {
+        "model" if session["models"].is_object() => {
+            session["models"]["currentModelId"] = value.clone()
+        }
+        "mode" if session["modes"].is_object() => session["modes"]["currentModeId"] = value.clone(),
+        _ => {
+            let Some(id) = key.strip_prefix("config:") else {
+                return;
+            };
+            if let Some(options) = session["configOptions"].as_array_mut() {
+                for o in options.iter_mut().filter(|o| o["id"] == id) {
+                    o["currentValue"] = value.clone();
+                }
+            }
+        }
+    }
+}
