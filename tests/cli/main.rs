@@ -17,6 +17,7 @@ mod land;
 mod layout;
 mod model_server;
 mod opencode;
+mod opencode2;
 mod probe;
 mod safety;
 mod server;

@@ -53,7 +53,7 @@ pub struct NewArgs {
 }
 
 pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
-    match TurnBackend::of(&ctx.config, &args.agent)? {
+    match TurnBackend::resolve(&ctx.config, &args.agent).await?.0 {
         // An ACP agent must be installed (the probe's rule: its launch program on PATH).
         TurnBackend::Acp(b) => {
             b.program(&ctx.env, &std::path::absolute(&args.repo)?)
