@@ -49,14 +49,55 @@ impl TurnBackend {
             None => Err(refuse("cannot run turns")),
             Some(TurnsVia::Server) => Ok(TurnBackend::OpencodeServer),
             Some(TurnsVia::Acp) if p.launch.is_empty() => Err(refuse("has no launch command")),
-            Some(TurnsVia::Acp) => Ok(TurnBackend::Acp(acp::Backend {
-                name: p.name.clone(),
-                launch: p.launch.clone(),
-                opencode_bin: config.opencode_bin.clone(),
-                alternates: p.alternates.clone(),
-                install: p.install.clone(),
-            })),
+            Some(TurnsVia::Acp) => Ok(TurnBackend::Acp(acp_backend(config, p))),
         }
+    }
+
+    /// How turns of agent `name` run with the opencode installed here:
+    /// [`TurnBackend::of`], except that opencode 2 (which serves only its V2
+    /// API) runs opencode's turns over `opencode acp`, with a note saying
+    /// so; asking for its server by name (`turns = "server"`) is an error
+    /// naming the version. Its version is cached (see
+    /// [`opencode::detect_version`]).
+    pub async fn resolve(
+        config: &Config,
+        name: &str,
+    ) -> crate::Result<(TurnBackend, Option<String>)> {
+        let backend = TurnBackend::of(config, name)?;
+        if backend != TurnBackend::OpencodeServer {
+            return Ok((backend, None));
+        }
+        let bin = config
+            .opencode_bin
+            .clone()
+            .unwrap_or_else(|| std::path::PathBuf::from("opencode"));
+        let Some(v) = opencode::detect_version(&bin, &config.state_dir).await else {
+            // Not installed or silent: the server's start says what is wrong.
+            return Ok((backend, None));
+        };
+        if v.serves_v1() {
+            return Ok((backend, None));
+        }
+        let asked = config
+            .providers
+            .get(name)
+            .is_some_and(|c| c.turns == Some(TurnsVia::Server));
+        if asked {
+            return Err(opencode::OpencodeError::NoV1Server {
+                version: v.version,
+                path: v.path,
+            }
+            .into());
+        }
+        let (providers, _) = registry::providers(&config.providers);
+        let p = providers
+            .iter()
+            .find(|p| p.name == name)
+            .expect("of() found it");
+        let note = format!("opencode {}: turns run over opencode acp", v.version);
+        let mut acp = acp_backend(config, p);
+        acp.note = Some(note.clone());
+        Ok((TurnBackend::Acp(acp), Some(note)))
     }
 
     /// Whether the run needs opencode's server and event stream.
@@ -68,6 +109,17 @@ impl TurnBackend {
     /// server must never fall back to its own); an ACP agent keeps its own.
     pub fn needs_model(&self) -> bool {
         self.needs_server()
+    }
+}
+
+fn acp_backend(config: &Config, p: &registry::Provider) -> acp::Backend {
+    acp::Backend {
+        name: p.name.clone(),
+        launch: p.launch.clone(),
+        opencode_bin: config.opencode_bin.clone(),
+        alternates: p.alternates.clone(),
+        install: p.install.clone(),
+        note: None,
     }
 }
 

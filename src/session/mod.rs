@@ -337,7 +337,7 @@ impl<'a> Sessions<'a> {
     /// Record a session and (unless it works in the repository) ensure its
     /// worktree. A failed worktree leaves no session behind.
     pub async fn create(&self, req: &NewSession) -> crate::Result<SessionInfo> {
-        crate::agent::TurnBackend::of(self.config, &req.agent)?;
+        crate::agent::TurnBackend::resolve(self.config, &req.agent).await?;
         if !req.repo.exists() {
             return Err(SessionError::RepoMissing(req.repo.clone()).into());
         }

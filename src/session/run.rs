@@ -88,11 +88,18 @@ pub async fn run_turns(
     let mut models: HashMap<String, Option<String>> = HashMap::new();
     let mut policies: HashMap<String, PermissionPolicy> = HashMap::new();
     let mut default: Option<String> = None;
+    let mut notes: Vec<String> = Vec::new();
     for n in &plan.sessions {
         let Some(session) = store.get_session(n.as_str()).await? else {
             return Err(SessionError::NotFound(n.to_string()).into());
         };
-        let backend = TurnBackend::of(config, &session.agent)?;
+        let (backend, note) = TurnBackend::resolve(config, &session.agent).await?;
+        if let Some(note) = note
+            && !notes.contains(&note)
+        {
+            sink(RunEvent::Note(note.clone()));
+            notes.push(note);
+        }
         // A worktree another host owns is refused here, before any server
         // starts (the turn itself would refuse it too).
         if session.use_worktree

@@ -12,7 +12,7 @@ use crate::support::{Run, TestEnv};
 
 /// The real interpreter behind `python3` (not a version-manager shim, which
 /// would need the caller's PATH and costs a shell start per agent).
-fn python() -> &'static str {
+pub fn python() -> &'static str {
     static PY: OnceLock<String> = OnceLock::new();
     PY.get_or_init(|| {
         let out = Command::new("python3")

@@ -24,6 +24,7 @@ mod layout;
 mod model_server;
 mod opencode;
 mod permissions;
+mod opencode2;
 mod probe;
 mod safety;
 mod server;

@@ -30,6 +30,9 @@ pub struct Backend {
     pub alternates: Vec<String>,
     /// How to install the launch program, for the not-installed hint.
     pub install: Option<String>,
+    /// Why this agent runs over ACP although its provider says otherwise
+    /// (opencode 2 has no V1 server): kept in the agent session's record.
+    pub note: Option<String>,
 }
 
 impl Backend {

@@ -166,6 +166,9 @@ impl AcpTurns<'_> {
                     return Err(fault(backend, e));
                 }
             };
+            if let Some(note) = &backend.note {
+                note_transport(self.store, session, note).await;
+            }
             let (turn_id, before) = begin_turn(
                 self.store,
                 sink,
@@ -711,5 +714,20 @@ fn crashed_or_failed(e: AcpError) -> LoopEnd {
         error: Some(error),
         stop_reason: None,
         sign_in,
+    }
+}
+
+/// Keep why the agent runs over ACP (opencode 2) in its agent session's
+/// record, where `session show` reads it as the session's server.
+async fn note_transport(store: &crate::store::Store, session: &SessionRow, note: &str) {
+    let Ok(Some(mut row)) = store.get_agent_session(&session.name, &session.agent).await else {
+        return;
+    };
+    if row.server_url.as_deref() == Some(note) {
+        return;
+    }
+    row.server_url = Some(note.to_string());
+    if let Err(e) = store.upsert_agent_session(&row).await {
+        tracing::warn!("cannot record the agent session of {}: {e}", session.name);
     }
 }

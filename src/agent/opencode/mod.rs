@@ -8,6 +8,7 @@ mod server;
 mod sse;
 mod translate;
 mod turn;
+mod version;
 
 pub use client::{Client, Health, SessionStatus};
 pub use events::{EventHub, StreamItem, Subscription};
@@ -19,6 +20,7 @@ pub use server::{
 pub use sse::SseParser;
 pub use translate::{Translator, event_session};
 pub use turn::{TurnRunner, first_line};
+pub use version::{OpencodeVersion, detect_version, serves_v1};
 
 use std::path::PathBuf;
 
@@ -59,6 +61,11 @@ pub enum OpencodeError {
     },
     #[error("{why}")]
     KeptDiffers { why: String },
+    #[error(
+        "opencode {version} ({}) has no server boocoder can drive: opencode 2 serves only its V2 API",
+        path.display()
+    )]
+    NoV1Server { version: String, path: PathBuf },
     #[error("server state {}: {source}", path.display())]
     State {
         path: PathBuf,
@@ -80,6 +87,7 @@ impl OpencodeError {
         match self {
             OpencodeError::Unauthorized { .. } => crate::Exit::Auth,
             OpencodeError::KeptDiffers { .. } => crate::Exit::No,
+            OpencodeError::NoV1Server { .. } => crate::Exit::Usage,
             _ => crate::Exit::Runtime,
         }
     }
@@ -100,6 +108,11 @@ impl OpencodeError {
             OpencodeError::KeptDiffers { .. } => Some(
                 "`boocoder server start --restart` replaces it (refused while turns run on it, \
                  unless --force)"
+                    .into(),
+            ),
+            OpencodeError::NoV1Server { .. } => Some(
+                "its turns run over `opencode acp`: drop `turns = \"server\"` from [providers.opencode]; \
+                 or install opencode 1.x (npm install -g opencode-ai@1.18.33) for the server"
                     .into(),
             ),
             _ => None,

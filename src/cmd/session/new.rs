@@ -116,7 +116,7 @@ pub(crate) async fn check_agent_and_model(
     model: Option<&str>,
     repo: &std::path::Path,
 ) -> Result<()> {
-    match TurnBackend::of(&ctx.config, agent)? {
+    match TurnBackend::resolve(&ctx.config, agent).await?.0 {
         TurnBackend::Acp(b) => {
             b.program(&ctx.env, &std::path::absolute(repo)?)
                 .map_err(boocoder::Error::from)?;

@@ -38,6 +38,7 @@ use supervisor::spawn_supervisor;
 pub use attach::{attached, idle_since, stops_at};
 pub use control::{ServerState, active_turns, server_status, stop_server};
 pub use fingerprint::{fingerprint, settings};
+pub(crate) use state::create_private_dir;
 pub use state::{ServerRecord, read_state};
 pub use supervisor::supervise;
 

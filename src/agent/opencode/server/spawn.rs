@@ -40,6 +40,29 @@ pub(super) async fn spawn(
     origin: Origin,
     models: &[String],
 ) -> Result<Server, OpencodeError> {
+    // opencode 2 would never answer the health check (a V1 route): its
+    // version (cached, else asked for while the server starts) says so
+    // instead of the health timeout.
+    let detect = crate::agent::opencode::detect_version(&opts.bin, &opts.state_dir);
+    let start = start(opts, origin, models);
+    tokio::pin!(start);
+    tokio::select! {
+        v = detect => match v {
+            Some(v) if !v.serves_v1() => Err(OpencodeError::NoV1Server {
+                version: v.version,
+                path: v.path,
+            }),
+            _ => start.await,
+        },
+        started = &mut start => started,
+    }
+}
+
+async fn start(
+    opts: &ServerOptions,
+    origin: Origin,
+    models: &[String],
+) -> Result<Server, OpencodeError> {
     let logs = opts.state_dir.join("logs");
     create_private_dir(&logs)?;
     let mut last_err = None;

@@ -71,7 +71,7 @@ impl StateLock {
     }
 }
 
-pub(super) fn create_private_dir(dir: &Path) -> Result<(), OpencodeError> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), OpencodeError> {
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
