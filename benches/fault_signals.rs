@@ -10,9 +10,13 @@
 //! server, an ACP turn (the fake ACP agent); each streams, then stalls until
 //! aborted. Signals: SIGINT, SIGTERM, SIGHUP, SIGTERM twice 100 ms apart,
 //! SIGKILL (nothing can be cleaned up: the next prompt takes the lease over
-//! at once, the owner's pid being gone on this host). Exits non-zero when a
-//! catchable signal left the lease held, a turn `running` or a process
-//! behind, or when a next prompt was refused.
+//! at once, the owner's pid being gone on this host). Exits non-zero when
+//! one catchable signal left the lease held, a turn `running` or a process
+//! behind, or when a next prompt was refused (a second signal ends the
+//! process at once, whatever its clean-up reached: then only the next
+//! prompt counts). Also: the kept server hung (SIGSTOP, its abort
+//! unanswered), SIGTERM alone (exits after the 5 s clean-up grace) vs a
+//! second SIGTERM 1 s later (exits at once).
 
 mod common;
 
@@ -276,6 +280,41 @@ fn one(rig: &Rig, signals: &[i32]) -> Sample {
     }
 }
 
+/// A turn on the kept server, the server then stopped (SIGSTOP: the
+/// abort gets no answer), SIGTERM (and, with `twice`, another 1 s later):
+/// the exit code and seconds from the last signal to the exit.
+fn hung_server(rig: &Rig, server: u32, twice: bool) -> (Option<i32>, f64) {
+    rig.world.models.push(Script::new().text("Going").stall());
+    let mut child = rig
+        .cmd(&["session", "prompt", "s", "go", "--format", "ndjson"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().contains("Going") {
+            break;
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    // SAFETY: the kept server's process group, started by this bench.
+    unsafe { libc::kill(-(server as i32), libc::SIGSTOP) };
+    // SAFETY: signalling a child this bench started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    if twice {
+        std::thread::sleep(Duration::from_secs(1));
+        // SAFETY: as above.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    }
+    let last = Instant::now();
+    let code = wait(&mut child, Duration::from_secs(60));
+    let seconds = last.elapsed().as_secs_f64();
+    // SAFETY: as above.
+    unsafe { libc::kill(-(server as i32), libc::SIGCONT) };
+    (code, seconds)
+}
+
 fn main() {
     if common::listing() {
         return;
@@ -299,8 +338,12 @@ fn main() {
         for (name, sigs) in signals {
             for _ in 0..runs {
                 let s = one(&rig, sigs);
-                let catchable = sigs[0] != libc::SIGKILL;
-                if (catchable && (!s.released || s.status != "interrupted" || s.left > 0))
+                // A second signal ends the process at once, whatever its
+                // clean-up had reached: only one catchable signal must
+                // leave everything whole. Every case must leave the
+                // session free for the next prompt.
+                let whole = sigs.len() == 1 && sigs[0] != libc::SIGKILL;
+                if (whole && (!s.released || s.status != "interrupted" || s.left > 0))
                     || s.next_code != 0
                 {
                     bad += 1;
@@ -320,6 +363,18 @@ fn main() {
             }
         }
         if op == Op::Kept {
+            let pid = kept_pid(&rig).expect("the kept server");
+            let (code, one) = hung_server(&rig, pid, false);
+            println!(
+                "  kept server hung (abort unanswered), SIGTERM: exit {} after {one:.2} s (the clean-up grace is 5 s)",
+                code.map_or("killed".into(), |c| c.to_string())
+            );
+            let (code, two) = hung_server(&rig, pid, true);
+            println!(
+                "  the same, a second SIGTERM 1 s later: exit {} {two:.2} s after it ({:.0}x sooner than the grace left)",
+                code.map_or("killed".into(), |c| c.to_string()),
+                4.0 / two.max(0.001)
+            );
             run(rig.cmd(&["server", "stop", "--force"]));
         }
     }
