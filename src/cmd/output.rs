@@ -231,7 +231,12 @@ pub fn classify(err: &anyhow::Error) -> (Exit, Option<String>) {
 fn error_message(err: &anyhow::Error) -> String {
     let mut message = String::new();
     for cause in err.chain() {
-        let text = cause.to_string();
+        // libgit2's class and code (`; class=Repository (6); code=NotFound
+        // (-3)`) tell a user nothing: its message alone.
+        let text = match cause.downcast_ref::<git2::Error>() {
+            Some(e) => e.message().to_string(),
+            None => cause.to_string(),
+        };
         if message.contains(&text) {
             continue;
         }
@@ -247,7 +252,12 @@ fn error_message(err: &anyhow::Error) -> String {
 /// to stderr with exit 2 (and a JSON record when JSON output was asked for).
 pub fn clap_error(e: clap::Error) -> Exit {
     use clap::error::ErrorKind;
-    let _ = e.print();
+    match invalid_env_value(&e) {
+        Some(message) => eprint!("{message}"),
+        None => {
+            let _ = e.print();
+        }
+    }
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Exit::Ok,
         _ => {
@@ -270,6 +280,44 @@ pub fn clap_error(e: clap::Error) -> Exit {
             Exit::Usage
         }
     }
+}
+
+/// An invalid value that came from a flag's environment variable (the
+/// flag itself is not on the command line): the error names the variable,
+/// not a flag the user never typed.
+fn invalid_env_value(e: &clap::Error) -> Option<String> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidValue {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let long = arg.split([' ', '=']).next()?.strip_prefix("--")?;
+    let flag = format!("--{long}");
+    if std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}="))) {
+        return None;
+    }
+    let cli = super::Cli::command();
+    let var = cli
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long))?
+        .get_env()?
+        .to_string_lossy()
+        .into_owned();
+    let value = match e.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(v)) => v.clone(),
+        _ => std::env::var(&var).unwrap_or_default(),
+    };
+    let valid = match e.get(ContextKind::ValidValue) {
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        _ => String::new(),
+    };
+    Some(format!(
+        "error: invalid value '{value}' in {var} (the value of {flag} when the flag is not given)\n  \
+         [possible values: {valid}]\nhint: set {var} to one of {valid}, or unset it\n"
+    ))
 }
 
 /// The JSON format the raw arguments ask for (clap could not parse them):

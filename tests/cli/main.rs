@@ -15,6 +15,7 @@ mod keep_auto;
 mod land;
 mod layout;
 mod model_server;
+mod newcomer;
 mod opencode;
 mod probe;
 mod safety;
