@@ -8,8 +8,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use agent_client_protocol::schema::ProtocolVersion;
-use agent_client_protocol::v1::schema::{
+use agent_client_protocol_schema::ProtocolVersion;
+use agent_client_protocol_schema::v1::{
     ClientCapabilities, FileSystemCapabilities, InitializeRequest,
 };
 use serde_json::{Value, json};
