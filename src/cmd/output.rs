@@ -357,7 +357,8 @@ fn json_format_from_raw_args() -> Option<Format> {
 }
 
 /// Log to stderr: warnings by default, more with -v, errors only with -q;
-/// `BOOCODER_LOG` (an env-filter directive) overrides both.
+/// `BOOCODER_LOG` (`target=level` directives, e.g. `boocoder=debug,warn`)
+/// overrides both.
 pub fn init_tracing(g: &GlobalArgs, out: &Output) {
     let level = if g.quiet {
         "error"
@@ -369,15 +370,28 @@ pub fn init_tracing(g: &GlobalArgs, out: &Output) {
             _ => "trace",
         }
     };
-    let filter = std::env::var("BOOCODER_LOG")
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+    let filter: Targets = std::env::var("BOOCODER_LOG")
         .ok()
-        .and_then(|d| tracing_subscriber::EnvFilter::try_new(d).ok())
-        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(format!("boocoder={level},warn")));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(super::spinner::stderr_writer)
-        .with_ansi(out.color_stderr)
-        .with_target(g.verbose >= 2)
-        .without_time()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| {
+            Targets::new()
+                .with_target("boocoder", level_of(level))
+                .with_default(tracing::Level::WARN)
+        });
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(super::spinner::stderr_writer)
+                .with_ansi(out.color_stderr)
+                .with_target(g.verbose >= 2)
+                .without_time()
+                .with_filter(filter),
+        )
         .try_init();
+}
+
+fn level_of(name: &str) -> tracing::Level {
+    name.parse().unwrap_or(tracing::Level::WARN)
 }

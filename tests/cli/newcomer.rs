@@ -432,3 +432,30 @@ fn the_opencode_snapshot_lists_the_llama_swap_models_first() {
         "{ids:?}"
     );
 }
+
+#[test]
+fn boocoder_log_and_verbose_choose_the_messages() {
+    let env = TestEnv::new();
+    let repo = git_repo(&env.path().join("repo"));
+    std::fs::write(repo.join(".gitignore"), ".env\n").unwrap();
+    std::fs::write(repo.join(".worktreeinclude"), ".env\n").unwrap();
+    git(&repo, &["add", ".gitignore", ".worktreeinclude"]);
+    git(&repo, &["commit", "-q", "-m", "include"]);
+    std::fs::write(repo.join(".env"), "A=1\n").unwrap();
+    let copied = "copied .env into the worktree";
+    let ensure = |name: &str, log: Option<&str>, flag: Option<&str>| {
+        let mut c = env.cmd();
+        if let Some(l) = log {
+            c.env("BOOCODER_LOG", l);
+        }
+        c.args(["worktree", "ensure", name, "--repo", repo.to_str().unwrap()]);
+        if let Some(f) = flag {
+            c.arg(f);
+        }
+        env.run_with(&mut c).expect(0).stderr
+    };
+    assert!(!ensure("a", None, None).contains(copied));
+    assert!(ensure("b", None, Some("-v")).contains(copied));
+    assert!(ensure("c", Some("boocoder=info"), None).contains(copied));
+    assert!(!ensure("d", Some("boocoder=warn"), Some("-v")).contains(copied));
+}
