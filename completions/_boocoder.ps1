@@ -34,7 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'One-shot: an ephemeral session, one turn, the reply on stdout')
+            [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'One-shot: one turn that edits the checkout (--worktree isolates it), the reply on stdout')
             [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn')
             [CompletionResult]::new('worktree', 'worktree', [CompletionResultType]::ParameterValue, 'Session-keyed git worktrees: ensure, diff, list, remove, prune')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'The opencode server: start one that later commands reattach to, status, stop')
@@ -61,7 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color output')
-            [CompletionResult]::new('--worktree', '--worktree', [CompletionResultType]::ParameterName, 'Work in a throwaway worktree instead of the repository itself')
+            [CompletionResult]::new('--worktree', '--worktree', [CompletionResultType]::ParameterName, 'Work in a throwaway worktree (your checkout untouched) instead of the repository itself')
             [CompletionResult]::new('--no-stream', '--no-stream', [CompletionResultType]::ParameterName, 'Print the reply once at the end instead of streaming it')
             [CompletionResult]::new('--show-reasoning', '--show-reasoning', [CompletionResultType]::ParameterName, 'Show the model''s reasoning on stderr (dimmed)')
             [CompletionResult]::new('--keep-server', '--keep-server', [CompletionResultType]::ParameterName, 'Leave a server this command starts running for later commands, until `server stop`')
@@ -917,7 +917,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
             break
         }
         'boocoder;help' {
-            [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'One-shot: an ephemeral session, one turn, the reply on stdout')
+            [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'One-shot: one turn that edits the checkout (--worktree isolates it), the reply on stdout')
             [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn')
             [CompletionResult]::new('worktree', 'worktree', [CompletionResultType]::ParameterValue, 'Session-keyed git worktrees: ensure, diff, list, remove, prune')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'The opencode server: start one that later commands reattach to, status, stop')

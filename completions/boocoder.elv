@@ -31,7 +31,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand prompt 'One-shot: an ephemeral session, one turn, the reply on stdout'
+            cand prompt 'One-shot: one turn that edits the checkout (--worktree isolates it), the reply on stdout'
             cand session 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
             cand worktree 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
             cand server 'The opencode server: start one that later commands reattach to, status, stop'
@@ -57,7 +57,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'
             cand --format 'Output format on stdout'
             cand --color 'When to color output'
-            cand --worktree 'Work in a throwaway worktree instead of the repository itself'
+            cand --worktree 'Work in a throwaway worktree (your checkout untouched) instead of the repository itself'
             cand --no-stream 'Print the reply once at the end instead of streaming it'
             cand --show-reasoning 'Show the model''s reasoning on stderr (dimmed)'
             cand --keep-server 'Leave a server this command starts running for later commands, until `server stop`'
@@ -835,7 +835,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
             cand --version 'Print version'
         }
         &'boocoder;help'= {
-            cand prompt 'One-shot: an ephemeral session, one turn, the reply on stdout'
+            cand prompt 'One-shot: one turn that edits the checkout (--worktree isolates it), the reply on stdout'
             cand session 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
             cand worktree 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
             cand server 'The opencode server: start one that later commands reattach to, status, stop'

@@ -679,6 +679,18 @@ async fn agents(req: &DoctorRequest, store: Option<&Store>) -> Vec<Check> {
                 format!("installed at {}{models}", path.display()),
                 details,
             )
+        } else if p.name == "opencode" {
+            // The default agent is not optional: the `opencode` check fails
+            // for the same cause, so this one warns (one cause, one failure).
+            Check::new(
+                &name,
+                Level::Warn,
+                format!(
+                    "not installed: `{launch}` is not found, and opencode is the default agent"
+                ),
+                details,
+            )
+            .fix("see the opencode check")
         } else {
             let how = p
                 .install

@@ -103,7 +103,7 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// One-shot: an ephemeral session, one turn, the reply on stdout
+    /// One-shot: one turn that edits the checkout (--worktree isolates it), the reply on stdout
     Prompt(prompt::PromptArgs),
     /// Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn
     #[command(subcommand)]

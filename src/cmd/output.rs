@@ -231,7 +231,12 @@ pub fn classify(err: &anyhow::Error) -> (Exit, Option<String>) {
 fn error_message(err: &anyhow::Error) -> String {
     let mut message = String::new();
     for cause in err.chain() {
-        let text = cause.to_string();
+        // libgit2's class and code (`; class=Repository (6); code=NotFound
+        // (-3)`) tell a user nothing: its message alone.
+        let text = match cause.downcast_ref::<git2::Error>() {
+            Some(e) => e.message().to_string(),
+            None => cause.to_string(),
+        };
         if message.contains(&text) {
             continue;
         }
@@ -247,7 +252,12 @@ fn error_message(err: &anyhow::Error) -> String {
 /// to stderr with exit 2 (and a JSON record when JSON output was asked for).
 pub fn clap_error(e: clap::Error) -> Exit {
     use clap::error::ErrorKind;
-    let _ = e.print();
+    match invalid_env_value(&e) {
+        Some(message) => eprint!("{message}"),
+        None => {
+            let _ = e.print();
+        }
+    }
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Exit::Ok,
         _ => {
@@ -270,6 +280,44 @@ pub fn clap_error(e: clap::Error) -> Exit {
             Exit::Usage
         }
     }
+}
+
+/// An invalid value that came from a flag's environment variable (the
+/// flag itself is not on the command line): the error names the variable,
+/// not a flag the user never typed.
+fn invalid_env_value(e: &clap::Error) -> Option<String> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidValue {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let long = arg.split([' ', '=']).next()?.strip_prefix("--")?;
+    let flag = format!("--{long}");
+    if std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}="))) {
+        return None;
+    }
+    let cli = super::Cli::command();
+    let var = cli
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long))?
+        .get_env()?
+        .to_string_lossy()
+        .into_owned();
+    let value = match e.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(v)) => v.clone(),
+        _ => std::env::var(&var).unwrap_or_default(),
+    };
+    let valid = match e.get(ContextKind::ValidValue) {
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        _ => String::new(),
+    };
+    Some(format!(
+        "error: invalid value '{value}' in {var} (the value of {flag} when the flag is not given)\n  \
+         [possible values: {valid}]\nhint: set {var} to one of {valid}, or unset it\n"
+    ))
 }
 
 /// The JSON format the raw arguments ask for (clap could not parse them):
@@ -309,7 +357,8 @@ fn json_format_from_raw_args() -> Option<Format> {
 }
 
 /// Log to stderr: warnings by default, more with -v, errors only with -q;
-/// `BOOCODER_LOG` (an env-filter directive) overrides both.
+/// `BOOCODER_LOG` (`target=level` directives, e.g. `boocoder=debug,warn`)
+/// overrides both.
 pub fn init_tracing(g: &GlobalArgs, out: &Output) {
     let level = if g.quiet {
         "error"
@@ -321,15 +370,28 @@ pub fn init_tracing(g: &GlobalArgs, out: &Output) {
             _ => "trace",
         }
     };
-    let filter = std::env::var("BOOCODER_LOG")
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+    let filter: Targets = std::env::var("BOOCODER_LOG")
         .ok()
-        .and_then(|d| tracing_subscriber::EnvFilter::try_new(d).ok())
-        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(format!("boocoder={level},warn")));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(super::spinner::stderr_writer)
-        .with_ansi(out.color_stderr)
-        .with_target(g.verbose >= 2)
-        .without_time()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| {
+            Targets::new()
+                .with_target("boocoder", level_of(level))
+                .with_default(tracing::Level::WARN)
+        });
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(super::spinner::stderr_writer)
+                .with_ansi(out.color_stderr)
+                .with_target(g.verbose >= 2)
+                .without_time()
+                .with_filter(filter),
+        )
         .try_init();
+}
+
+fn level_of(name: &str) -> tracing::Level {
+    name.parse().unwrap_or(tracing::Level::WARN)
 }

@@ -12,10 +12,15 @@ use super::session::prompt::{TurnFlags, TurnOptions, prompt_text, run_turns};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-An ephemeral session in the repository (or, with --worktree, in a throwaway worktree), one \
-turn, the reply on stdout; then it cleans up what it created. A worktree left holding \
-changes is kept: its path and session name are printed on stderr (`boocoder session \
-changes NAME` shows them, `boocoder session rm NAME --force` drops them).
+One turn on the repository itself, as `opencode run`, `claude -p` and `codex exec` do: the \
+agent edits the checkout (your working tree, uncommitted), and the summary on stderr names \
+the files it changed there (`changed in the checkout: NOTES.md (+3 -0)`; json: turn_changes \
+and turn_paths). The ephemeral session is removed after the turn; the changes stay.
+
+With --worktree the turn works in a throwaway worktree instead and your checkout is \
+untouched. A worktree left holding changes is kept: its path and session name are printed \
+on stderr (`boocoder session changes NAME` shows them, `boocoder session apply NAME` \
+brings them into the checkout, `boocoder session rm NAME --force` drops them).
 
 Output and exit codes as `boocoder session prompt`.")]
 pub struct PromptArgs {
@@ -24,7 +29,7 @@ pub struct PromptArgs {
     /// The repository to work on
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub repo: PathBuf,
-    /// Work in a throwaway worktree instead of the repository itself
+    /// Work in a throwaway worktree (your checkout untouched) instead of the repository itself
     #[arg(long)]
     pub worktree: bool,
     /// Base of the worktree [default: HEAD]

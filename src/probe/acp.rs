@@ -5,7 +5,7 @@
 //! whole process group: on success, error, timeout, and when the caller's
 //! future is dropped (Ctrl-C).
 //!
-//! The messages are the `agent-client-protocol` crate's v1 schema types; the
+//! The messages are the `agent-client-protocol-schema` crate's v1 types; the
 //! JSON-RPC exchange is boocoder's own connection ([`crate::agent::acp::connection`],
 //! shared with turns), because a probe needs the raw `session/new` answer
 //! (the legacy `models` field is not in the typed schema), a timeout per step
@@ -15,8 +15,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use agent_client_protocol::schema::ProtocolVersion;
-use agent_client_protocol::v1::schema::{
+use agent_client_protocol_schema::ProtocolVersion;
+use agent_client_protocol_schema::v1::{
     InitializeRequest, NewSessionRequest, NewSessionResponse, SessionConfigKind,
     SessionConfigOptionCategory, SessionConfigSelectOptions, SessionNotification, SessionUpdate,
 };

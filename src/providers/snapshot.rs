@@ -160,22 +160,43 @@ pub async fn probe(
 }
 
 /// The cached entry of provider `name` for `req.cwd` (under the request's
-/// configuration, PATH and HOME), however old; never probes. Returns the
-/// entry and when its snapshot was built.
+/// configuration, PATH and HOME), however old; without one, the entry
+/// built from what `probe` stored of the agent (so a `probe` is seen at
+/// once). Never starts an agent. Returns the entry and when its snapshot
+/// was built (None: from the stored probe).
 pub async fn peek(
     store: &Store,
     req: &SnapshotRequest,
     name: &str,
-) -> crate::Result<Option<(Entry, i64)>> {
+) -> crate::Result<Option<(Entry, Option<i64>)>> {
     let cwd = canonical_cwd(&req.cwd)?;
-    let Some(row) = store.get_snapshot(&req.cache_key(&cwd)).await? else {
+    if let Some(row) = store.get_snapshot(&req.cache_key(&cwd)).await?
+        && let Some(e) = serde_json::from_value::<Vec<Entry>>(row.entries)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|e| e.name == name)
+    {
+        return Ok(Some((e, Some(row.built_at))));
+    }
+    let (mut providers, _) = registry::configured(&req.config);
+    providers.retain(|p| p.name == name);
+    if providers.is_empty() || store.get_available_agent(name).await?.is_none() {
         return Ok(None);
+    }
+    let stored_only = SnapshotRequest {
+        force: false,
+        ..req.clone()
     };
-    let entries: Vec<Entry> = serde_json::from_value(row.entries).unwrap_or_default();
-    Ok(entries
-        .into_iter()
-        .find(|e| e.name == name)
-        .map(|e| (e, row.built_at)))
+    let (reports, _) = build_with(
+        store,
+        &stored_only,
+        &cwd,
+        providers,
+        Arc::new(super::NoReporter),
+        false,
+    )
+    .await?;
+    Ok(reports.into_iter().next().map(|r| (r.entry, None)))
 }
 
 fn canonical_cwd(cwd: &Path) -> Result<PathBuf, ProviderError> {
@@ -209,6 +230,8 @@ struct Shared {
     warnings: Mutex<Vec<String>>,
     /// This run's name in `probe_locks`.
     owner: String,
+    /// Tier 2 may run (false: stored probes only).
+    may_probe: bool,
     cancel: tokio_util::sync::CancellationToken,
 }
 
@@ -219,7 +242,21 @@ async fn build(
     providers: Vec<Provider>,
     reporter: Arc<dyn Reporter>,
 ) -> crate::Result<(Vec<ProbeReport>, Vec<String>)> {
+    build_with(store, req, cwd, providers, reporter, true).await
+}
+
+/// [`build`], with tier 2 allowed or not (`may_probe`: false never starts
+/// an agent, whatever the TTL says).
+async fn build_with(
+    store: &Store,
+    req: &SnapshotRequest,
+    cwd: &Path,
+    providers: Vec<Provider>,
+    reporter: Arc<dyn Reporter>,
+    may_probe: bool,
+) -> crate::Result<(Vec<ProbeReport>, Vec<String>)> {
     let shared = Arc::new(Shared {
+        may_probe,
         store: store.clone(),
         config: req.config.clone(),
         env: req.env.clone(),
@@ -302,11 +339,22 @@ impl Shared {
             merge_models(&mut models, qwen::settings_models(home));
         }
         if p.merge_llama_swap {
+            // The local models a llama-swap user came for come first, in
+            // llama-swap's order (the agent's entry when it lists one); the
+            // agent's own (cloud) models after them.
             let ids = self.llama_swap().await;
-            merge_models(
-                &mut models,
-                ids.iter().map(|id| Model::plain(llama_swap::prefixed(id))),
-            );
+            let mut local: Vec<Model> = ids
+                .iter()
+                .map(|id| {
+                    let id = llama_swap::prefixed(id);
+                    match models.iter().position(|m| m.id == id) {
+                        Some(i) => models.remove(i),
+                        None => Model::plain(id),
+                    }
+                })
+                .collect();
+            local.append(&mut models);
+            models = local;
         }
         if let Some(replace) = &p.models {
             models = replace.clone();
@@ -390,7 +438,8 @@ impl Shared {
         let fell_back = stored.as_ref().and_then(|s| s.transport.as_deref()) == Some("pty");
         // A binary found not to speak ACP has no models to probe for: only
         // --force or the TTL send it another probe.
-        let refresh = self.force || stale || (stored_models.is_empty() && !fell_back);
+        let refresh =
+            self.may_probe && (self.force || stale || (stored_models.is_empty() && !fell_back));
 
         if p.model_source == ModelSource::Claude {
             let home = self.env.home.as_deref();

@@ -53,9 +53,9 @@ impl ToolLog {
 
 /// The start of a turn, once its agent session is known, whatever the
 /// backend: say why a new agent session was made, record the turn
-/// (`running`) and its prompt, and snapshot the worktree before it (None
-/// without a worktree, or when git cannot say: then the turn records no
-/// turn changes). Returns the turn's id and that snapshot.
+/// (`running`) and its prompt, and snapshot the directory the agent works
+/// in before it (its worktree, or the repository itself; None when git
+/// cannot say: then the turn records no turn changes). Returns the turn's id and that snapshot.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn begin_turn(
     store: &Store,
@@ -66,7 +66,7 @@ pub(crate) async fn begin_turn(
     model: Option<&str>,
     started_ms: i64,
     prompt: &str,
-    dir: Option<&Path>,
+    dir: &Path,
 ) -> crate::Result<(i64, Option<String>)> {
     if let Some(r) = new_session_reason {
         sink(TurnEvent::Notice {
@@ -80,10 +80,7 @@ pub(crate) async fn begin_turn(
     if let Err(e) = store.set_turn_prompt(turn_id, prompt).await {
         return Err(not_recorded(store, turn_id, started_ms, &TokenUsage::default(), e).await);
     }
-    let before = match dir {
-        Some(dir) => crate::worktree::land::worktree_snapshot(dir).await.ok(),
-        None => None,
-    };
+    let before = crate::worktree::land::worktree_snapshot(dir).await.ok();
     Ok((turn_id, before))
 }
 
@@ -155,6 +152,8 @@ pub(crate) struct Recorded {
     pub changes: Option<ChangesSummary>,
     pub changes_error: Option<String>,
     pub turn_changes: Option<ChangeCounts>,
+    /// The paths this turn changed (None with `turn_changes`).
+    pub turn_paths: Option<Vec<String>>,
     pub ended_ms: i64,
 }
 
@@ -213,14 +212,15 @@ pub(crate) async fn record_turn(
     } else {
         None
     };
-    let turn_changes = match before {
+    let (turn_changes, turn_paths) = match before {
         Some(b) => match crate::worktree::land::worktree_snapshot(dir).await {
             Ok(after) => crate::worktree::land::snapshot_changes(dir, b, &after)
                 .await
-                .ok(),
-            Err(_) => None,
+                .ok()
+                .unzip(),
+            Err(_) => (None, None),
         },
-        None => None,
+        None => (None, None),
     };
     let stored = store
         .set_turn_result(
@@ -253,6 +253,7 @@ pub(crate) async fn record_turn(
         changes,
         changes_error,
         turn_changes,
+        turn_paths,
         ended_ms,
     })
 }

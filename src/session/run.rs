@@ -175,6 +175,9 @@ pub async fn run_turns(
     });
     let results = futures_util::future::join_all(turns).await;
     drop(started);
+    if let Some(model) = plan.model.as_deref().filter(|m| !m.trim().is_empty()) {
+        remember_model(store, &plan.sessions, &results, model).await;
+    }
     let server = opencode.map(|(server, hub)| {
         drop(hub);
         server
@@ -200,6 +203,27 @@ async fn session_policy(
     };
     let policy = crate::config::Policy::resolve(config, spec.as_deref(), from)?;
     Ok(PermissionPolicy::new(policy, plan.permissions.ask.clone()))
+}
+
+/// A turn's `--model` becomes its session's model for later turns, once
+/// the turn ran on it (not when the agent refused the model, nor when the
+/// turn never started).
+async fn remember_model(
+    store: &Store,
+    sessions: &[SessionKey],
+    results: &[crate::Result<TurnOutcome>],
+    model: &str,
+) {
+    for (name, result) in sessions.iter().zip(results) {
+        if let Ok(o) = result
+            && !o.setup_error
+            && let Err(e) = store
+                .set_session_model(name.as_str(), Some(model), crate::timestamp::now_ms())
+                .await
+        {
+            tracing::warn!("cannot record {model} as the model of session {name}: {e}");
+        }
+    }
 }
 
 /// The opencode server (recorded, else short-lived) and its event stream.

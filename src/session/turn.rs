@@ -339,9 +339,15 @@ pub struct TurnOutcome {
     /// Why the pending changes could not be recorded (the previous turn's
     /// were cleared: they no longer describe the worktree).
     pub changes_error: Option<String>,
-    /// What this turn changed in the worktree (before vs after, untracked
-    /// files included); None without a worktree.
+    /// What this turn changed where the agent works, its worktree or the
+    /// repository itself (before vs after, untracked files included); None
+    /// when git could not say.
     pub turn_changes: Option<crate::store::ChangeCounts>,
+    /// The paths this turn changed (None with `turn_changes`).
+    pub turn_paths: Option<Vec<String>>,
+    /// The session works in its repository (no worktree): what the turn
+    /// changed is in the user's checkout.
+    pub in_checkout: bool,
     pub text: String,
     pub error: Option<String>,
     /// Why a new agent session was made for this turn (None: reused, or first).

@@ -16,12 +16,10 @@ pub enum WorktreeError {
     InvalidKey(#[from] SessionKeyError),
     #[error("repository path {} does not exist", path.display())]
     RepoMissing { path: PathBuf },
-    #[error("{} is not a git repository", path.display())]
-    NotARepo {
-        path: PathBuf,
-        #[source]
-        source: git2::Error,
-    },
+    // libgit2's own words (`class=Repository (6); code=NotFound (-3)`)
+    // say nothing more to a user.
+    #[error("{} is not a git repository (nor inside one)", path.display())]
+    NotARepo { path: PathBuf },
     #[error("{} is a bare repository: a worktree needs a repository with a checkout", path.display())]
     Bare { path: PathBuf },
     #[error("cannot resolve `{reference}` in {}: {}", repo.display(), source.message())]

@@ -66,7 +66,6 @@ pub(super) fn main_workdir(dir: &Path) -> std::result::Result<PathBuf, WorktreeE
     let repo = Repository::discover(dir).map_err(|source| match source.code() {
         ErrorCode::NotFound => WorktreeError::NotARepo {
             path: dir.to_path_buf(),
-            source,
         },
         _ => WorktreeError::Git {
             what: format!("open {}", dir.display()),

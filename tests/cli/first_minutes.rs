@@ -95,8 +95,20 @@ fn doctor_on_a_bare_machine_fails_on_opencode_and_says_how_to_fix_it() {
     assert_eq!(check(&doc, "git")["status"], "ok");
     assert_eq!(check(&doc, "server")["details"]["running"], false);
     assert_eq!(check(&doc, "worktrees")["details"]["count"], 0);
+    // The default agent is not "optional" while opencode is missing: it
+    // warns, pointing at the failed check (one cause, one failure).
+    let agent = check(&doc, "agent:opencode");
+    assert_eq!(agent["status"], "warn", "{agent}");
+    assert!(
+        agent["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("not installed: `opencode acp` is not found"),
+        "{agent}"
+    );
+    assert_eq!(agent["fix"], "see the opencode check");
     assert_eq!(doc["fail"], 1);
-    assert_eq!(doc["warn"], 1);
+    assert_eq!(doc["warn"], 2);
 
     // Text: one line per check with its status, the fix under it.
     let text = env.run_with(env.cmd().env("PATH", &path).arg("doctor"));

@@ -22,6 +22,7 @@ mod land;
 mod land_guards;
 mod layout;
 mod model_server;
+mod newcomer;
 mod opencode;
 mod permissions;
 mod opencode2;

@@ -111,20 +111,26 @@ fn peek_reads_one_cached_entry_and_never_probes() {
     let run = fake.run(&env, &["snapshot", "peek", "gemini"]).expect(0);
     assert!(run.stdout.contains("model: g1"), "{}", run.stdout);
     fake.run(&env, &["snapshot", "peek", "nope"]).expect(1);
-    // Another directory has no snapshot yet.
+    // Another directory has no snapshot yet: what the probe stored.
     let other = env.path().join("other");
     std::fs::create_dir_all(&other).unwrap();
-    fake.run(
-        &env,
-        &[
-            "snapshot",
-            "peek",
-            "gemini",
-            "--cwd",
-            other.to_str().unwrap(),
-        ],
-    )
-    .expect(1);
+    let stored = fake
+        .run(
+            &env,
+            &[
+                "snapshot",
+                "peek",
+                "gemini",
+                "--cwd",
+                other.to_str().unwrap(),
+            ],
+        )
+        .expect(0);
+    assert!(
+        stored.stdout.contains("model: g1\n") && stored.stdout.contains("from the stored probe"),
+        "{}",
+        stored.stdout
+    );
     assert_eq!(fake.starts("gemini"), 1);
 }
 
@@ -147,9 +153,10 @@ fn llama_swap_models_native_and_merged_with_one_prefix() {
     assert_eq!(native["status"], "ready");
     assert_eq!(native["transport"], "native");
     assert_eq!(model_ids(native), ["qwen3", "llama-swap/already"]);
+    // llama-swap's models first (in its order), the agent's own after.
     assert_eq!(
         model_ids(entry(&v, "entries", "opencode")),
-        ["anthropic/x", "llama-swap/qwen3", "llama-swap/already"]
+        ["llama-swap/qwen3", "llama-swap/already", "anthropic/x"]
     );
     assert_eq!(v["warnings"], json!([]));
 }

@@ -145,7 +145,7 @@ fn write_turn_then_chat_turn(rig: Rig) {
     for needle in [
         "  prompt: write hello.txt\n",
         "  tool:   write",
-        "  changed: 1 files, +2 -0\n",
+        "  changed: 1 file, +2 -0\n",
         "  prompt: say something\n          second line\n",
         "  reply:  Just talking.\n",
         "  changed: 0 files, +0 -0\n",

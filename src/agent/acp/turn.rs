@@ -8,8 +8,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use agent_client_protocol::schema::ProtocolVersion;
-use agent_client_protocol::v1::schema::{
+use agent_client_protocol_schema::ProtocolVersion;
+use agent_client_protocol_schema::v1::{
     ClientCapabilities, FileSystemCapabilities, InitializeRequest,
 };
 use serde_json::{Value, json};
@@ -153,7 +153,7 @@ impl AcpTurns<'_> {
                 s = self.setup(&mut agent.conn, session, &dir, &dir_str, &fingerprint, agent_model.as_deref()) => s,
                 _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
             };
-            let (agent_session_id, reason) = match setup {
+            let (agent_session_id, reason, agent_current) = match setup {
                 Ok(s) => s,
                 Err(e) => {
                     let e = match e {
@@ -169,16 +169,19 @@ impl AcpTurns<'_> {
             if let Some(note) = &backend.note {
                 note_transport(self.store, session, note).await;
             }
+            // The model the turn runs on: the one asked for, else the
+            // agent's own (what it said it uses), recorded for `session log`.
+            let used = model.clone().or(agent_current);
             let (turn_id, before) = begin_turn(
                 self.store,
                 sink,
                 key,
                 &agent_session_id,
                 reason.as_deref(),
-                model.as_deref(),
+                used.as_deref(),
                 started_ms,
                 &req.text,
-                worktree.as_ref().map(|_| dir.as_path()),
+                &dir,
             )
             .await?;
 
@@ -204,7 +207,16 @@ impl AcpTurns<'_> {
                     end.error = Some(format!("{e}; its last output:\n{tail}"));
                 }
             }
-            Ok((agent_session_id, reason, turn_id, before, end, tokens, text))
+            Ok((
+                agent_session_id,
+                reason,
+                turn_id,
+                before,
+                end,
+                tokens,
+                text,
+                used,
+            ))
         };
         let ran = match self.keep {
             AgentKeep::ShortLived => {
@@ -228,7 +240,7 @@ impl AcpTurns<'_> {
                 }
             }
         };
-        let (agent_session_id, reason, turn_id, before, end, tokens, text) =
+        let (agent_session_id, reason, turn_id, before, end, tokens, text, model) =
             ran.map_err(|e| fault(backend, e))??;
 
         // Another process owns the session now (or may, any moment): write
@@ -270,6 +282,8 @@ impl AcpTurns<'_> {
             changes: rec.changes,
             changes_error: rec.changes_error,
             turn_changes: rec.turn_changes,
+            turn_paths: rec.turn_paths,
+            in_checkout: worktree.is_none(),
             text,
             error: end.error,
             new_agent_session: reason,
@@ -306,8 +320,9 @@ impl AcpTurns<'_> {
     }
 
     /// `initialize`, then resume the stored agent session or make a new one
-    /// (and say why), then the model. Returns the agent session id and why
-    /// it is new (None: resumed, or the session's first).
+    /// (and say why), then the model. Returns the agent session id, why
+    /// it is new (None: resumed, or the session's first) and the model it
+    /// runs on (the one set, else the agent's current one, when it says).
     async fn setup(
         &self,
         conn: &mut Connection,
@@ -316,7 +331,7 @@ impl AcpTurns<'_> {
         dir_str: &str,
         fingerprint: &str,
         model: Option<&str>,
-    ) -> Result<(String, Option<String>), AcpError> {
+    ) -> Result<(String, Option<String>, Option<String>), AcpError> {
         let mut notes = Vec::new();
         // Only what boocoder implements: text files, inside the worktree.
         let caps = ClientCapabilities::new().fs(FileSystemCapabilities::new()
@@ -422,7 +437,11 @@ impl AcpTurns<'_> {
         if let Err(e) = self.store.upsert_agent_session(&row).await {
             tracing::warn!("cannot record the agent session of {}: {e}", session.name);
         }
-        Ok((id, if is_new { reason } else { None }))
+        let current = match model {
+            Some(m) => Some(m.to_string()),
+            None => current_model(&result),
+        };
+        Ok((id, if is_new { reason } else { None }, current))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -603,6 +622,22 @@ fn fault(backend: &Backend, source: AcpError) -> crate::Error {
         source,
     }
     .into()
+}
+
+/// The model an agent session says it uses: its `model` config option's
+/// value, else the legacy `models.currentModelId`.
+fn current_model(session: &Value) -> Option<String> {
+    let option = session["configOptions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["category"] == "model");
+    match option {
+        Some(o) => o["currentValue"].as_str(),
+        None => session["models"]["currentModelId"].as_str(),
+    }
+    .filter(|m| !m.is_empty())
+    .map(String::from)
 }
 
 /// Select the session's model: the `model` config option when the agent

@@ -143,7 +143,7 @@ impl EventHub {
             Subscriber {
                 directory: directory.to_string(),
                 tx,
-                translator: Translator::default(),
+                translator: Translator::in_dir(directory),
             },
         );
         Subscription {

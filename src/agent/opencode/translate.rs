@@ -24,6 +24,9 @@ pub struct Translator {
     emitted: HashMap<String, String>,
     /// tool call id -> last status emitted.
     tool_status: HashMap<String, ToolStatus>,
+    /// The session's directory: a tool's path inside it is shown relative,
+    /// as opencode's own title of the finished call shows it.
+    dir: Option<String>,
 }
 
 /// The session an event belongs to, wherever opencode put it.
@@ -36,6 +39,14 @@ pub fn event_session(payload: &Value) -> Option<&str> {
 }
 
 impl Translator {
+    /// A translator for a session working in `dir`.
+    pub fn in_dir(dir: &str) -> Translator {
+        Translator {
+            dir: Some(dir.trim_end_matches('/').to_string()),
+            ..Translator::default()
+        }
+    }
+
     /// Translate one event payload (`{"type", "properties"}`).
     pub fn translate(&mut self, payload: &Value) -> Vec<AgentEvent> {
         let props = &payload["properties"];
@@ -166,7 +177,7 @@ impl Translator {
                     tool: part["tool"].as_str().unwrap_or_default().to_string(),
                     status,
                     title: state["title"].as_str().map(String::from),
-                    input: summarize_input(&state["input"]),
+                    input: summarize_input(&state["input"], self.dir.as_deref()),
                     error: state["error"].as_str().map(String::from),
                 }]
             }
@@ -189,9 +200,10 @@ impl Translator {
     }
 }
 
-/// A one-line summary of a tool's input: the path, command, pattern or URL it
-/// acts on, else compact JSON, at most 120 characters.
-fn summarize_input(input: &Value) -> Option<String> {
+/// A one-line summary of a tool's input: the path (relative to `dir` when
+/// inside it), command, pattern or URL it acts on, else compact JSON, at
+/// most 120 characters.
+fn summarize_input(input: &Value, dir: Option<&str>) -> Option<String> {
     let obj = input.as_object().filter(|o| !o.is_empty())?;
     let key = [
         "filePath",
@@ -203,8 +215,16 @@ fn summarize_input(input: &Value) -> Option<String> {
         "description",
     ]
     .iter()
-    .find_map(|k| obj.get(*k).and_then(Value::as_str));
-    let s = key.map(String::from).unwrap_or_else(|| input.to_string());
+    .find_map(|k| Some((*k, obj.get(*k).and_then(Value::as_str)?)));
+    let s = match key {
+        Some(("filePath" | "path", p)) => dir
+            .and_then(|d| p.strip_prefix(d)?.strip_prefix('/'))
+            .filter(|r| !r.is_empty())
+            .unwrap_or(p)
+            .to_string(),
+        Some((_, v)) => v.to_string(),
+        None => input.to_string(),
+    };
     Some(if s.chars().count() > 120 {
         s.chars().take(119).collect::<String>() + "…"
     } else {

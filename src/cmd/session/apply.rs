@@ -58,8 +58,8 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> Result<Exit> {
     }
     ctx.out.stdout(&files_text(&applied.files))?;
     ctx.out.info(&format!(
-        "applied {} files to {} (uncommitted)",
-        applied.files.len(),
+        "applied {} to {} (uncommitted)",
+        boocoder::util::plural(applied.files.len(), "file"),
         applied.dir
     ));
     Ok(Exit::Ok)

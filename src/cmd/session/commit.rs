@@ -42,10 +42,10 @@ pub async fn run(ctx: &Context, args: &CommitArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     ctx.out.stdout(&format!(
-        "{} {} ({} files)\n",
+        "{} {} ({})\n",
         c.branch,
         &c.commit[..12],
-        c.files.len()
+        boocoder::util::plural(c.files.len(), "file")
     ))?;
     Ok(Exit::Ok)
 }

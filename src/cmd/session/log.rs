@@ -194,8 +194,10 @@ fn turn_text(agent: &str, row: &TurnLogRow) -> String {
     }
     if let Some(c) = &row.turn_changes {
         s.push_str(&format!(
-            "  changed: {} files, +{} -{}\n",
-            c.files, c.insertions, c.deletions
+            "  changed: {}, +{} -{}\n",
+            boocoder::util::plural(c.files as usize, "file"),
+            c.insertions,
+            c.deletions
         ));
     }
     if let Some(e) = &t.error {

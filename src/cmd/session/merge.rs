@@ -86,12 +86,12 @@ pub async fn run(ctx: &Context, args: &MergeArgs) -> Result<Exit> {
     } else {
         ctx.out.stdout(&super::apply::files_text(&m.files))?;
         ctx.out.stdout(&format!(
-            "{} {} -> {} ({}, {} files{})\n",
+            "{} {} -> {} ({}, {}{})\n",
             m.branch,
             &m.old_commit[..12],
             &m.commit[..12],
             m.kind.as_str(),
-            m.files.len(),
+            boocoder::util::plural(m.files.len(), "file"),
             match &m.checkout {
                 Some(d) => format!(", checkout {d} updated"),
                 None => String::new(),

@@ -26,10 +26,11 @@ several), tool activity and notices to stderr (reasoning too, dimmed, with \
 {\"type\":\"reasoning\",\"delta\"}, {\"type\":\"tool\",\"tool\",\"status\",\"title\"}, {\"type\":\"permission\",...}, {\"type\":\"notice\",...}, each with \"session\", \
 then one final {\"type\":\"done\",\"session\",\"agent_session_id\",\"server_url\",\"model\",\
 \"duration_ms\",\"tokens\",\"changes\":{\"files\",\"insertions\",\"deletions\"},\
-\"changes_error\",\"turn_changes\":{\"files\",\"insertions\",\"deletions\"}} (changes: the \
-session's pending changes against its base, null with changes_error set when they could not be \
-recorded; turn_changes: what this turn changed, the worktree before the turn against after it, \
-untracked files included; both null without a worktree) or \
+\"changes_error\",\"turn_changes\":{\"files\",\"insertions\",\"deletions\"},\"turn_paths\"} \
+(changes: the session's pending changes against its base, null without a worktree, or with \
+changes_error set when they could not be recorded; turn_changes and turn_paths: what this turn \
+changed where the agent works, its worktree or else the checkout, before the turn against \
+after it, untracked files included) or \
 {\"type\":\"error\",\"kind\",\"message\"} per session. ACP agents add {\"type\":\"plan\",\
 \"entries\"} and a \"stop_reason\" (end_turn, max_tokens, refusal, cancelled, ...). \
 --format json prints the final \
@@ -44,7 +45,8 @@ until `server stop`).
 
 The model: --model, else the session's, else default_model (BOOCODER_DEFAULT_MODEL), \
 else llama-swap's only model (said on stderr); with none of these and several or no \
-llama-swap models the command stops before prompting (exit 2) and lists them.
+llama-swap models the command stops before prompting (exit 2) and lists them. A turn's \
+--model becomes the session's model for its later turns (`session show`).
 
 Failures end the turn at once: a model llama-swap does not serve, llama-swap down \
 (its retries are cut short when GET <LLAMA_SWAP_URL>/v1/models fails), no provider, \

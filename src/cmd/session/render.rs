@@ -54,6 +54,8 @@ enum FinalRecord<'a> {
         turn_changes: Option<ChangeCounts>,
         /// Permission requests allowed and denied.
         permissions: PermissionCounts,
+        /// The paths this turn changed.
+        turn_paths: Option<&'a [String]>,
         /// Why an ACP agent stopped.
         #[serde(skip_serializing_if = "Option::is_none")]
         stop_reason: Option<&'a str>,
@@ -293,6 +295,7 @@ impl Renderer {
                 changes_error: o.changes_error.as_deref(),
                 turn_changes: o.turn_changes,
                 permissions: o.permissions,
+                turn_paths: o.turn_paths.as_deref(),
                 stop_reason,
                 text,
             },
@@ -365,17 +368,23 @@ impl Renderer {
                             .map(|_| ", changes not recorded".to_string())
                     })
                     .unwrap_or_default();
-                let this_turn = o
-                    .turn_changes
-                    .map(|c| {
-                        format!(
-                            ", this turn {} (+{} -{})",
-                            plural(c.files as usize, "file"),
-                            c.insertions,
-                            c.deletions
-                        )
-                    })
-                    .unwrap_or_default();
+                let this_turn = match (o.turn_changes, &o.turn_paths) {
+                    // In the checkout nothing else lists them: name them.
+                    (Some(c), Some(paths)) if o.in_checkout && !paths.is_empty() => format!(
+                        ", changed in the checkout: {} (+{} -{})",
+                        names_shown(paths),
+                        c.insertions,
+                        c.deletions
+                    ),
+                    (Some(_), _) if o.in_checkout => ", nothing changed in the checkout".into(),
+                    (Some(c), _) => format!(
+                        ", this turn {} (+{} -{})",
+                        plural(c.files as usize, "file"),
+                        c.insertions,
+                        c.deletions
+                    ),
+                    (None, _) => String::new(),
+                };
                 let denied = match o.permissions.denied {
                     0 => String::new(),
                     n => format!(", {} denied", plural(n as usize, "permission")),
@@ -417,6 +426,21 @@ impl Renderer {
         }
         Ok(())
     }
+}
+
+/// Paths for a summary line: the first few, then how many more.
+fn names_shown(paths: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut s = paths
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > SHOWN {
+        s.push_str(&format!(" and {} more", paths.len() - SHOWN));
+    }
+    s
 }
 
 /// The exit code of one turn's outcome.

@@ -10,8 +10,11 @@ use crate::cmd::output::CliError;
 use crate::cmd::{Context, Format};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Reads the stored snapshot of --cwd, however old; never \
-probes. Exit 1 when no snapshot of that directory has the provider.")]
+#[command(
+    after_help = "Reads the stored snapshot of --cwd, however old; when no \
+snapshot of that directory has the provider yet, what `boocoder probe` stored of it. \
+Never starts an agent. Exit 1 when neither has the provider."
+)]
 pub struct PeekArgs {
     /// The provider
     pub name: String,
@@ -67,7 +70,10 @@ pub async fn run(ctx: &Context, args: &PeekArgs) -> Result<Exit> {
             for c in &entry.commands {
                 s.push_str(&format!("command: /{}\n", c.name));
             }
-            s.push_str(&format!("snapshot built at: {built_at}\n"));
+            s.push_str(&match built_at {
+                Some(at) => format!("snapshot built at: {}\n", boocoder::timestamp::rfc3339(at)),
+                None => "from the stored probe (no snapshot of this directory has it yet: `boocoder snapshot` builds one)\n".into(),
+            });
             ctx.out.stdout(&s)?;
         }
         _ => ctx.out.record("provider", &entry)?,

@@ -645,12 +645,13 @@ pub async fn worktree_snapshot(dir: &Path) -> Result<String> {
     .await
 }
 
-/// Files, insertions and deletions between two snapshots of a worktree.
+/// Files, insertions and deletions between two snapshots of a worktree,
+/// and the paths changed (a rename's new path).
 pub async fn snapshot_changes(
     dir: &Path,
     before: &str,
     after: &str,
-) -> Result<crate::store::ChangeCounts> {
+) -> Result<(crate::store::ChangeCounts, Vec<String>)> {
     let (dir, before, after) = (dir.to_path_buf(), before.to_string(), after.to_string());
     blocking(move || {
         let repo = Repository::open(&dir).map_err(git(format!("open {}", dir.display())))?;
@@ -666,11 +667,19 @@ pub async fn snapshot_changes(
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))
             .map_err(git("find renames"))?;
         let stats = diff.stats().map_err(git("count changes"))?;
-        Ok(crate::store::ChangeCounts {
-            files: stats.files_changed() as i64,
-            insertions: stats.insertions() as i64,
-            deletions: stats.deletions() as i64,
-        })
+        let paths = diff
+            .deltas()
+            .filter_map(|d| d.new_file().path().or(d.old_file().path()))
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        Ok((
+            crate::store::ChangeCounts {
+                files: stats.files_changed() as i64,
+                insertions: stats.insertions() as i64,
+                deletions: stats.deletions() as i64,
+            },
+            paths,
+        ))
     })
     .await
 }

@@ -145,7 +145,7 @@ impl TurnRunner<'_> {
             model.as_deref(),
             started_ms,
             &req.text,
-            worktree.as_ref().map(|_| dir.as_path()),
+            &dir,
         )
         .await?;
 
@@ -243,6 +243,8 @@ impl TurnRunner<'_> {
             changes: rec.changes,
             changes_error: rec.changes_error,
             turn_changes: rec.turn_changes,
+            turn_paths: rec.turn_paths,
+            in_checkout: worktree.is_none(),
             text: progress.text,
             error: end.error,
             new_agent_session: reason,
