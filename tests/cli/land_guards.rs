@@ -586,3 +586,30 @@ fn apply_honours_gitattributes_line_endings() {
     assert_eq!(status, ["?? new.txt", "D gone.txt", "M a.txt"]);
     assert_eq!(git(&repo, &["diff", "--cached"]), "");
 }
+
+#[test]
+fn a_kept_session_branch_is_still_boocoders_in_the_next_worktree() {
+    let (env, db) = (TestEnv::new(), sqlite());
+    let (repo, wt) = setup(&env, &db, &[]);
+    session_work(&wt);
+    bc(
+        &env,
+        &db,
+        &["session", "merge", "s1", "--squash", "--remove"],
+    )
+    .expect(0);
+    // The next turn's worktree continues the kept branch.
+    bc(
+        &env,
+        &db,
+        &["worktree", "ensure", "s1", "--repo", repo.to_str().unwrap()],
+    )
+    .expect(0);
+    let r = bc(&env, &db, &["session", "rm", "s1"]).expect(0);
+    assert!(!r.stderr.contains("did not create"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("it has commits no other branch has"),
+        "{}",
+        r.stderr
+    );
+}
