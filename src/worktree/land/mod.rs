@@ -98,6 +98,12 @@ pub enum LandError {
     /// Stopped (a signal, or the lease lost) before anything was written.
     #[error("interrupted before anything was written")]
     Interrupted,
+    /// The session's lease was taken over or could not be renewed before
+    /// the landing wrote anything.
+    #[error(
+        "session {session} lost its lease ({why}): the landing stopped before writing anything"
+    )]
+    LeaseLost { session: String, why: String },
     /// A signal stopped the landing before it wrote anything.
     #[error("interrupted by {} before anything was written (nothing changed)", signal_name(*.0))]
     Signalled(i32),
@@ -124,7 +130,7 @@ impl LandError {
             Interrupted => Exit::Interrupted,
             Signalled(sig) => Exit::signalled(*sig),
             NoBranch(_) | SameBranch(_) | Detached(_) | ForeignCheckout { .. } => Exit::Usage,
-            Git { .. } | Io { .. } | Moved { .. } => Exit::Runtime,
+            Git { .. } | Io { .. } | Moved { .. } | LeaseLost { .. } => Exit::Runtime,
         }
     }
 
@@ -141,6 +147,9 @@ impl LandError {
                 branch.as_deref().unwrap_or("<session branch>")
             ),
             Moved { .. } => "run the merge again".into(),
+            LeaseLost { .. } => "another process runs this session now; raise lease_seconds if \
+this process stalls or the database is slow"
+                .into(),
             Gitlinks { .. } => "landing brings files only: move the embedded repository out of \
 the worktree, or add it as a submodule by hand (nothing was changed)"
                 .into(),
@@ -543,7 +552,10 @@ async fn guarded<T: Send + 'static>(
     let stop: crate::Error = tokio::select! {
         r = &mut task => return r,
         _ = cancel.cancelled() => LandError::Interrupted.into(),
-        (_, i, _) = &mut lost => leases[i].error().into(),
+        (_, i, _) = &mut lost => match leases[i].error() {
+            SessionError::LeaseLost { name, why } => LandError::LeaseLost { session: name, why }.into(),
+            other => other.into(),
+        },
     };
     if gate.stop() {
         return Err(stop);
