@@ -301,6 +301,14 @@ fn landing_into_another_running_session_is_busy() {
     .expect(1);
     assert!(r.stderr.contains("busy"), "{}", r.stderr);
     assert_eq!(state(&other), before);
+    // A boocoder/ branch no session owns is an ordinary target.
+    git(&repo, &["branch", "boocoder/nobody"]);
+    bc(
+        &env,
+        &db,
+        &["session", "merge", "s1", "--into", "boocoder/nobody"],
+    )
+    .expect(0);
     // Both sessions' leases are free again afterwards (s2's is the other
     // process's): s1 lands.
     bc(&env, &db, &["session", "apply", "s1"]).expect(0);

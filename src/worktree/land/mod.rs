@@ -470,13 +470,20 @@ impl<'a> Landing<'a> {
             .as_deref()
             .and_then(|b| b.strip_prefix("boocoder/"))
         {
-            Some(o) if o != key.as_str() => match self.lease(o).await {
-                Ok(l) => Some(l),
-                Err(e) => {
-                    lease.release().await;
-                    return Err(e);
+            Some(o) if o != key.as_str() => {
+                let taken = match self.store.get_session(o).await {
+                    Ok(Some(_)) => self.lease(o).await.map(Some),
+                    Ok(None) => Ok(None),
+                    Err(e) => Err(e.into()),
+                };
+                match taken {
+                    Ok(l) => l,
+                    Err(e) => {
+                        lease.release().await;
+                        return Err(e);
+                    }
                 }
-            },
+            }
             _ => None,
         };
         let (req2, wt2, session) = (req.clone(), wt.clone(), key.to_string());
