@@ -174,6 +174,8 @@ pub(super) fn create_worktree(plan: &Plan) -> std::result::Result<Created, Workt
             // A kept branch: continue it; its base is where it left the requested base.
             Some(tip) => {
                 base_commit = repo.merge_base(tip, base).unwrap_or(base);
+                // Kept by an earlier removal of a worktree that made it.
+                branch_created |= created_mark(&repo, &plan.branch);
                 repo.find_branch(&plan.branch, BranchType::Local)
                     .map_err(git(format!("read branch {}", plan.branch)))?
                     .into_reference()
@@ -184,6 +186,7 @@ pub(super) fn create_worktree(plan: &Plan) -> std::result::Result<Created, Workt
                     .branch(&plan.branch, &commit, false)
                     .map_err(git(format!("create branch {}", plan.branch)))?;
                 branch_created = true;
+                set_created_mark(&repo, &plan.branch);
                 b.into_reference()
             }
         };
@@ -313,6 +316,25 @@ pub(super) fn base_drift(row: &WorktreeRow) -> Option<usize> {
     repo.graph_ahead_behind(tip, base)
         .ok()
         .map(|(ahead, _)| ahead)
+}
+
+/// `branch.<name>.boocoderCreated`: a branch boocoder made says so in the
+/// repository's config, so a worktree made later on the kept branch still
+/// knows it (git drops the section when the branch is deleted).
+fn created_mark_key(branch: &str) -> String {
+    format!("branch.{branch}.boocoderCreated")
+}
+
+fn set_created_mark(repo: &Repository, branch: &str) {
+    if let Ok(mut config) = repo.config() {
+        let _ = config.set_bool(&created_mark_key(branch), true);
+    }
+}
+
+fn created_mark(repo: &Repository, branch: &str) -> bool {
+    repo.config()
+        .and_then(|c| c.get_bool(&created_mark_key(branch)))
+        .unwrap_or(false)
 }
 
 /// Refuse a worktree recorded on another host (rows without a host are

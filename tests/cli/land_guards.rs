@@ -301,6 +301,14 @@ fn landing_into_another_running_session_is_busy() {
     .expect(1);
     assert!(r.stderr.contains("busy"), "{}", r.stderr);
     assert_eq!(state(&other), before);
+    // A boocoder/ branch no session owns is an ordinary target.
+    git(&repo, &["branch", "boocoder/nobody"]);
+    bc(
+        &env,
+        &db,
+        &["session", "merge", "s1", "--into", "boocoder/nobody"],
+    )
+    .expect(0);
     // Both sessions' leases are free again afterwards (s2's is the other
     // process's): s1 lands.
     bc(&env, &db, &["session", "apply", "s1"]).expect(0);
@@ -585,4 +593,71 @@ fn apply_honours_gitattributes_line_endings() {
     status.sort();
     assert_eq!(status, ["?? new.txt", "D gone.txt", "M a.txt"]);
     assert_eq!(git(&repo, &["diff", "--cached"]), "");
+}
+
+#[test]
+fn a_kept_session_branch_is_still_boocoders_in_the_next_worktree() {
+    let (env, db) = (TestEnv::new(), sqlite());
+    let (repo, wt) = setup(&env, &db, &[]);
+    session_work(&wt);
+    bc(
+        &env,
+        &db,
+        &["session", "merge", "s1", "--squash", "--remove"],
+    )
+    .expect(0);
+    // The next turn's worktree continues the kept branch.
+    bc(
+        &env,
+        &db,
+        &["worktree", "ensure", "s1", "--repo", repo.to_str().unwrap()],
+    )
+    .expect(0);
+    let r = bc(&env, &db, &["session", "rm", "s1"]).expect(0);
+    assert!(!r.stderr.contains("did not create"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("it has commits no other branch has"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A landing whose lease another process takes over stops before it
+/// writes: its pre-commit hook is killed, nothing is committed.
+#[test]
+fn a_landing_that_loses_its_lease_stops_before_writing() {
+    let (env, db) = (TestEnv::new(), sqlite());
+    env.write_config("lease_seconds = 3\n");
+    let (repo, wt) = setup(&env, &db, &[]);
+    session_work(&wt);
+    hook(&repo.join(".git/hooks"), "pre-commit", "sleep 30");
+    let tip = git(&repo, &["rev-parse", "boocoder/s1"]);
+    let child = spawn(&env, &db, &["session", "commit", "s1"]);
+    std::thread::sleep(Duration::from_millis(700));
+    let url = db.url(&env);
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let taken = sqlx::query("UPDATE session_leases SET owner = 'thief:1' WHERE session = 's1'")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(taken.rows_affected(), 1, "the commit held the lease");
+    });
+    let started = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("thief:1"), "{stderr}");
+    assert!(stderr.contains("stopped before writing"), "{stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the hook was stopped"
+    );
+    assert_eq!(
+        git(&repo, &["rev-parse", "boocoder/s1"]),
+        tip,
+        "nothing committed"
+    );
+    assert_ne!(git(&wt, &["status", "--porcelain"]), "");
 }

@@ -98,6 +98,12 @@ pub enum LandError {
     /// Stopped (a signal, or the lease lost) before anything was written.
     #[error("interrupted before anything was written")]
     Interrupted,
+    /// The session's lease was taken over or could not be renewed before
+    /// the landing wrote anything.
+    #[error(
+        "session {session} lost its lease ({why}): the landing stopped before writing anything"
+    )]
+    LeaseLost { session: String, why: String },
     /// A signal stopped the landing before it wrote anything.
     #[error("interrupted by {} before anything was written (nothing changed)", signal_name(*.0))]
     Signalled(i32),
@@ -124,7 +130,7 @@ impl LandError {
             Interrupted => Exit::Interrupted,
             Signalled(sig) => Exit::of_signal(*sig),
             NoBranch(_) | SameBranch(_) | Detached(_) | ForeignCheckout { .. } => Exit::Usage,
-            Git { .. } | Io { .. } | Moved { .. } => Exit::Runtime,
+            Git { .. } | Io { .. } | Moved { .. } | LeaseLost { .. } => Exit::Runtime,
         }
     }
 
@@ -141,6 +147,9 @@ impl LandError {
                 branch.as_deref().unwrap_or("<session branch>")
             ),
             Moved { .. } => "run the merge again".into(),
+            LeaseLost { .. } => "another process runs this session now; raise lease_seconds if \
+this process stalls or the database is slow"
+                .into(),
             Gitlinks { .. } => "landing brings files only: move the embedded repository out of \
 the worktree, or add it as a submodule by hand (nothing was changed)"
                 .into(),
@@ -461,13 +470,20 @@ impl<'a> Landing<'a> {
             .as_deref()
             .and_then(|b| b.strip_prefix("boocoder/"))
         {
-            Some(o) if o != key.as_str() => match self.lease(o).await {
-                Ok(l) => Some(l),
-                Err(e) => {
-                    lease.release().await;
-                    return Err(e);
+            Some(o) if o != key.as_str() => {
+                let taken = match self.store.get_session(o).await {
+                    Ok(Some(_)) => self.lease(o).await.map(Some),
+                    Ok(None) => Ok(None),
+                    Err(e) => Err(e.into()),
+                };
+                match taken {
+                    Ok(l) => l,
+                    Err(e) => {
+                        lease.release().await;
+                        return Err(e);
+                    }
                 }
-            },
+            }
             _ => None,
         };
         let (req2, wt2, session) = (req.clone(), wt.clone(), key.to_string());
@@ -543,7 +559,10 @@ async fn guarded<T: Send + 'static>(
     let stop: crate::Error = tokio::select! {
         r = &mut task => return r,
         _ = cancel.cancelled() => LandError::Interrupted.into(),
-        (_, i, _) = &mut lost => leases[i].error().into(),
+        (_, i, _) = &mut lost => match leases[i].error() {
+            SessionError::LeaseLost { name, why } => LandError::LeaseLost { session: name, why }.into(),
+            other => other.into(),
+        },
     };
     if gate.stop() {
         return Err(stop);
