@@ -1,9 +1,11 @@
 //! One turn of a session on an ACP agent: lease, worktree, spawn the
-//! agent's launch command in the worktree, `initialize`, resume (or make)
-//! the agent session, set the model, `session/prompt`, translate the
-//! updates, answer the agent's requests (permissions, `fs/*`), end with the
-//! stop reason; pending changes and the turn row as opencode turns have.
-//! The agent's process group is killed when the turn ends, however it ends.
+//! agent's launch command in the worktree (or attach to its kept host),
+//! `initialize`, resume (or make) the agent session, set the model,
+//! `session/prompt`, translate the updates, answer the agent's requests
+//! (permissions, `fs/*`), end with the stop reason; pending changes and the
+//! turn row as opencode turns have.
+//! A short-lived agent's process group is killed when the turn ends,
+//! however it ends; a kept one (`host`) stays for the next turn.
 
 use std::path::Path;
 use std::time::Duration;

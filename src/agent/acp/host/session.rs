@@ -51,3 +51,34 @@ pub(super) fn note_setting(session: &mut Value, key: &str, value: &Value) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_accepted_setting_is_written_into_the_cached_answer() {
+        let mut s = json!({
+            "models": {"currentModelId": "m1"},
+            "modes": {"currentModeId": "ask"},
+            "configOptions": [{"id": "model", "currentValue": "m1"}, {"id": "x", "currentValue": 1}],
+        });
+        let (k, v) = setting_of("session/set_model", &json!({"modelId": "m2"})).unwrap();
+        note_setting(&mut s, &k, &v);
+        let (k, v) = setting_of("session/set_mode", &json!({"modeId": "code"})).unwrap();
+        note_setting(&mut s, &k, &v);
+        let params = json!({"configId": "model", "value": "m3"});
+        let (k, v) = setting_of("session/set_config_option", &params).unwrap();
+        note_setting(&mut s, &k, &v);
+        assert_eq!(s["models"]["currentModelId"], "m2");
+        assert_eq!(s["modes"]["currentModeId"], "code");
+        assert_eq!(s["configOptions"][0]["currentValue"], "m3");
+        assert_eq!(s["configOptions"][1]["currentValue"], 1);
+        assert!(setting_of("session/prompt", &json!({})).is_none());
+        // An answer without the field gets none added.
+        let mut bare = json!({});
+        note_setting(&mut bare, "model", &json!("m2"));
+        assert_eq!(bare, json!({}));
+    }
+}
