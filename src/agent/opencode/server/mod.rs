@@ -33,7 +33,7 @@ use control::{SHORT_LIVED_GRACE, is_live_record, stop_recorded_group, terminate_
 use fingerprint::mismatch;
 use spawn::spawn;
 use state::{StateLock, clear_notes, clear_state, write_state};
-use supervisor::spawn_supervisor;
+use supervisor::{spawn_supervisor, stop_supervisor, supervisor_alive};
 
 pub use attach::{attached, idle_since, stops_at};
 pub use control::{ServerState, active_turns, server_status, stop_server};
@@ -222,19 +222,28 @@ async fn resolve_models(opts: &ServerOptions) -> Option<Vec<String>> {
 }
 
 /// The server a command should use: the recorded one when it is alive,
-/// answers, and was started with the same settings and llama-swap models.
-/// A recorded server that does not suit is never stopped (another process
-/// may be running a turn on it): this command gets a short-lived server of
-/// its own, and `notice` says why. With no (live) recorded server, a new
-/// one: recorded when `keep`, else short-lived.
+/// answers, and was started with the same settings and llama-swap models
+/// (a self-kept one whose supervisor is gone gets a new one). A recorded
+/// server that does not suit is stopped and replaced only when this command
+/// keeps servers, it is self-kept (`keep = "auto"`) and no command is
+/// attached to it; otherwise (another process may be running a turn on it,
+/// or `server start` kept it) this command gets a short-lived server of its
+/// own, and `notice` says why. With no (live) recorded server, a new one:
+/// recorded when `keep`, else short-lived.
 pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, OpencodeError> {
     let models = resolve_models(opts).await;
     let lock = StateLock::acquire(&opts.state_dir).await?;
     let mut notice = None;
-    if let Some(rec) = read_state(&opts.state_dir)? {
+    if let Some(mut rec) = read_state(&opts.state_dir)? {
         if is_live_record(&rec) {
             match mismatch(opts, &rec, models.as_deref()).await {
                 None => {
+                    if rec.idle_timeout_seconds.is_some() && !supervisor_alive(&rec) {
+                        // Its supervisor was killed: without a new one it
+                        // would never stop.
+                        rec.supervisor_pid = Some(spawn_supervisor(&rec, &opts.state_dir)?);
+                        write_state(&opts.state_dir, &rec)?;
+                    }
                     // Attached before the state lock is let go: its
                     // supervisor, which decides under that lock, sees it.
                     let attach = Some(Attach::take(&opts.state_dir)?);
@@ -245,6 +254,14 @@ pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, O
                         child: None,
                         attach,
                     });
+                }
+                Some(why)
+                    if keep && rec.idle_timeout_seconds.is_some() && !attached(&opts.state_dir) =>
+                {
+                    notice = Some(format!("{why}: replacing it"));
+                    stop_recorded_group(rec.pid).await;
+                    clear_state(&opts.state_dir)?;
+                    clear_notes(&opts.state_dir);
                 }
                 Some(why) => {
                     notice = Some(format!(
@@ -261,13 +278,15 @@ pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, O
         }
     }
     let models = models.unwrap_or_default();
-    if !keep || notice.is_some() {
+    let bypass = notice.is_some() && read_state(&opts.state_dir)?.is_some();
+    if !keep || bypass {
         drop(lock);
         let mut server = spawn(opts, Origin::ShortLived, &models).await?;
         server.notice = notice;
         return Ok(server);
     }
     let mut server = spawn(opts, Origin::Started, &models).await?;
+    server.notice = notice;
     if let Some(idle) = opts.idle_timeout {
         server.record.idle_timeout_seconds = Some(idle.as_secs().max(1));
         // Without its watcher a self-kept server would run forever: failing
@@ -291,19 +310,43 @@ pub async fn start_kept_server(
 ) -> Result<Server, OpencodeError> {
     let models = resolve_models(opts).await;
     let _lock = StateLock::acquire(&opts.state_dir).await?;
-    if let Some(rec) = read_state(&opts.state_dir)? {
+    let mut notice = None;
+    if let Some(mut rec) = read_state(&opts.state_dir)? {
         if is_live_record(&rec) {
+            let self_kept = rec.idle_timeout_seconds.is_some();
             if !restart {
-                return match mismatch(opts, &rec, models.as_deref()).await {
-                    None => Ok(Server {
-                        record: rec,
-                        origin: Origin::Reattached,
-                        notice: None,
-                        child: None,
-                        attach: None,
-                    }),
-                    Some(why) => Err(OpencodeError::KeptDiffers { why }),
-                };
+                match mismatch(opts, &rec, models.as_deref()).await {
+                    None if self_kept => {
+                        // Taken over: kept until `server stop` from now on.
+                        stop_supervisor(&rec);
+                        rec.idle_timeout_seconds = None;
+                        rec.supervisor_pid = None;
+                        write_state(&opts.state_dir, &rec)?;
+                        return Ok(Server {
+                            record: rec,
+                            origin: Origin::Reattached,
+                            notice: Some(
+                                "the self-kept server is now kept until `server stop`".into(),
+                            ),
+                            child: None,
+                            attach: None,
+                        });
+                    }
+                    None => {
+                        return Ok(Server {
+                            record: rec,
+                            origin: Origin::Reattached,
+                            notice: None,
+                            child: None,
+                            attach: None,
+                        });
+                    }
+                    // A self-kept server no command uses is brought up to date.
+                    Some(why) if self_kept && !attached(&opts.state_dir) => {
+                        notice = Some(format!("{why}: restarting it"));
+                    }
+                    Some(why) => return Err(OpencodeError::KeptDiffers { why }),
+                }
             }
             stop_recorded_group(rec.pid).await;
         }
@@ -312,6 +355,7 @@ pub async fn start_kept_server(
     }
     let models = models.unwrap_or_default();
     let mut server = spawn(opts, Origin::Started, &models).await?;
+    server.notice = notice;
     write_state(&opts.state_dir, &server.record)?;
     server.child = None;
     Ok(server)
