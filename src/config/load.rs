@@ -9,9 +9,9 @@ use super::dirs::{absolute, expand_path, resolve_dirs};
 use super::file::{FileConfig, parse_file};
 use super::{
     Config, ConfigError, DEFAULT_HEALTH_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_LEASE_TTL,
-    DEFAULT_POST_CREATE_TIMEOUT, DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT,
-    DEFAULT_PROBE_TTL, DEFAULT_SNAPSHOT_TTL, DEFAULT_STREAM_TIMEOUT, DEFAULT_WATCHDOG, Env,
-    OPENCODE_CONFIG_ENV, Overrides, ServerConfig, Source, WorktreeConfig,
+    DEFAULT_MAX_RSS_MB, DEFAULT_POST_CREATE_TIMEOUT, DEFAULT_PROBE_CONCURRENCY,
+    DEFAULT_PROBE_TIMEOUT, DEFAULT_PROBE_TTL, DEFAULT_SNAPSHOT_TTL, DEFAULT_STREAM_TIMEOUT,
+    DEFAULT_WATCHDOG, Env, OPENCODE_CONFIG_ENV, Overrides, ServerConfig, Source, WorktreeConfig,
 };
 
 /// Whether `CI` says this runs under CI: set to anything but empty, `0`
@@ -193,6 +193,8 @@ impl Config {
                 health_timeout,
                 stream_timeout,
                 disable_models_fetch: file.server.disable_models_fetch.unwrap_or(true),
+                max_rss_mb: file.server.max_rss_mb.unwrap_or(DEFAULT_MAX_RSS_MB),
+                max_directories: file.server.max_directories.filter(|n| *n > 0),
             },
             worktree: WorktreeConfig {
                 include: file.worktree.include,

@@ -155,6 +155,8 @@ pub struct Config {
 
 pub const DEFAULT_POST_CREATE_TIMEOUT: Duration = Duration::from_secs(600);
 
+/// The default of `server.max_rss_mb`.
+pub const DEFAULT_MAX_RSS_MB: u64 = 1024;
 /// The default of `server.idle_timeout_seconds`.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 

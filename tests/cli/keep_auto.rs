@@ -475,3 +475,43 @@ fn a_command_reattaching_after_its_supervisor_was_killed_starts_a_new_one() {
     assert!(!alive(new));
     assert!(rig.record().is_none());
 }
+
+#[test]
+fn an_idle_self_kept_server_is_recycled_past_max_rss_mb_or_max_directories() {
+    // Any opencode is over 1 MiB: the next command starts a fresh server.
+    let rig = rig("max_rss_mb = 1\n");
+    rig.prompt(None, "hi").expect(0);
+    let first = rig.pid();
+    let run = rig.prompt(None, "again").expect(0);
+    assert!(
+        run.stderr
+            .contains("MiB (max_rss_mb 1): starting a fresh one"),
+        "{}",
+        run.stderr
+    );
+    assert_ne!(rig.pid(), first);
+    wait_until("the big server is gone", Duration::from_secs(15), || {
+        group_members(first as u32).is_empty()
+    });
+
+    // Directories served: two worktrees, then a fresh server.
+    let rig = self::rig("max_rss_mb = 0\nmax_directories = 2\n");
+    let repo = rig.repo.to_str().unwrap().to_string();
+    let one_shot = |text: &str| {
+        rig.models.push(Script::new().text("Short reply."));
+        rig.run(None, &["prompt", text, "--repo", &repo, "--worktree"])
+    };
+    one_shot("one").expect(0);
+    let first = rig.pid();
+    let run = one_shot("two").expect(0);
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
+    assert_eq!(rig.pid(), first, "one directory served: reused");
+    let run = one_shot("three").expect(0);
+    assert!(
+        run.stderr
+            .contains("has served 2 directories (max_directories 2): starting a fresh one"),
+        "{}",
+        run.stderr
+    );
+    assert_ne!(rig.pid(), first);
+}

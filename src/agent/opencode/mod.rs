@@ -14,8 +14,9 @@ pub use client::{Client, Health, SessionStatus};
 pub use events::{EventHub, StreamItem, Subscription};
 pub use server::{
     LLAMA_SWAP_PROVIDER, Origin, Server, ServerOptions, ServerRecord, ServerState, active_turns,
-    attached, ensure_server, fingerprint, idle_since, llama_swap_model_id, read_state,
-    server_status, settings, start_kept_server, stop_server, stops_at, supervise,
+    attached, dispose_directory, ensure_server, fingerprint, group_rss_mb, idle_since,
+    llama_swap_model_id, read_state, server_status, settings, start_kept_server, stop_server,
+    stops_at, supervise,
 };
 pub use sse::SseParser;
 pub use translate::{Translator, event_session};

@@ -12,6 +12,7 @@
 mod attach;
 mod control;
 mod fingerprint;
+mod lean;
 mod spawn;
 mod state;
 mod supervisor;
@@ -38,6 +39,8 @@ use supervisor::{spawn_supervisor, stop_supervisor, supervisor_alive};
 pub use attach::{attached, idle_since, stops_at};
 pub use control::{ServerState, active_turns, server_status, stop_server};
 pub use fingerprint::{fingerprint, settings};
+pub(crate) use lean::note_directory;
+pub use lean::{dispose_directory, group_rss_mb};
 pub(crate) use state::create_private_dir;
 pub use state::{ServerRecord, read_state};
 pub use supervisor::supervise;
@@ -69,6 +72,10 @@ pub struct ServerOptions {
     /// with no command attached (`keep = "auto"`); None: it runs until
     /// `server stop`. Not a setting: a command reattaches either way.
     pub idle_timeout: Option<Duration>,
+    /// An idle self-kept server is recycled past this RSS (MiB; 0: never)
+    /// or after serving `max_directories` directories. Not settings.
+    pub max_rss_mb: u64,
+    pub max_directories: Option<u64>,
 }
 
 impl ServerOptions {
@@ -88,6 +95,8 @@ impl ServerOptions {
             opencode_env: cfg.opencode_env.clone(),
             idle_timeout: (cfg.server.keep == crate::config::Keep::Auto)
                 .then_some(cfg.server.idle_timeout),
+            max_rss_mb: cfg.server.max_rss_mb,
+            max_directories: cfg.server.max_directories,
         }
     }
 
@@ -236,7 +245,19 @@ pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, O
     let mut notice = None;
     if let Some(mut rec) = read_state(&opts.state_dir)? {
         if is_live_record(&rec) {
-            match mismatch(opts, &rec, models.as_deref()).await {
+            // A self-kept server no command uses may be replaced: when it
+            // does not suit, or has grown too big to keep.
+            let replaceable =
+                keep && rec.idle_timeout_seconds.is_some() && !attached(&opts.state_dir);
+            let why = match mismatch(opts, &rec, models.as_deref()).await {
+                None if replaceable => lean::worn(opts, &rec)
+                    .map(|w| format!("{w}: starting a fresh one"))
+                    .map(|w| (w, true)),
+                None => None,
+                Some(w) if replaceable => Some((format!("{w}: replacing it"), true)),
+                Some(w) => Some((w, false)),
+            };
+            match why {
                 None => {
                     if rec.idle_timeout_seconds.is_some() && !supervisor_alive(&rec) {
                         // Its supervisor was killed: without a new one it
@@ -255,15 +276,13 @@ pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, O
                         attach,
                     });
                 }
-                Some(why)
-                    if keep && rec.idle_timeout_seconds.is_some() && !attached(&opts.state_dir) =>
-                {
-                    notice = Some(format!("{why}: replacing it"));
+                Some((why, true)) => {
+                    notice = Some(why);
                     stop_recorded_group(rec.pid).await;
                     clear_state(&opts.state_dir)?;
                     clear_notes(&opts.state_dir);
                 }
-                Some(why) => {
+                Some((why, false)) => {
                     notice = Some(format!(
                         "{why}: this command uses a short-lived server of its own"
                     ))
