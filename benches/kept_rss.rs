@@ -75,5 +75,8 @@ fn main() {
         "  recycled (max_rss_mb = 1024):    after 1: {l1}, after {sessions}: {ln} ({:.2}x; target < 1.5x)",
         ratio(ln, l1)
     );
-    println!("  recycled / never recycled at the end: {:.2}x", ratio(ln, gn));
+    println!(
+        "  recycled / never recycled at the end: {:.2}x",
+        ratio(ln, gn)
+    );
 }
