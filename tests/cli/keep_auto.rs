@@ -515,3 +515,44 @@ fn an_idle_self_kept_server_is_recycled_past_max_rss_mb_or_max_directories() {
     );
     assert_ne!(rig.pid(), first);
 }
+
+#[test]
+fn removing_a_worktree_disposes_of_its_opencode_instance_on_the_kept_server() {
+    let rig = rig("");
+    let repo = rig.repo.to_str().unwrap().to_string();
+    let log = rig.env.path().join("xdg/data/opencode/log/opencode.log");
+    let disposed = |dir: &str| {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .any(|l| l.contains("disposing instance") && l.contains(&format!("directory={dir}")))
+    };
+    let mut worktrees = Vec::new();
+    for name in ["a", "b"] {
+        let made = rig
+            .run(None, &["session", "new", name, "--repo", &repo, "--json"])
+            .expect(0)
+            .json();
+        worktrees.push(made["worktree"]["path"].as_str().unwrap().to_string());
+        rig.models.push(Script::new().text("Short reply."));
+        rig.run(None, &["session", "prompt", name, "hi"]).expect(0);
+    }
+    let pid = rig.pid();
+    assert!(!disposed(&worktrees[0]) && !disposed(&worktrees[1]));
+
+    rig.run(None, &["session", "rm", "a"]).expect(0);
+    wait_until(
+        "a's instance is disposed of",
+        Duration::from_secs(10),
+        || disposed(&worktrees[0]),
+    );
+    assert!(!disposed(&worktrees[1]), "only the removed one");
+    rig.run(None, &["worktree", "remove", "b"]).expect(0);
+    wait_until(
+        "b's instance is disposed of",
+        Duration::from_secs(10),
+        || disposed(&worktrees[1]),
+    );
+    assert_eq!(rig.pid(), pid, "on the same kept server");
+    assert!(alive(pid));
+}
