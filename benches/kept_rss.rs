@@ -3,8 +3,9 @@
 //! server's process-group RSS after the 30th against after the first
 //! (target: below 1.5x), with recycling on (`max_rss_mb` at its default,
 //! 1024) and off (`max_rss_mb = 0`, the reference: a server that only
-//! grows), in the same run. `BENCH_BOOCODER` compares another build (e.g.
-//! one before worktree removal disposed of opencode's instance).
+//! grows), in the same run. `BENCH_BEFORE=<boocoder binary>` makes the
+//! reference another build with its default config instead (e.g. one from
+//! before removed worktrees' instances were disposed of and servers recycled).
 //! Run: `cargo bench --bench kept_rss` (BENCH_SESSIONS, default 30).
 
 mod common;
@@ -15,10 +16,21 @@ use common::{World, run};
 const MODEL: &str = "scripted-model";
 
 /// (RSS after the first session, after the last) in MiB.
-fn cycle(world: &World, config: &std::path::Path, sessions: usize) -> (u64, u64) {
+fn cycle(
+    world: &World,
+    bin: Option<&std::ffi::OsStr>,
+    config: &std::path::Path,
+    sessions: usize,
+) -> (u64, u64) {
     let repo = world.repo.to_str().unwrap().to_string();
     let cmd = |args: &[&str]| {
         let mut c = world.boocoder(args);
+        if let Some(bin) = bin {
+            let mut other = std::process::Command::new(bin);
+            world.env(&mut other);
+            other.args(args);
+            c = other;
+        }
         c.env_remove("CI").env("BOOCODER_CONFIG", config);
         c
     };
@@ -63,20 +75,29 @@ fn main() {
         format!("default_model = \"{MODEL}\"\n[server]\nmax_rss_mb = 0\n"),
     )
     .unwrap();
-    let (g1, gn) = cycle(&world, &grow, sessions);
-    let (l1, ln) = cycle(&world, &lean, sessions);
+    let before = std::env::var_os("BENCH_BEFORE");
+    let (g1, gn) = match &before {
+        Some(bin) => cycle(&world, Some(bin), &lean, sessions),
+        None => cycle(&world, None, &grow, sessions),
+    };
+    let (l1, ln) = cycle(&world, None, &lean, sessions);
+    let reference = if before.is_some() {
+        "BENCH_BEFORE's build"
+    } else {
+        "never recycled (max_rss_mb = 0)"
+    };
     let ratio = |a: u64, b: u64| a as f64 / b.max(1) as f64;
     println!("kept server RSS (MiB), {sessions} sessions created, prompted, removed:");
     println!(
-        "  never recycled (max_rss_mb = 0): after 1: {g1}, after {sessions}: {gn} ({:.2}x)",
+        "  {reference}: after 1: {g1}, after {sessions}: {gn} ({:.2}x)",
         ratio(gn, g1)
     );
     println!(
-        "  recycled (max_rss_mb = 1024):    after 1: {l1}, after {sessions}: {ln} ({:.2}x; target < 1.5x)",
+        "  this build (max_rss_mb = 1024): after 1: {l1}, after {sessions}: {ln} ({:.2}x; target < 1.5x)",
         ratio(ln, l1)
     );
     println!(
-        "  recycled / never recycled at the end: {:.2}x",
+        "  this build / the reference at the end: {:.2}x",
         ratio(ln, gn)
     );
 }
