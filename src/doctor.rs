@@ -150,50 +150,27 @@ async fn opencode(req: &DoctorRequest) -> Check {
     };
     // A first run in a fresh HOME can take several seconds.
     let version = availability::version(&bin, Duration::from_secs(30)).await;
-    // opencode 2 has no V1 server: its turns run over `opencode acp`.
+    let asked = req.config.providers.get("opencode").and_then(|c| c.turns);
+    let transport = crate::agent::opencode::transport(version.as_deref(), asked);
+    let details = json!({"path": bin.display().to_string(), "from": from, "version": version,
+        "tested": TESTED_OPENCODE, "transport": transport});
+    let turns = match transport {
+        "server" => "turns run on its HTTP server",
+        _ => "turns run over `opencode acp`",
+    };
     let v1 = version
         .as_deref()
         .is_none_or(crate::agent::opencode::serves_v1);
-    let server_asked = req
-        .config
-        .providers
-        .get("opencode")
-        .and_then(|c| c.turns)
-        .map(|t| t == crate::config::TurnsVia::Server);
-    let acp_asked = server_asked == Some(false);
-    let transport = if v1 && !acp_asked { "server" } else { "acp" };
-    let details = json!({
-        "path": bin.display().to_string(),
-        "from": from,
-        "version": version,
-        "tested": TESTED_OPENCODE,
-        "transport": transport,
-    });
-    let turns = if transport == "server" {
-        "turns run on its HTTP server"
-    } else {
-        "turns run over `opencode acp`"
-    };
     match version.as_deref() {
-        Some(v) if !v1 && server_asked == Some(true) => Check::new(
-            "opencode",
-            Level::Fail,
-            format!(
-                "{} {v} (from {from}) has no server boocoder can drive, but [providers.opencode] turns = \"server\"",
-                bin.display()
-            ),
-            details,
-        )
-        .fix("drop `turns = \"server\"` (opencode 2's turns run over `opencode acp`), or install opencode-ai@1.18.33"),
-        Some(v) if !v1 => Check::new(
-            "opencode",
-            Level::Ok,
-            format!(
-                "{} {v} (from {from}); opencode 2: {turns}",
-                bin.display()
-            ),
-            details,
-        ),
+        Some(v) if !v1 => {
+            let bin = bin.display();
+            match asked {
+                Some(crate::config::TurnsVia::Server) => Check::new("opencode", Level::Fail,
+                    format!("{bin} {v} (from {from}) has no server boocoder can drive, but [providers.opencode] turns = \"server\""), details)
+                    .fix("drop `turns = \"server\"` (opencode 2's turns run over `opencode acp`), or install opencode-ai@1.18.33"),
+                _ => Check::new("opencode", Level::Ok, format!("{bin} {v} (from {from}); opencode 2: {turns}"), details),
+            }
+        }
         None => Check::new(
             "opencode",
             Level::Warn,

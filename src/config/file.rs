@@ -26,6 +26,8 @@ pub(super) struct ServerFile {
     pub(super) health_timeout_seconds: Option<u64>,
     pub(super) stream_timeout_seconds: Option<u64>,
     pub(super) disable_models_fetch: Option<bool>,
+    pub(super) max_rss_mb: Option<u64>,
+    pub(super) max_directories: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

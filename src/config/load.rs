@@ -9,7 +9,7 @@ use super::dirs::{absolute, expand_path, resolve_dirs};
 use super::file::{FileConfig, parse_file};
 use super::{
     Config, ConfigError, DEFAULT_HEALTH_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_LEASE_TTL,
-    DEFAULT_MAX_STORED_BYTES, DEFAULT_POST_CREATE_TIMEOUT, DEFAULT_PROBE_CONCURRENCY,
+    DEFAULT_MAX_RSS_MB, DEFAULT_MAX_STORED_BYTES, DEFAULT_POST_CREATE_TIMEOUT, DEFAULT_PROBE_CONCURRENCY,
     DEFAULT_PROBE_TIMEOUT, DEFAULT_PROBE_TTL, DEFAULT_SNAPSHOT_TTL, DEFAULT_STREAM_TIMEOUT,
     DEFAULT_WATCHDOG, Env, OPENCODE_CONFIG_ENV, Overrides, ServerConfig, Source, WorktreeConfig,
 };
@@ -195,6 +195,8 @@ impl Config {
                 health_timeout,
                 stream_timeout,
                 disable_models_fetch: file.server.disable_models_fetch.unwrap_or(true),
+                max_rss_mb: file.server.max_rss_mb.unwrap_or(DEFAULT_MAX_RSS_MB),
+                max_directories: file.server.max_directories.filter(|n| *n > 0),
             },
             worktree: WorktreeConfig {
                 include: file.worktree.include,

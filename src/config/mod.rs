@@ -170,6 +170,8 @@ pub const DEFAULT_MAX_STORED_BYTES: usize = 1 << 20;
 
 pub const DEFAULT_POST_CREATE_TIMEOUT: Duration = Duration::from_secs(600);
 
+/// The default of `server.max_rss_mb`.
+pub const DEFAULT_MAX_RSS_MB: u64 = 1024;
 /// The default of `server.idle_timeout_seconds`.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 

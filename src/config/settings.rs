@@ -128,6 +128,12 @@ pub struct ServerConfig {
     pub stream_timeout: Duration,
     /// Keep opencode offline (`OPENCODE_DISABLE_MODELS_FETCH=1`).
     pub disable_models_fetch: bool,
+    /// A self-kept server no command uses is recycled (stopped, the next
+    /// command starts a fresh one) once its process group's RSS passes this
+    /// (MiB; 0: never)...
+    pub max_rss_mb: u64,
+    /// ...or once it has served this many directories (None: no limit).
+    pub max_directories: Option<u64>,
 }
 
 /// `[worktree]`: what a new worktree gets.

@@ -440,6 +440,14 @@ impl<'a> Sessions<'a> {
             ),
             None => None,
         };
+        if let Some(r) = &removed {
+            // opencode keeps an instance per directory until told.
+            crate::agent::opencode::dispose_directory(
+                &self.config.state_dir,
+                std::path::Path::new(&r.path),
+            )
+            .await;
+        }
         self.store
             .replace_pending_changes(name.as_str(), &info.session.agent, &[], now_ms())
             .await?;

@@ -318,3 +318,241 @@ fn keep_is_auto_by_default_and_takes_booleans_or_auto() {
         err.stderr
     );
 }
+
+impl Rig {
+    /// A prompt whose llama-swap is `models` (another URL: other settings).
+    fn prompt_on(&self, models: &ModelServer, text: &str) -> Run {
+        models.push(Script::new().text("Short reply."));
+        let repo = self.repo.to_str().unwrap();
+        let mut c = self.cmd(None);
+        c.env("LLAMA_SWAP_URL", models.url());
+        self.env.run_with(c.args(["prompt", text, "--repo", repo]))
+    }
+
+    fn pid(&self) -> u64 {
+        self.record().expect("a kept server")["pid"]
+            .as_u64()
+            .unwrap()
+    }
+}
+
+#[test]
+fn a_stale_self_kept_server_is_replaced_when_unused_and_bypassed_while_used() {
+    let rig = rig("");
+    let other = ModelServer::start(&[MODEL]);
+    rig.prompt(None, "hi").expect(0);
+    let first = rig.pid();
+
+    // Other settings, no command attached: the stale server is replaced.
+    let run = rig.prompt_on(&other, "elsewhere").expect(0);
+    assert_eq!(run.stdout.trim(), "Short reply.");
+    assert!(
+        run.stderr
+            .contains("runs with another llama_swap_url: replacing it"),
+        "{}",
+        run.stderr
+    );
+    let second = rig.pid();
+    assert_ne!(second, first);
+    wait_until("the stale server is gone", Duration::from_secs(15), || {
+        group_members(first as u32).is_empty()
+    });
+    let rec = rig.record().unwrap();
+    assert_eq!(rec["idle_timeout_seconds"], 600);
+    assert!(alive(rec["supervisor_pid"].as_u64().unwrap()));
+    assert_eq!(rec["settings"]["llama_swap_url"], other.url());
+
+    // The next turn with those settings reuses it, silently.
+    let run = rig.prompt_on(&other, "again").expect(0);
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
+    assert_eq!(rig.pid(), second);
+
+    // While a command is attached, another with other settings bypasses it.
+    other.push(
+        Script::new()
+            .delay(Duration::from_secs(5))
+            .text("Slow reply."),
+    );
+    let repo = rig.repo.to_str().unwrap().to_string();
+    let mut slow = rig.cmd(None);
+    slow.env("LLAMA_SWAP_URL", other.url())
+        .args(["prompt", "slow", "--repo", &repo]);
+    let slow = std::thread::spawn(move || slow.output().unwrap());
+    wait_until("the slow turn is attached", Duration::from_secs(60), || {
+        rig.run(None, &["server", "status", "--json"]).json()["attached"] == true
+    });
+    let run = rig.prompt(None, "meanwhile").expect(0);
+    assert!(
+        run.stderr
+            .contains("this command uses a short-lived server of its own"),
+        "{}",
+        run.stderr
+    );
+    let out = slow.join().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(rig.pid(), second, "the used server is kept");
+}
+
+#[test]
+fn server_start_takes_over_a_self_kept_server_or_restarts_a_stale_one() {
+    let rig = rig("");
+    let other = ModelServer::start(&[MODEL]);
+    rig.prompt(None, "hi").expect(0);
+    let rec = rig.record().unwrap();
+    let (pid, supervisor) = (
+        rec["pid"].as_u64().unwrap(),
+        rec["supervisor_pid"].as_u64().unwrap(),
+    );
+    let start = rig.run(None, &["server", "start", "--json"]).expect(0);
+    assert!(
+        start.stderr.contains("now kept until `server stop`"),
+        "{}",
+        start.stderr
+    );
+    let start = start.json();
+    assert_eq!(
+        (start["reused"].as_bool(), start["pid"].as_u64()),
+        (Some(true), Some(pid))
+    );
+    wait_until("its supervisor is gone", Duration::from_secs(10), || {
+        !alive(supervisor)
+    });
+    let rec = rig.record().unwrap();
+    assert!(rec.get("idle_timeout_seconds").is_none(), "{rec}");
+    let status = rig
+        .run(None, &["server", "status", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(status["stops_at"], Value::Null, "{status}");
+    // Kept by `server start` now: never replaced by a command.
+    let run = rig.prompt_on(&other, "elsewhere").expect(0);
+    assert!(run.stderr.contains("short-lived"), "{}", run.stderr);
+    assert_eq!(rig.pid(), pid);
+    rig.run(None, &["server", "stop"]).expect(0);
+
+    // A self-kept server with other settings: restarted with these.
+    rig.prompt(None, "hi").expect(0);
+    let stale = rig.pid();
+    let mut c = rig.cmd(None);
+    c.env("LLAMA_SWAP_URL", other.url())
+        .args(["server", "start", "--json"]);
+    let start = rig.env.run_with(&mut c).expect(0);
+    assert!(start.stderr.contains("restarting it"), "{}", start.stderr);
+    let start = start.json();
+    assert_eq!(start["reused"], false);
+    let rec = rig.record().unwrap();
+    assert_ne!(rec["pid"].as_u64(), Some(stale));
+    assert_eq!(rec["settings"]["llama_swap_url"], other.url());
+    assert!(rec.get("idle_timeout_seconds").is_none(), "{rec}");
+    wait_until("the stale server is gone", Duration::from_secs(15), || {
+        group_members(stale as u32).is_empty()
+    });
+}
+
+#[test]
+fn a_command_reattaching_after_its_supervisor_was_killed_starts_a_new_one() {
+    let rig = rig("idle_timeout_seconds = 3\n");
+    rig.prompt(None, "hi").expect(0);
+    let rec = rig.record().unwrap();
+    let pid = rec["pid"].as_u64().unwrap();
+    let supervisor = rec["supervisor_pid"].as_u64().unwrap();
+    // SAFETY: killing the supervisor this test's command started.
+    unsafe { libc::kill(supervisor as i32, libc::SIGKILL) };
+    wait_until("the supervisor is gone", Duration::from_secs(10), || {
+        !alive(supervisor)
+    });
+
+    rig.prompt(None, "again").expect(0);
+    let rec = rig.record().unwrap();
+    assert_eq!(rec["pid"].as_u64(), Some(pid), "reattached");
+    let new = rec["supervisor_pid"].as_u64().unwrap();
+    assert_ne!(new, supervisor);
+    assert!(alive(new));
+    // It does its job: the idle server stops.
+    wait_until("the idle server stops", Duration::from_secs(30), || {
+        group_members(pid as u32).is_empty()
+    });
+    assert!(!alive(new));
+    assert!(rig.record().is_none());
+}
+
+#[test]
+fn an_idle_self_kept_server_is_recycled_past_max_rss_mb_or_max_directories() {
+    // Any opencode is over 1 MiB: the next command starts a fresh server.
+    let rig = rig("max_rss_mb = 1\n");
+    rig.prompt(None, "hi").expect(0);
+    let first = rig.pid();
+    let run = rig.prompt(None, "again").expect(0);
+    assert!(
+        run.stderr
+            .contains("MiB (max_rss_mb 1): starting a fresh one"),
+        "{}",
+        run.stderr
+    );
+    assert_ne!(rig.pid(), first);
+    wait_until("the big server is gone", Duration::from_secs(15), || {
+        group_members(first as u32).is_empty()
+    });
+
+    // Directories served: two worktrees, then a fresh server.
+    let rig = self::rig("max_rss_mb = 0\nmax_directories = 2\n");
+    let repo = rig.repo.to_str().unwrap().to_string();
+    let one_shot = |text: &str| {
+        rig.models.push(Script::new().text("Short reply."));
+        rig.run(None, &["prompt", text, "--repo", &repo, "--worktree"])
+    };
+    one_shot("one").expect(0);
+    let first = rig.pid();
+    let run = one_shot("two").expect(0);
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
+    assert_eq!(rig.pid(), first, "one directory served: reused");
+    let run = one_shot("three").expect(0);
+    assert!(
+        run.stderr
+            .contains("has served 2 directories (max_directories 2): starting a fresh one"),
+        "{}",
+        run.stderr
+    );
+    assert_ne!(rig.pid(), first);
+}
+
+#[test]
+fn removing_a_worktree_disposes_of_its_opencode_instance_on_the_kept_server() {
+    let rig = rig("");
+    let repo = rig.repo.to_str().unwrap().to_string();
+    let log = rig.env.path().join("xdg/data/opencode/log/opencode.log");
+    let disposed = |dir: &str| {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .any(|l| l.contains("disposing instance") && l.contains(&format!("directory={dir}")))
+    };
+    let mut worktrees = Vec::new();
+    for name in ["a", "b"] {
+        let made = rig
+            .run(None, &["session", "new", name, "--repo", &repo, "--json"])
+            .expect(0)
+            .json();
+        worktrees.push(made["worktree"]["path"].as_str().unwrap().to_string());
+        rig.models.push(Script::new().text("Short reply."));
+        rig.run(None, &["session", "prompt", name, "hi"]).expect(0);
+    }
+    let pid = rig.pid();
+    assert!(!disposed(&worktrees[0]) && !disposed(&worktrees[1]));
+
+    rig.run(None, &["session", "rm", "a"]).expect(0);
+    wait_until(
+        "a's instance is disposed of",
+        Duration::from_secs(10),
+        || disposed(&worktrees[0]),
+    );
+    assert!(!disposed(&worktrees[1]), "only the removed one");
+    rig.run(None, &["worktree", "remove", "b"]).expect(0);
+    wait_until(
+        "b's instance is disposed of",
+        Duration::from_secs(10),
+        || disposed(&worktrees[1]),
+    );
+    assert_eq!(rig.pid(), pid, "on the same kept server");
+    assert!(alive(pid));
+}

@@ -260,6 +260,8 @@ fn options(home: &Path, state: &Path, models: &ModelServer) -> ServerOptions {
         env: hermetic_env(home),
         opencode_env: Default::default(),
         idle_timeout: None,
+        max_rss_mb: 0,
+        max_directories: None,
     }
 }
 

@@ -204,6 +204,15 @@ impl Client {
     }
 
     /// `POST /session/<id>/abort`.
+    /// `POST /instance/dispose?directory=D`: the server drops what it keeps
+    /// for a directory.
+    pub async fn dispose_instance(&self, dir: &Path) -> Result<(), OpencodeError> {
+        let req = self.request(reqwest::Method::POST, "/instance/dispose", Some(dir));
+        self.send("POST /instance/dispose", req, REQUEST_TIMEOUT, |_| false)
+            .await
+            .map(drop)
+    }
+
     pub async fn abort(&self, id: &str, dir: &Path) -> Result<(), OpencodeError> {
         let req = self.request(
             reqwest::Method::POST,

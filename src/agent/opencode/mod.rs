@@ -14,13 +14,14 @@ pub use client::{Client, Health, SessionStatus};
 pub use events::{EventHub, StreamItem, Subscription};
 pub use server::{
     LLAMA_SWAP_PROVIDER, Origin, Server, ServerOptions, ServerRecord, ServerState, active_turns,
-    attached, ensure_server, fingerprint, idle_since, llama_swap_model_id, read_state,
-    server_status, settings, start_kept_server, stop_server, stops_at, supervise,
+    attached, dispose_directory, ensure_server, fingerprint, group_rss_mb, idle_since,
+    llama_swap_model_id, read_state, server_status, settings, start_kept_server, stop_server,
+    stops_at, supervise,
 };
 pub use sse::SseParser;
 pub use translate::{Translator, event_session};
 pub use turn::{TurnRunner, first_line};
-pub use version::{OpencodeVersion, detect_version, serves_v1};
+pub use version::{OpencodeVersion, detect_version, serves_v1, transport};
 
 use std::path::PathBuf;
 

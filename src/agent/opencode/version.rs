@@ -40,6 +40,17 @@ pub fn serves_v1(version: &str) -> bool {
     major.is_none_or(|m| m < 2)
 }
 
+/// How opencode's turns run with `version` installed and the provider's
+/// `turns` setting: `"server"` (1.x, unless `acp` is asked for) or `"acp"`.
+pub fn transport(version: Option<&str>, turns: Option<crate::config::TurnsVia>) -> &'static str {
+    let v1 = version.is_none_or(serves_v1);
+    match turns {
+        Some(crate::config::TurnsVia::Acp) => "acp",
+        _ if v1 => "server",
+        _ => "acp",
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     path: PathBuf,

@@ -16,6 +16,8 @@ was started with their settings (opencode binary, llama-swap URL, models fetch s
 opencode's config variables) and llama-swap's current model list. A command whose settings \
 differ never stops it: it runs on a short-lived server of its own and says so on stderr. \
 Running `start` again prints the running server; two concurrent starts make one server. \
+A server a command kept itself (keep = \"auto\") is taken over: kept until `server stop`, \
+or restarted with these settings when they differ and no command uses it. \
 Exit 1 when a running server does not suit (other settings, a changed model list, or it does \
 not answer): --restart replaces it, refused while turns run on it unless --force."
 )]
@@ -38,6 +40,9 @@ pub async fn run(ctx: &Context, args: &StartArgs) -> Result<Exit> {
     let server = start_kept_server(&opts, args.restart).await?;
     let rec = &server.record;
     let reused = server.origin == Origin::Reattached;
+    if let Some(n) = &server.notice {
+        ctx.out.info(&format!("note: {n}"));
+    }
     if ctx.out.is_text() {
         let what = if reused { "already running" } else { "started" };
         ctx.out.stdout(&format!(

@@ -46,6 +46,13 @@ pub async fn run(ctx: &Context, args: &PruneArgs) -> Result<Exit> {
         force: args.force,
     };
     let pruned = worktrees(ctx).await?.prune(opts).await?;
+    for p in pruned.iter().filter(|p| p.done) {
+        boocoder::agent::opencode::dispose_directory(
+            &ctx.config.state_dir,
+            std::path::Path::new(&p.path),
+        )
+        .await;
+    }
     match ctx.out.format {
         Format::Json => ctx.out.record(
             "prune",

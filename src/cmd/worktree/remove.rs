@@ -50,6 +50,11 @@ pub async fn run(ctx: &Context, args: &RemoveArgs) -> Result<Exit> {
         .await?
         .remove(&args.session, opts)
         .await?;
+    boocoder::agent::opencode::dispose_directory(
+        &ctx.config.state_dir,
+        std::path::Path::new(&removed.path),
+    )
+    .await;
     if !ctx.out.is_text() {
         ctx.out.record("removed", &removed)?;
         return Ok(Exit::Ok);

@@ -12,6 +12,7 @@
 mod attach;
 mod control;
 mod fingerprint;
+mod lean;
 mod spawn;
 mod state;
 mod supervisor;
@@ -33,11 +34,13 @@ use control::{SHORT_LIVED_GRACE, is_live_record, stop_recorded_group, terminate_
 use fingerprint::mismatch;
 use spawn::spawn;
 use state::{StateLock, clear_notes, clear_state, write_state};
-use supervisor::spawn_supervisor;
+use supervisor::{spawn_supervisor, stop_supervisor, supervisor_alive};
 
 pub use attach::{attached, idle_since, stops_at};
 pub use control::{ServerState, active_turns, server_status, stop_server};
 pub use fingerprint::{fingerprint, settings};
+pub(crate) use lean::note_directory;
+pub use lean::{dispose_directory, group_rss_mb};
 pub(crate) use state::create_private_dir;
 pub use state::{ServerRecord, read_state};
 pub use supervisor::supervise;
@@ -69,6 +72,10 @@ pub struct ServerOptions {
     /// with no command attached (`keep = "auto"`); None: it runs until
     /// `server stop`. Not a setting: a command reattaches either way.
     pub idle_timeout: Option<Duration>,
+    /// An idle self-kept server is recycled past this RSS (MiB; 0: never)
+    /// or after serving `max_directories` directories. Not settings.
+    pub max_rss_mb: u64,
+    pub max_directories: Option<u64>,
 }
 
 impl ServerOptions {
@@ -88,6 +95,8 @@ impl ServerOptions {
             opencode_env: cfg.opencode_env.clone(),
             idle_timeout: (cfg.server.keep == crate::config::Keep::Auto)
                 .then_some(cfg.server.idle_timeout),
+            max_rss_mb: cfg.server.max_rss_mb,
+            max_directories: cfg.server.max_directories,
         }
     }
 
@@ -228,19 +237,40 @@ async fn resolve_models(opts: &ServerOptions) -> Option<Vec<String>> {
 }
 
 /// The server a command should use: the recorded one when it is alive,
-/// answers, and was started with the same settings and llama-swap models.
-/// A recorded server that does not suit is never stopped (another process
-/// may be running a turn on it): this command gets a short-lived server of
-/// its own, and `notice` says why. With no (live) recorded server, a new
-/// one: recorded when `keep`, else short-lived.
+/// answers, and was started with the same settings and llama-swap models
+/// (a self-kept one whose supervisor is gone gets a new one). A recorded
+/// server that does not suit is stopped and replaced only when this command
+/// keeps servers, it is self-kept (`keep = "auto"`) and no command is
+/// attached to it; otherwise (another process may be running a turn on it,
+/// or `server start` kept it) this command gets a short-lived server of its
+/// own, and `notice` says why. With no (live) recorded server, a new one:
+/// recorded when `keep`, else short-lived.
 pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, OpencodeError> {
     let models = resolve_models(opts).await;
     let lock = StateLock::acquire(&opts.state_dir).await?;
     let mut notice = None;
-    if let Some(rec) = read_state(&opts.state_dir)? {
+    if let Some(mut rec) = read_state(&opts.state_dir)? {
         if is_live_record(&rec) {
-            match mismatch(opts, &rec, models.as_deref()).await {
+            // A self-kept server no command uses may be replaced: when it
+            // does not suit, or has grown too big to keep.
+            let replaceable =
+                keep && rec.idle_timeout_seconds.is_some() && !attached(&opts.state_dir);
+            let why = match mismatch(opts, &rec, models.as_deref()).await {
+                None if replaceable => lean::worn(opts, &rec)
+                    .map(|w| format!("{w}: starting a fresh one"))
+                    .map(|w| (w, true)),
+                None => None,
+                Some(w) if replaceable => Some((format!("{w}: replacing it"), true)),
+                Some(w) => Some((w, false)),
+            };
+            match why {
                 None => {
+                    if rec.idle_timeout_seconds.is_some() && !supervisor_alive(&rec) {
+                        // Its supervisor was killed: without a new one it
+                        // would never stop.
+                        rec.supervisor_pid = Some(spawn_supervisor(&rec, &opts.state_dir)?);
+                        write_state(&opts.state_dir, &rec)?;
+                    }
                     // Attached before the state lock is let go: its
                     // supervisor, which decides under that lock, sees it.
                     let attach = Some(Attach::take(&opts.state_dir)?);
@@ -252,7 +282,13 @@ pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, O
                         attach,
                     });
                 }
-                Some(why) => {
+                Some((why, true)) => {
+                    notice = Some(why);
+                    stop_recorded_group(rec.pid).await;
+                    clear_state(&opts.state_dir)?;
+                    clear_notes(&opts.state_dir);
+                }
+                Some((why, false)) => {
                     notice = Some(format!(
                         "{why}: this command uses a short-lived server of its own"
                     ))
@@ -267,13 +303,15 @@ pub async fn ensure_server(opts: &ServerOptions, keep: bool) -> Result<Server, O
         }
     }
     let models = models.unwrap_or_default();
-    if !keep || notice.is_some() {
+    let bypass = notice.is_some() && read_state(&opts.state_dir)?.is_some();
+    if !keep || bypass {
         drop(lock);
         let mut server = spawn(opts, Origin::ShortLived, &models).await?;
         server.notice = notice;
         return Ok(server);
     }
     let mut server = spawn(opts, Origin::Started, &models).await?;
+    server.notice = notice;
     if let Some(idle) = opts.idle_timeout {
         server.record.idle_timeout_seconds = Some(idle.as_secs().max(1));
         // Without its watcher a self-kept server would run forever: failing
@@ -297,19 +335,43 @@ pub async fn start_kept_server(
 ) -> Result<Server, OpencodeError> {
     let models = resolve_models(opts).await;
     let _lock = StateLock::acquire(&opts.state_dir).await?;
-    if let Some(rec) = read_state(&opts.state_dir)? {
+    let mut notice = None;
+    if let Some(mut rec) = read_state(&opts.state_dir)? {
         if is_live_record(&rec) {
+            let self_kept = rec.idle_timeout_seconds.is_some();
             if !restart {
-                return match mismatch(opts, &rec, models.as_deref()).await {
-                    None => Ok(Server {
-                        record: rec,
-                        origin: Origin::Reattached,
-                        notice: None,
-                        child: None,
-                        attach: None,
-                    }),
-                    Some(why) => Err(OpencodeError::KeptDiffers { why }),
-                };
+                match mismatch(opts, &rec, models.as_deref()).await {
+                    None if self_kept => {
+                        // Taken over: kept until `server stop` from now on.
+                        stop_supervisor(&rec);
+                        rec.idle_timeout_seconds = None;
+                        rec.supervisor_pid = None;
+                        write_state(&opts.state_dir, &rec)?;
+                        return Ok(Server {
+                            record: rec,
+                            origin: Origin::Reattached,
+                            notice: Some(
+                                "the self-kept server is now kept until `server stop`".into(),
+                            ),
+                            child: None,
+                            attach: None,
+                        });
+                    }
+                    None => {
+                        return Ok(Server {
+                            record: rec,
+                            origin: Origin::Reattached,
+                            notice: None,
+                            child: None,
+                            attach: None,
+                        });
+                    }
+                    // A self-kept server no command uses is brought up to date.
+                    Some(why) if self_kept && !attached(&opts.state_dir) => {
+                        notice = Some(format!("{why}: restarting it"));
+                    }
+                    Some(why) => return Err(OpencodeError::KeptDiffers { why }),
+                }
             }
             stop_recorded_group(rec.pid).await;
         }
@@ -318,6 +380,7 @@ pub async fn start_kept_server(
     }
     let models = models.unwrap_or_default();
     let mut server = spawn(opts, Origin::Started, &models).await?;
+    server.notice = notice;
     write_state(&opts.state_dir, &server.record)?;
     server.child = None;
     Ok(server)

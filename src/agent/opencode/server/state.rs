@@ -119,6 +119,7 @@ pub(super) fn write_state(state_dir: &Path, rec: &ServerRecord) -> Result<(), Op
 pub(super) fn clear_notes(state_dir: &Path) {
     let _ = std::fs::remove_file(state_dir.join(ANSWERED));
     let _ = std::fs::remove_file(state_dir.join(ACTIVE));
+    let _ = std::fs::remove_file(state_dir.join(super::lean::DIRECTORIES));
 }
 
 pub(super) fn clear_state(state_dir: &Path) -> Result<(), OpencodeError> {

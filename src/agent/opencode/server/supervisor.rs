@@ -22,20 +22,68 @@ pub(super) fn spawn_supervisor(rec: &ServerRecord, state_dir: &Path) -> Result<u
         source,
     })?;
     let child = Command::new(&exe)
-        .args(["server", "supervise", "--pid"])
-        .arg(rec.pid.to_string())
-        .arg("--state-dir")
-        .arg(state_dir)
-        .arg("--idle-timeout")
-        .arg(rec.idle_timeout_seconds.unwrap_or(1).to_string())
+        .args(supervise_args(rec, state_dir))
         .current_dir(state_dir)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(rec.pid as i32)
         .spawn()
+        // Joining the server's group needs the session that started it; a
+        // command from another session watches from a group of its own (it
+        // still ends when the server does).
+        .or_else(|_| {
+            Command::new(&exe)
+                .args(supervise_args(rec, state_dir))
+                .current_dir(state_dir)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+        })
         .map_err(|source| OpencodeError::Spawn { bin: exe, source })?;
     Ok(child.id())
+}
+
+fn supervise_args(rec: &ServerRecord, state_dir: &Path) -> Vec<std::ffi::OsString> {
+    let mut a: Vec<std::ffi::OsString> = ["server", "supervise", "--pid"]
+        .iter()
+        .map(Into::into)
+        .collect();
+    a.push(rec.pid.to_string().into());
+    a.push("--state-dir".into());
+    a.push(state_dir.into());
+    a.push("--idle-timeout".into());
+    a.push(rec.idle_timeout_seconds.unwrap_or(1).to_string().into());
+    a
+}
+
+/// Whether the record's supervisor runs: its pid is alive and is a
+/// `server supervise` of this server (not a program that reused the pid).
+pub(super) fn supervisor_alive(rec: &ServerRecord) -> bool {
+    let Some(pid) = rec.supervisor_pid else {
+        return false;
+    };
+    let Ok(raw) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        return false;
+    };
+    let args: Vec<&[u8]> = raw.split(|b| *b == 0).collect();
+    let server = rec.pid.to_string();
+    pid_alive(pid)
+        && args.iter().any(|a| *a == b"supervise")
+        && args
+            .windows(2)
+            .any(|w| w[0] == b"--pid" && w[1] == server.as_bytes())
+}
+
+/// Stop the record's supervisor (it ignores TERM): the server is kept
+/// until `server stop` from now on.
+pub(super) fn stop_supervisor(rec: &ServerRecord) {
+    if let Some(pid) = rec.supervisor_pid.filter(|_| supervisor_alive(rec)) {
+        // SAFETY: signalling one pid, checked above to be our supervisor.
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    }
 }
 
 /// The supervisor of a self-kept server (`boocoder server supervise`):

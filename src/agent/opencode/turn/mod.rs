@@ -81,6 +81,11 @@ impl TurnRunner<'_> {
         let sessions = Sessions::new(self.store, self.config);
         let (worktree, dir) = sessions.turn_dir(session, key, sink).await?;
         let dir_str = dir.to_string_lossy().into_owned();
+        crate::agent::opencode::server::note_directory(
+            &self.config.state_dir,
+            &self.server.record.url,
+            &dir,
+        );
 
         let named = req
             .model
