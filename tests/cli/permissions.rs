@@ -29,7 +29,7 @@ fn rig(extra_config: &str) -> Rig {
     std::fs::create_dir_all(env.path().join("repo")).unwrap();
     let repo = git_repo(&env.path().join("repo").canonicalize().unwrap());
     env.write_config(&format!(
-        "default_model = \"{MODEL}\"\nlease_seconds = 3\n[server]\nkeep = false\nstream_timeout_seconds = 3\n{extra_config}"
+        "default_model = \"{MODEL}\"\nlease_seconds = 3\n[server]\nkeep = false\n{extra_config}"
     ));
     Rig { env, models, repo }
 }
@@ -707,4 +707,25 @@ impl Drop for StopServer<'_> {
     fn drop(&mut self) {
         self.0.run(&["server", "stop"]);
     }
+}
+
+#[test]
+fn a_repository_opencode_config_cannot_allow_what_the_policy_denies() {
+    let rig = rig("");
+    std::fs::write(
+        rig.repo.join("opencode.json"),
+        r#"{"permission": {"*": "allow", "bash": "allow"}, "agent": {"build": {"permission": {"bash": "allow"}}}}"#,
+    )
+    .unwrap();
+    crate::support::git(&rig.repo, &["add", "opencode.json"]);
+    crate::support::git(&rig.repo, &["commit", "-qm", "opencode config"]);
+    let wt = rig.new_session("p", &[]);
+    assert!(wt.join("opencode.json").exists());
+    rig.models.push(Script::new().bash("touch by-repo-rule"));
+    let (run, recs) = rig.prompt("p", &[]);
+    assert!(!wt.join("by-repo-rule").exists(), "{}", run.stdout);
+    let asked = decisions(&recs);
+    assert_eq!(asked.len(), 1, "{}", run.stdout);
+    assert_eq!(asked[0]["permission"], "bash");
+    assert_eq!(asked[0]["decision"], "deny");
 }

@@ -105,8 +105,15 @@ impl ServerOptions {
     /// llama-swap provider when configured.
     pub fn config_content(&self, llama_swap_models: &[String]) -> String {
         let permission = json!({ "*": "ask" });
+        // A repository's own opencode.json can set an agent's permissions,
+        // which outrank the top-level ones: the default agent and the
+        // general subagent ask too (plan and explore keep their denials).
+        let agent = json!({
+            "build": { "permission": permission },
+            "general": { "permission": permission },
+        });
         let Some(url) = self.llama_swap_url.as_ref() else {
-            return json!({ "permission": permission }).to_string();
+            return json!({ "permission": permission, "agent": agent }).to_string();
         };
         let models: serde_json::Map<String, serde_json::Value> = llama_swap_models
             .iter()
@@ -125,6 +132,7 @@ impl ServerOptions {
             "share": "disabled",
             "snapshot": false,
             "permission": permission,
+            "agent": agent,
         });
         let default = self
             .default_model
