@@ -48,16 +48,15 @@ complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "db" -d 'Inspect a
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "doctor" -d 'Check what a turn needs (opencode, llama-swap, database, git, server, agents) and say how to fix it'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "completions" -d 'Print the shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "acp-host" -d 'Keep an ACP agent between commands (started by boocoder itself)'
 complete -c boocoder -n "__fish_boocoder_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l repo -d 'The repository to work on' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l base -d 'Base of the worktree [default: HEAD]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l agent -d 'The agent: opencode (its server) or any enabled ACP provider' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l model -d 'The model for this turn [default: the session\'s, else default_model]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l agent-mode -d 'The agent\'s mode (opencode: build, plan, ...)' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l permissions -d 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]' -r -f -a "ask\t''
-allow\t''
-deny\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m; 1s to 365d)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l permissions -d 'The permission policy for this turn: read-only, workspace, full, ask, allow, deny, or a policy file [default: the session\'s, else workspace]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand prompt" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -103,6 +102,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l agent -d 'The agent that runs its turns' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l model -d 'The session\'s model (default: default_model, else llama-swap\'s only model)' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l base -d 'Base branch, tag or commit of the worktree [default: HEAD]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l permissions -d 'The permission policy of the session\'s turns (a turn\'s --permissions overrides it): read-only, workspace, full, ask, allow, deny, or a policy file [default: workspace]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from new" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -176,10 +176,8 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_se
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -s s -l session -d 'A session to prompt (repeatable)' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l model -d 'The model for this turn [default: the session\'s, else default_model]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l agent-mode -d 'The agent\'s mode (opencode: build, plan, ...)' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m)' -r
-complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l permissions -d 'What to answer when the agent asks for a permission [default: ask on a terminal, else deny]' -r -f -a "ask\t''
-allow\t''
-deny\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l timeout -d 'Watchdog: no event for this long -> reconcile, abort if still busy (e.g. 90s, 5m; 1s to 365d)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l permissions -d 'The permission policy for this turn: read-only, workspace, full, ask, allow, deny, or a policy file [default: the session\'s, else workspace]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from prompt" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
@@ -234,6 +232,7 @@ ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) firs
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
 always\t''
 never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l no-verify -d 'Skip the pre-commit and commit-msg hooks (as `git commit --no-verify`)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from commit" -s q -l quiet -d 'Only errors on stderr'
@@ -251,6 +250,7 @@ always\t''
 never\t''"
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l squash -d 'One commit with the session\'s changes instead of a merge or fast-forward'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l remove -d 'Then remove the session\'s worktree and branch (the session stays)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l no-verify -d 'Skip the pending-work commit\'s pre-commit and commit-msg hooks'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -l json -d 'Short for --format json'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand session; and __fish_seen_subcommand_from merge" -s q -l quiet -d 'Only errors on stderr'
@@ -385,8 +385,8 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "status" -d 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "stop" -d 'Stop the recorded server (refused while turns run on it, unless --force)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "status" -d 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "stop" -d 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "supervise" -d 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and not __fish_seen_subcommand_from start status stop supervise help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from start" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
@@ -448,8 +448,8 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_see
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from supervise" -s V -l version -d 'Print version'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
-complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the recorded server (refused while turns run on it, unless --force)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "status" -d 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "supervise" -d 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand probe" -l cwd -d 'Directory the probe sessions are opened in [default: current directory]' -r -F
@@ -663,18 +663,36 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_s
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Shell completions: one shell to stdout, or every shell into --dir'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Man pages, one per command, into DIR'
 complete -c boocoder -n "__fish_boocoder_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "prompt" -d 'One-shot: one turn that edits the checkout (--worktree isolates it), the reply on stdout'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "probe" -d 'Probe which agents are installed and which models they offer'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "snapshot" -d 'The provider snapshot: cached, fast, for scripts and cron'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "config" -d 'Show the effective configuration and where it comes from'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "db" -d 'Inspect and migrate the state database'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "doctor" -d 'Check what a turn needs (opencode, llama-swap, database, git, server, agents) and say how to fix it'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "completions" -d 'Print the shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "generate" -d 'Generate shell completions and man pages'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l dir -d 'The host\'s directory (record, socket, logs)' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l agent -d 'The agent\'s provider name' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l fingerprint -d 'The settings fingerprint it was started for' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l idle-timeout -d 'Seconds with no command attached before it stops (none: until `server stop`)' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l format -d 'Output format on stdout' -r -f -a "text\t'Human-readable text'
+json\t'One JSON document'
+ndjson\t'One JSON object per line, each with "type" and "ts" (RFC 3339 UTC) first'"
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l color -d 'When to color output' -r -f -a "auto\t'Color when writing to a terminal and NO_COLOR is unset'
+always\t''
+never\t''"
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -l json -d 'Short for --format json'
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -s v -l verbose -d 'More messages on stderr (-v info, -vv debug, -vvv trace)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -s q -l quiet -d 'Only errors on stderr'
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c boocoder -n "__fish_boocoder_using_subcommand acp-host" -s V -l version -d 'Print version'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "prompt" -d 'One-shot: one turn that edits the checkout (--worktree isolates it), the reply on stdout'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "session" -d 'Sessions: a repository, an agent, a model and a worktree; prompt them turn by turn'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "worktree" -d 'Session-keyed git worktrees: ensure, diff, list, remove, prune'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "server" -d 'The opencode server: start one that later commands reattach to, status, stop'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "probe" -d 'Probe which agents are installed and which models they offer'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "snapshot" -d 'The provider snapshot: cached, fast, for scripts and cron'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "config" -d 'Show the effective configuration and where it comes from'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "db" -d 'Inspect and migrate the state database'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "doctor" -d 'Check what a turn needs (opencode, llama-swap, database, git, server, agents) and say how to fix it'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "completions" -d 'Print the shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "generate" -d 'Generate shell completions and man pages'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "acp-host" -d 'Keep an ACP agent between commands (started by boocoder itself)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and not __fish_seen_subcommand_from prompt session worktree server probe snapshot config db doctor completions generate acp-host help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "new" -d 'Record a session and make its worktree'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "list" -d 'The sessions, with their last turn'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from session" -f -a "show" -d 'One session: worktree, agent session, last turn'
@@ -691,8 +709,8 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "remove" -d 'Remove a session\'s worktree, its git registration and record (its branch when merged)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from worktree" -f -a "prune" -d 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "start" -d 'Start a detached opencode server later commands reattach to (idempotent)'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Is the recorded server running and answering? Exit 0 when it is, 1 when not'
-complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the recorded server (refused while turns run on it, unless --force)'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "status" -d 'Is the recorded server running and answering (and which ACP agents are kept)? Exit 0 when it is, 1 when not'
+complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "stop" -d 'Stop the recorded server and kept ACP agents (refused while turns run on them, unless --force)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "supervise" -d 'Watch a self-kept server and stop it once idle (started by boocoder itself)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "peek" -d 'One provider\'s cached entry; never probes (exit 1 when there is none)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration (secrets masked) and where each value came from'
