@@ -377,7 +377,10 @@ fn confinement_and_permissions_are_decided_by_the_command_through_the_host() {
         loading(json!([
             {"write": "../escape.txt", "content": "no"},
             {"write": "notes.txt", "content": "yes\n"},
-            {"permission": "p1"},
+            // A command: the default policy asks, and off a terminal denies.
+            {"permission": "p1", "call": {
+                "kind": "execute", "title": "Run a command", "rawInput": {"command": "make"}
+            }},
             {"text": "end\n"}
         ])),
         "",

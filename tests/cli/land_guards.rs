@@ -480,8 +480,10 @@ fn sigint_during_merge_leaves_the_checkout_whole() {
 mod killed_landing {
     use super::*;
 
-    /// A landing killed after its first lease renewal frees its session
-    /// once `lease_seconds` pass.
+    /// A landing killed after its lease was renewed leaves a lease that
+    /// names a dead owner on this host: the next landing takes it over at
+    /// once (the private landing lease renewed with an absolute time as
+    /// its TTL held the session for decades).
     fn case(env: &TestEnv, db: &Db) {
         env.write_config("lease_seconds = 3\n");
         let (repo, wt) = setup(env, db, &[]);
@@ -494,26 +496,11 @@ mod killed_landing {
         child.kill().unwrap();
         child.wait().unwrap();
         let r = bc(env, db, &["session", "commit", "s1", "--no-verify"]);
-        assert!(
-            r.stderr.contains("busy"),
-            "held until it expires: {}",
+        assert_eq!(
+            r.code, 0,
+            "the dead owner's lease is taken over: {}",
             r.stderr
         );
-        let killed = Instant::now();
-        loop {
-            let r = bc(env, db, &["session", "commit", "s1", "--no-verify"]);
-            if r.code == 0 {
-                break;
-            }
-            assert!(r.stderr.contains("busy"), "{}", r.stderr);
-            assert!(
-                killed.elapsed() < Duration::from_secs(8),
-                "still busy {:?} after the kill: {}",
-                killed.elapsed(),
-                r.stderr
-            );
-            std::thread::sleep(Duration::from_millis(300));
-        }
     }
 
     #[test]

@@ -35,6 +35,11 @@ use crate::store::{AgentSessionRow, SessionRow, Store};
 use crate::timestamp::now_ms;
 use crate::util::fnv1a_hex;
 
+mod ending;
+use ending::{
+    cancel, crashed_or_failed, current_model, fault, note_transport, set_model, stop_end,
+};
+
 /// How long `initialize`, `session/new|load|resume` and the model may take.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(60);
 /// After `session/cancel`, how long the agent has to answer `cancelled`.
@@ -614,157 +619,5 @@ impl AcpTurns<'_> {
             }
         }
         true
-    }
-}
-
-fn fault(backend: &Backend, source: AcpError) -> crate::Error {
-    AcpTurnError::Agent {
-        agent: backend.name.clone(),
-        login: backend.login_hint(),
-        source,
-    }
-    .into()
-}
-
-/// The model an agent session says it uses: its `model` config option's
-/// value, else the legacy `models.currentModelId`.
-fn current_model(session: &Value) -> Option<String> {
-    let option = session["configOptions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|o| o["category"] == "model");
-    match option {
-        Some(o) => o["currentValue"].as_str(),
-        None => session["models"]["currentModelId"].as_str(),
-    }
-    .filter(|m| !m.is_empty())
-    .map(String::from)
-}
-
-/// Select the session's model: the `model` config option when the agent
-/// offers one (`session/set_config_option`), else `session/set_model` (the
-/// legacy `models` field, e.g. opencode and qwen).
-async fn set_model(
-    conn: &mut Connection,
-    asid: &str,
-    session: &Value,
-    model: &str,
-) -> Result<(), AcpError> {
-    let option = session["configOptions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|o| o["category"] == "model");
-    let current = match option {
-        Some(o) => o["currentValue"].as_str(),
-        None => session["models"]["currentModelId"].as_str(),
-    };
-    if current == Some(model) {
-        return Ok(());
-    }
-    let mut notes = Vec::new();
-    match option.and_then(|o| o["id"].as_str()) {
-        Some(config_id) => {
-            let params = json!({"sessionId": asid, "configId": config_id, "value": model});
-            conn.request(
-                "session/set_config_option",
-                params,
-                SETUP_TIMEOUT,
-                &mut notes,
-            )
-            .await?;
-        }
-        None => {
-            let params = json!({"sessionId": asid, "modelId": model});
-            conn.request("session/set_model", params, SETUP_TIMEOUT, &mut notes)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-/// `session/cancel`, then up to [`CANCEL_GRACE`] for the prompt's answer,
-/// answering what the agent still asks (permissions cancelled, the rest
-/// refused). The caller kills the agent after.
-async fn cancel(conn: &mut Connection, link: &Link, pending: &mut Pending, asid: &str) {
-    let _ = link
-        .notify("session/cancel", json!({"sessionId": asid}))
-        .await;
-    let drain = async {
-        let mut open = true;
-        loop {
-            tokio::select! {
-                _ = link.answer(pending) => return,
-                got = conn.next_incoming(), if open => match got {
-                    None => open = false,
-                    Some(Incoming::Request { id, method, .. }) => {
-                        if method == "session/request_permission" {
-                            link.respond(&id, json!({"outcome": {"outcome": "cancelled"}})).await;
-                        } else {
-                            link.respond_error(&id, -32800, "the turn was cancelled").await;
-                        }
-                    }
-                    Some(_) => {}
-                },
-            }
-        }
-    };
-    let _ = tokio::time::timeout(CANCEL_GRACE, drain).await;
-}
-
-/// The end of a turn for the prompt's stop reason.
-fn stop_end(reason: &str) -> LoopEnd {
-    let (status, error) = match reason {
-        "end_turn" => (TurnStatus::Done, None),
-        "cancelled" => (
-            TurnStatus::Interrupted,
-            Some("the agent cancelled the turn".to_string()),
-        ),
-        "refusal" => (
-            TurnStatus::Failed,
-            Some("the agent refused to continue (stop reason refusal)".into()),
-        ),
-        other => (
-            TurnStatus::Failed,
-            Some(format!("the agent stopped early (stop reason {other})")),
-        ),
-    };
-    LoopEnd {
-        status,
-        error,
-        stop_reason: Some(reason.to_string()),
-        sign_in: false,
-    }
-}
-
-fn crashed_or_failed(e: AcpError) -> LoopEnd {
-    let sign_in = matches!(e, AcpError::AuthRequired { .. });
-    let (status, error) = match &e {
-        AcpError::Exited { .. } | AcpError::NotAcp { .. } => {
-            (TurnStatus::Crashed, "the agent exited mid-turn".to_string())
-        }
-        e => (TurnStatus::Failed, e.to_string()),
-    };
-    LoopEnd {
-        status,
-        error: Some(error),
-        stop_reason: None,
-        sign_in,
-    }
-}
-
-/// Keep why the agent runs over ACP (opencode 2) in its agent session's
-/// record, where `session show` reads it as the session's server.
-async fn note_transport(store: &crate::store::Store, session: &SessionRow, note: &str) {
-    let Ok(Some(mut row)) = store.get_agent_session(&session.name, &session.agent).await else {
-        return;
-    };
-    if row.server_url.as_deref() == Some(note) {
-        return;
-    }
-    row.server_url = Some(note.to_string());
-    if let Err(e) = store.upsert_agent_session(&row).await {
-        tracing::warn!("cannot record the agent session of {}: {e}", session.name);
     }
 }
