@@ -6,6 +6,7 @@
 
 #[path = "../../tests/cli/model_server.rs"]
 pub mod model_server;
+pub mod sandbox;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
