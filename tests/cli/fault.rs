@@ -4,10 +4,8 @@
 //! opencode, the scripted model server, PostgreSQL, real processes and
 //! signals.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use boocoder::agent::TurnStatus;
@@ -17,7 +15,7 @@ use serde_json::{Value, json};
 use crate::fake_acp::{FakeAgents, entry, model_ids};
 use crate::model_server::{ModelServer, Script};
 use crate::server::with_opencode;
-use crate::support::{PgSchema, Run, TestEnv, git_repo};
+use crate::support::{Background, PgSchema, Run, TestEnv, git_repo};
 
 const MODEL: &str = "scripted-model";
 
@@ -72,19 +70,7 @@ impl Rig {
     }
 
     fn spawn(&self, cmd: &mut Command) -> Background {
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, rx) = mpsc::channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        Background { child, lines: rx }
+        Background::spawn(cmd)
     }
 
     fn state(&self) -> Value {
@@ -137,57 +123,6 @@ impl Rig {
         .join()
         .unwrap();
         v.as_object().unwrap().keys().cloned().collect()
-    }
-}
-
-struct Background {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Background {
-    fn wait_for(&mut self, needle: &str, timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        let mut seen = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return line,
-                Ok(line) => seen.push(line),
-                Err(e) => {
-                    let mut err = String::new();
-                    if e == mpsc::RecvTimeoutError::Disconnected {
-                        use std::io::Read;
-                        let _ = self.child.stderr.take().unwrap().read_to_string(&mut err);
-                    }
-                    panic!("no line with {needle:?} within {timeout:?}: {seen:?}\n{err}")
-                }
-            }
-        }
-    }
-
-    fn signal(&self, sig: i32) {
-        // SAFETY: signalling a child this test started.
-        unsafe { libc::kill(self.child.id() as i32, sig) };
-    }
-
-    /// Wait for exit (bounded); the code, the rest of stdout, and stderr.
-    fn finish(mut self, timeout: Duration) -> (Option<i32>, Vec<String>, String) {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                let mut err = String::new();
-                use std::io::Read;
-                let _ = self.child.stderr.take().unwrap().read_to_string(&mut err);
-                let rest: Vec<String> = self.lines.try_iter().collect();
-                return (status.code(), rest, err);
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("process did not end within {timeout:?}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
     }
 }
 

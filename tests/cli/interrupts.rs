@@ -7,10 +7,8 @@
 //! model first. Real opencode, the fake ACP agent, the scripted model
 //! server, real signals and a real (small) file system.
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use boocoder::store::{Migrate, Store, TurnLogRow};
@@ -19,7 +17,7 @@ use serde_json::{Value, json};
 use crate::fake_acp::{FakeAgents, process_gone};
 use crate::model_server::{ModelServer, Script};
 use crate::server::with_opencode;
-use crate::support::{Run, TestEnv, git_repo};
+use crate::support::{Background, Run, TestEnv, git_repo};
 
 const MODEL: &str = "scripted-model";
 
@@ -87,21 +85,7 @@ impl Rig {
     }
 
     fn spawn(&self, args: &[&str]) -> Background {
-        let mut child = self
-            .cmd()
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, rx) = mpsc::channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        Background { child, lines: rx }
+        Background::spawn(self.cmd().args(args))
     }
 
     fn state_dir(&self) -> PathBuf {
@@ -205,55 +189,6 @@ where
     })
     .join()
     .unwrap()
-}
-
-struct Background {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Background {
-    fn wait_for(&mut self, needle: &str, timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        let mut seen = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return line,
-                Ok(line) => seen.push(line),
-                Err(e) => {
-                    let mut err = String::new();
-                    if e == mpsc::RecvTimeoutError::Disconnected {
-                        let _ = self.child.stderr.take().unwrap().read_to_string(&mut err);
-                    }
-                    panic!("no line with {needle:?} within {timeout:?}: {seen:?}\n{err}")
-                }
-            }
-        }
-    }
-
-    fn signal(&self, sig: i32) {
-        // SAFETY: signalling a child this test started.
-        unsafe { libc::kill(self.child.id() as i32, sig) };
-    }
-
-    /// Wait for exit (bounded): the code, the rest of stdout, stderr.
-    fn finish(mut self, timeout: Duration) -> (Option<i32>, Vec<String>, String) {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                let mut err = String::new();
-                let _ = self.child.stderr.take().unwrap().read_to_string(&mut err);
-                let rest: Vec<String> = self.lines.try_iter().collect();
-                return (status.code(), rest, err);
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("process did not end within {timeout:?}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
 }
 
 /// Live (not zombie) processes whose working directory is `dir` (a server

@@ -2,8 +2,11 @@
 //! directories, the `boocoder` binary run with a cleared environment, real
 //! git repositories, and a private PostgreSQL schema per test.
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -235,4 +238,72 @@ fn psql_exec(sql: &str) {
     })
     .join()
     .expect("pg helper thread");
+}
+
+/// A command running in the background whose stdout lines arrive on a
+/// channel: wait for a line, signal it, wait for its exit.
+pub struct Background {
+    pub child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Background {
+    /// Start `cmd` with stdout read line by line on a thread.
+    pub fn spawn(cmd: &mut Command) -> Background {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Background { child, lines: rx }
+    }
+
+    pub fn wait_for(&mut self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(line) => seen.push(line),
+                Err(e) => {
+                    let mut err = String::new();
+                    if e == mpsc::RecvTimeoutError::Disconnected {
+                        let _ = self.child.stderr.take().unwrap().read_to_string(&mut err);
+                    }
+                    panic!("no line with {needle:?} within {timeout:?}: {seen:?}\n{err}")
+                }
+            }
+        }
+    }
+
+    pub fn signal(&self, sig: i32) {
+        // SAFETY: signalling a child this test started.
+        unsafe { libc::kill(self.child.id() as i32, sig) };
+    }
+
+    /// Wait for exit (bounded): the code, the rest of stdout, stderr.
+    pub fn finish(mut self, timeout: Duration) -> (Option<i32>, Vec<String>, String) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                let mut err = String::new();
+                let _ = self.child.stderr.take().unwrap().read_to_string(&mut err);
+                let rest: Vec<String> = self.lines.try_iter().collect();
+                return (status.code(), rest, err);
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("process did not end within {timeout:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
