@@ -102,28 +102,33 @@ impl Rig {
 
     /// The busy agent sessions of `dir` on the kept server.
     fn busy_on_kept_server(&self, dir: &str) -> Vec<String> {
-        let state = self.state();
-        let url = format!("{}/session/status", state["url"].as_str().unwrap());
-        let password = state["password"].as_str().unwrap().to_string();
-        let dir = dir.to_string();
-        let v: Value = std::thread::spawn(move || {
-            tokio::runtime::Runtime::new().unwrap().block_on(async {
-                reqwest::Client::new()
-                    .get(url)
-                    .query(&[("directory", dir)])
-                    .basic_auth("opencode", Some(password))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap()
-            })
-        })
-        .join()
-        .unwrap();
-        v.as_object().unwrap().keys().cloned().collect()
+        busy_sessions(&self.state(), dir)
     }
+}
+
+/// The busy agent sessions of `dir` on the server `state` (its record,
+/// `server.json`) describes, as its `/session/status` says.
+pub(crate) fn busy_sessions(state: &Value, dir: &str) -> Vec<String> {
+    let url = format!("{}/session/status", state["url"].as_str().unwrap());
+    let password = state["password"].as_str().unwrap().to_string();
+    let dir = dir.to_string();
+    let v: Value = std::thread::spawn(move || {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            reqwest::Client::new()
+                .get(url)
+                .query(&[("directory", dir)])
+                .basic_auth("opencode", Some(password))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap()
+        })
+    })
+    .join()
+    .unwrap();
+    v.as_object().unwrap().keys().cloned().collect()
 }
 
 fn alive(pid: u64) -> bool {

@@ -121,26 +121,7 @@ impl Rig {
         let state: Value =
             serde_json::from_slice(&std::fs::read(self.state_dir().join("server.json")).unwrap())
                 .unwrap();
-        let url = format!("{}/session/status", state["url"].as_str().unwrap());
-        let password = state["password"].as_str().unwrap().to_string();
-        let dir = dir.to_string();
-        let v: Value = std::thread::spawn(move || {
-            tokio::runtime::Runtime::new().unwrap().block_on(async {
-                reqwest::Client::new()
-                    .get(url)
-                    .query(&[("directory", dir)])
-                    .basic_auth("opencode", Some(password))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap()
-            })
-        })
-        .join()
-        .unwrap();
-        v.as_object().unwrap().keys().cloned().collect()
+        crate::fault::busy_sessions(&state, dir)
     }
 
     fn worktree_of(&self, session: &str) -> String {
