@@ -3,6 +3,7 @@
 use crate::agent::acp::AcpTurnError;
 use crate::agent::opencode::OpencodeError;
 use crate::config::ConfigError;
+use crate::lease::LeaseError;
 use crate::providers::ProviderError;
 use crate::session::SessionError;
 use crate::store::StoreError;
@@ -125,6 +126,8 @@ pub enum Error {
     #[error(transparent)]
     Session(#[from] SessionError),
     #[error(transparent)]
+    Lease(#[from] LeaseError),
+    #[error(transparent)]
     Provider(#[from] ProviderError),
     #[error(transparent)]
     Land(#[from] LandError),
@@ -160,6 +163,7 @@ impl Error {
             Error::Opencode(e) => e.exit(),
             Error::Worktree(e) => e.exit(),
             Error::Session(e) => e.exit(),
+            Error::Lease(e) => e.exit(),
             Error::Provider(e) => e.exit(),
             Error::Land(e) => e.exit(),
             Error::Setup(_) => Exit::Runtime,
@@ -176,6 +180,7 @@ impl Error {
             Error::Opencode(e) => e.hint(),
             Error::Worktree(e) => e.hint(),
             Error::Session(e) => e.hint(),
+            Error::Lease(e) => e.hint(),
             Error::Provider(e) => e.hint(),
             Error::Land(e) => e.hint(),
             Error::Setup(e) => e.hint(),

@@ -9,6 +9,7 @@ pub mod agent;
 pub mod config;
 pub mod doctor;
 pub mod error;
+pub mod lease;
 pub mod probe;
 pub mod providers;
 pub mod session;

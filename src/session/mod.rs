@@ -2,7 +2,6 @@
 //! worktree, and the agent session it maps to; turns run on them one at a
 //! time (a lease in the database), across processes and machines.
 
-mod lease;
 mod one_shot;
 mod record;
 mod run;
@@ -28,9 +27,9 @@ use crate::timestamp::now_ms;
 use crate::worktree::{
     BranchMode, EnsureOptions, RemoveOptions, Removed, WorktreeError, Worktrees,
 };
-pub(crate) use lease::Lease;
-pub use lease::lease_owner;
-pub(crate) use lease::owner_gone_here;
+pub(crate) use crate::lease::Lease;
+pub use crate::lease::lease_owner;
+pub(crate) use crate::lease::owner_gone_here;
 pub use one_shot::{OneShot, OneShotEnd};
 pub(crate) use record::{ToolLog, TurnEnd, begin_turn, record_lease_lost, record_turn};
 pub use run::{RunEvent, TurnPlan, Turns, run_turns};
@@ -49,12 +48,6 @@ pub enum SessionError {
         /// The agents that can run turns.
         known: Vec<String>,
     },
-    #[error("session {name} is busy (turn started {started} by {owner})")]
-    Busy {
-        name: String,
-        owner: String,
-        started: String,
-    },
     #[error("repository path {} does not exist", .0.display())]
     RepoMissing(PathBuf),
     #[error("the prompt is empty")]
@@ -65,10 +58,6 @@ pub enum SessionError {
     ServerLost(String),
     #[error("the turn stalled: no event for {seconds} s while the agent stayed busy; aborted")]
     Stalled { seconds: u64 },
-    #[error(
-        "session {name} lost its lease ({why}): the agent turn was aborted and nothing more was recorded"
-    )]
-    LeaseLost { name: String, why: String },
     #[error("cannot abort the crashed turn's agent session {agent_session}: {error}")]
     AbortFailed {
         agent_session: String,
@@ -98,7 +87,7 @@ fn list_models(models: &[String]) -> String {
 impl SessionError {
     pub fn exit(&self) -> Exit {
         match self {
-            SessionError::NotFound(_) | SessionError::Exists(_) | SessionError::Busy { .. } => {
+            SessionError::NotFound(_) | SessionError::Exists(_) => {
                 Exit::No
             }
             SessionError::UnsupportedAgent { .. }
@@ -109,7 +98,6 @@ impl SessionError {
             SessionError::NotStarted(_)
             | SessionError::ServerLost(_)
             | SessionError::Stalled { .. }
-            | SessionError::LeaseLost { .. }
             | SessionError::AbortFailed { .. } => Exit::Runtime,
         }
     }
@@ -122,9 +110,6 @@ impl SessionError {
             SessionError::Exists(_) => Some(
                 "prompt it with `boocoder session prompt`, or remove it with `session rm`".into(),
             ),
-            SessionError::Busy { .. } => {
-                Some("wait for that turn (or pass --wait to queue behind it)".into())
-            }
             SessionError::EmptyPrompt => {
                 Some("give the text as an argument, or `-` to read it from stdin".into())
             }
@@ -134,11 +119,6 @@ impl SessionError {
             )),
             SessionError::Stalled { .. } => Some(
                 "raise the watchdog with --timeout or watchdog_seconds if the model is just slow"
-                    .into(),
-            ),
-            SessionError::LeaseLost { .. } => Some(
-                "another process runs this session now; raise lease_seconds if this process \
-                 stalls or the database is slow"
                     .into(),
             ),
             SessionError::AbortFailed { .. } => Some(

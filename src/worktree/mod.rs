@@ -423,7 +423,7 @@ impl<'a> Worktrees<'a> {
         let Some(lease) = self.store.get_lease(session).await? else {
             return Ok(None);
         };
-        if lease.owner == crate::session::lease_owner() || crate::session::owner_gone_here(&lease) {
+        if lease.owner == crate::lease::lease_owner() || crate::lease::owner_gone_here(&lease) {
             return Ok(None);
         }
         let now = self.store.db_now_ms().await?;

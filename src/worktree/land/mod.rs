@@ -15,8 +15,7 @@ use git2::{DiffFindOptions, IndexAddOption, Oid, Repository, Signature};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::session::Lease;
-use crate::session::SessionError;
+use crate::lease::{Lease, LeaseError};
 use crate::session_key::SessionKey;
 use crate::store::{Store, WorktreeRow};
 use crate::util::names_shown;
@@ -64,6 +63,8 @@ pub enum LandError {
         #[source]
         source: git2::Error,
     },
+    #[error("no session named `{0}`")]
+    NoSession(String),
     #[error("nothing to commit in the worktree of session `{0}`")]
     NothingToCommit(String),
     #[error("session `{0}` has no worktree (its agent works in the repository itself)")]
@@ -125,6 +126,7 @@ impl LandError {
         match self {
             Conflict { .. }
             | NothingToCommit(_)
+            | NoSession(_)
             | NoWorktree(_)
             | WorktreeGone { .. }
             | Hook { .. }
@@ -149,6 +151,7 @@ impl LandError {
                 branch.as_deref().unwrap_or("<session branch>")
             ),
             Moved { .. } => "run the merge again".into(),
+            NoSession(_) => "`boocoder session list` shows them; `session new` makes one".into(),
             LeaseLost { .. } => "another process runs this session now; raise lease_seconds if \
 this process stalls or the database is slow"
                 .into(),
@@ -381,7 +384,7 @@ impl<'a> Landing<'a> {
             .store
             .get_session(key.as_str())
             .await?
-            .ok_or_else(|| SessionError::NotFound(key.to_string()))?;
+            .ok_or_else(|| LandError::NoSession(key.to_string()))?;
         let worktree = match self.store.get_worktree(key.as_str()).await? {
             Some(w) if session.use_worktree => w,
             _ => return Err(LandError::NoWorktree(key.to_string()).into()),
@@ -404,7 +407,7 @@ impl<'a> Landing<'a> {
             self.store,
             self.config,
             key,
-            &crate::session::lease_owner(),
+            &crate::lease::lease_owner(),
             false,
             &CancellationToken::new(),
         )
@@ -562,7 +565,7 @@ async fn guarded<T: Send + 'static>(
         r = &mut task => return r,
         _ = cancel.cancelled() => LandError::Interrupted.into(),
         (_, i, _) = &mut lost => match leases[i].error() {
-            SessionError::LeaseLost { name, why } => LandError::LeaseLost { session: name, why }.into(),
+            LeaseError::Lost { name, why } => LandError::LeaseLost { session: name, why }.into(),
             other => other.into(),
         },
     };

@@ -1,5 +1,6 @@
-//! A session's lease: one turn at a time per session, across processes and
-//! machines. Taken (or waited for) before a turn, renewed in the background,
+//! A session's lease: one turn (or landing) at a time per session, across
+//! processes and machines. Below the session layer and the worktree
+//! service, which both hold it. Taken (or waited for) before a turn, renewed in the background,
 //! and lost when another process takes it over or it cannot be renewed in
 //! time: the turn holding it must then stop its agent and write nothing more.
 
@@ -9,10 +10,45 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::SessionError;
+use crate::Exit;
 use crate::config::Config;
 use crate::store::{LeaseAttempt, LeaseRow, Store, TurnRow};
 use crate::timestamp::{format_utc, now_ms};
+
+/// A lease that could not be taken, or was lost.
+#[derive(Debug, thiserror::Error)]
+pub enum LeaseError {
+    #[error("session {name} is busy (turn started {started} by {owner})")]
+    Busy {
+        name: String,
+        owner: String,
+        started: String,
+    },
+    #[error(
+        "session {name} lost its lease ({why}): the agent turn was aborted and nothing more was recorded"
+    )]
+    Lost { name: String, why: String },
+}
+
+impl LeaseError {
+    pub fn exit(&self) -> Exit {
+        match self {
+            LeaseError::Busy { .. } => Exit::No,
+            LeaseError::Lost { .. } => Exit::Runtime,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            LeaseError::Busy { .. } => {
+                "wait for that turn (or pass --wait to queue behind it)".into()
+            }
+            LeaseError::Lost { .. } => "another process runs this session now; raise lease_seconds if this process \
+                 stalls or the database is slow"
+                .into(),
+        })
+    }
+}
 
 /// How soon a failed lease renewal is tried again.
 const RENEW_RETRY: Duration = Duration::from_millis(200);
@@ -91,7 +127,7 @@ impl Lease {
                     }
                 }
                 LeaseAttempt::Busy(held) if !wait => {
-                    return Err(SessionError::Busy {
+                    return Err(LeaseError::Busy {
                         name: key.into(),
                         owner: held.owner,
                         started: format_utc(held.acquired_at),
@@ -227,8 +263,8 @@ impl Lease {
         }
     }
 
-    pub(crate) fn error(&self) -> SessionError {
-        SessionError::LeaseLost {
+    pub(crate) fn error(&self) -> LeaseError {
+        LeaseError::Lost {
             name: self.session.clone(),
             why: self
                 .why
