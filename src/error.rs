@@ -2,6 +2,7 @@
 
 use crate::agent::acp::AcpTurnError;
 use crate::agent::opencode::OpencodeError;
+use crate::agent::turn::TurnError;
 use crate::config::ConfigError;
 use crate::lease::LeaseError;
 use crate::providers::ProviderError;
@@ -128,6 +129,8 @@ pub enum Error {
     #[error(transparent)]
     Lease(#[from] LeaseError),
     #[error(transparent)]
+    Turn(#[from] TurnError),
+    #[error(transparent)]
     Provider(#[from] ProviderError),
     #[error(transparent)]
     Land(#[from] LandError),
@@ -164,6 +167,7 @@ impl Error {
             Error::Worktree(e) => e.exit(),
             Error::Session(e) => e.exit(),
             Error::Lease(e) => e.exit(),
+            Error::Turn(e) => e.exit(),
             Error::Provider(e) => e.exit(),
             Error::Land(e) => e.exit(),
             Error::Setup(_) => Exit::Runtime,
@@ -181,6 +185,7 @@ impl Error {
             Error::Worktree(e) => e.hint(),
             Error::Session(e) => e.hint(),
             Error::Lease(e) => e.hint(),
+            Error::Turn(e) => e.hint(),
             Error::Provider(e) => e.hint(),
             Error::Land(e) => e.hint(),
             Error::Setup(e) => e.hint(),

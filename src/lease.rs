@@ -43,9 +43,11 @@ impl LeaseError {
             LeaseError::Busy { .. } => {
                 "wait for that turn (or pass --wait to queue behind it)".into()
             }
-            LeaseError::Lost { .. } => "another process runs this session now; raise lease_seconds if this process \
+            LeaseError::Lost { .. } => {
+                "another process runs this session now; raise lease_seconds if this process \
                  stalls or the database is slow"
-                .into(),
+                    .into()
+            }
         })
     }
 }
@@ -144,55 +146,15 @@ impl Lease {
         }
         let lost = CancellationToken::new();
         let why = Arc::new(std::sync::Mutex::new(None));
-        let bg = store.clone();
-        let (name, me) = (key.to_string(), owner.to_string());
-        let (lost2, why2) = (lost.clone(), why.clone());
-        let renewer = tokio::spawn(async move {
-            // Valid until (at least) this long after the request that took
-            // or renewed it was sent.
-            let mut valid_until = asked + ttl;
-            let step = ttl / 3;
-            loop {
-                tokio::time::sleep(step).await;
-                // Retry a failed renewal at once, for as long as the lease
-                // is still surely ours; lost only once it may have expired.
-                let mut last_error = String::new();
-                loop {
-                    let sent = Instant::now();
-                    let left = valid_until.saturating_duration_since(sent);
-                    if left.is_zero() {
-                        lose(
-                            &lost2,
-                            &why2,
-                            format!("it could not be renewed before it expired ({last_error})"),
-                        );
-                        return;
-                    }
-                    match tokio::time::timeout(left, bg.renew_lease(&name, &me, ttl_ms)).await {
-                        Ok(Ok(true)) => {
-                            valid_until = sent + ttl;
-                            break;
-                        }
-                        Ok(Ok(false)) => {
-                            let by = match bg.get_lease(&name).await {
-                                Ok(Some(l)) => format!("it was taken over by {}", l.owner),
-                                _ => "it was taken over".to_string(),
-                            };
-                            lose(&lost2, &why2, by);
-                            return;
-                        }
-                        failed => {
-                            last_error = match failed {
-                                Ok(Err(e)) => bg.explain(e).to_string(),
-                                _ => format!("no answer within {} ms", left.as_millis()),
-                            };
-                            tracing::warn!("cannot renew the lease of {name}: {last_error}");
-                            tokio::time::sleep(RENEW_RETRY.min(left)).await;
-                        }
-                    }
-                }
-            }
-        });
+        let renewer = tokio::spawn(renew(
+            store.clone(),
+            key.to_string(),
+            owner.to_string(),
+            asked + ttl,
+            ttl,
+            lost.clone(),
+            why.clone(),
+        ));
         Ok(Lease {
             store: store.clone(),
             session: key.into(),
@@ -272,6 +234,62 @@ impl Lease {
                 .expect("lease reason")
                 .clone()
                 .unwrap_or_else(|| "it was lost".into()),
+        }
+    }
+}
+
+/// Renew `owner`'s lease of `name` every third of `ttl` until it is lost:
+/// a failed renewal is retried at once, for as long as the lease is still
+/// surely ours (`valid_until`: at least `ttl` after the request that took
+/// or renewed it was sent); lost once it may have expired, or when another
+/// owner has it.
+async fn renew(
+    store: Store,
+    name: String,
+    me: String,
+    mut valid_until: Instant,
+    ttl: Duration,
+    lost: CancellationToken,
+    why: Arc<std::sync::Mutex<Option<String>>>,
+) {
+    let ttl_ms = ttl.as_millis() as i64;
+    let step = ttl / 3;
+    loop {
+        tokio::time::sleep(step).await;
+        let mut last_error = String::new();
+        loop {
+            let sent = Instant::now();
+            let left = valid_until.saturating_duration_since(sent);
+            if left.is_zero() {
+                lose(
+                    &lost,
+                    &why,
+                    format!("it could not be renewed before it expired ({last_error})"),
+                );
+                return;
+            }
+            match tokio::time::timeout(left, store.renew_lease(&name, &me, ttl_ms)).await {
+                Ok(Ok(true)) => {
+                    valid_until = sent + ttl;
+                    break;
+                }
+                Ok(Ok(false)) => {
+                    let by = match store.get_lease(&name).await {
+                        Ok(Some(l)) => format!("it was taken over by {}", l.owner),
+                        _ => "it was taken over".to_string(),
+                    };
+                    lose(&lost, &why, by);
+                    return;
+                }
+                failed => {
+                    last_error = match failed {
+                        Ok(Err(e)) => store.explain(e).to_string(),
+                        _ => format!("no answer within {} ms", left.as_millis()),
+                    };
+                    tracing::warn!("cannot renew the lease of {name}: {last_error}");
+                    tokio::time::sleep(RENEW_RETRY.min(left)).await;
+                }
+            }
         }
     }
 }

@@ -1,14 +1,19 @@
 //! Agents: what an agent does in boocoder's terms ([`AgentEvent`]), how a
 //! turn ends ([`TurnStatus`]), and the backends that run turns: opencode's
 //! HTTP server ([`opencode`]) and Agent Client Protocol agents over stdio
-//! ([`acp`]). The session layer drives a turn through [`Backends`]; nothing
-//! above this module knows a backend's protocol.
+//! ([`acp`]), each a [`Transport`] registered in [`transport::BACKENDS`].
+//! The session layer's turn engine drives every turn through that trait;
+//! nothing above this module knows a backend's protocol, and nothing here
+//! imports the session layer.
 
 pub mod acp;
-mod backend;
 pub mod opencode;
+#[cfg(test)]
+pub mod scripted;
+pub mod transport;
+pub mod turn;
 
-pub use backend::{Backends, TurnBackend};
+pub use transport::{Route, Transport};
 
 use serde::Serialize;
 use serde_json::Value;

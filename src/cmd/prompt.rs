@@ -45,7 +45,7 @@ pub struct PromptArgs {
 pub async fn run(ctx: &Context, args: &PromptArgs) -> Result<Exit> {
     let (text, from_stdin) = prompt_text(&args.text)?;
     if text.trim().is_empty() {
-        return Err(boocoder::Error::from(boocoder::session::SessionError::EmptyPrompt).into());
+        return Err(boocoder::Error::from(boocoder::session::TurnError::EmptyPrompt).into());
     }
     // The same checks as `session new`, before anything is made or started.
     super::session::new::check_agent_and_model(

@@ -2,24 +2,27 @@
 //! worktree, and the agent session it maps to; turns run on them one at a
 //! time (a lease in the database), across processes and machines.
 
+mod engine;
 mod one_shot;
 mod record;
 mod run;
-mod turn;
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use turn::{
+pub use crate::agent::turn::{
     AskPermission, ChangesSummary, PermissionChoice, PermissionCounts, PermissionDecision,
-    PermissionEvent, PermissionPolicy, TurnEvent, TurnOutcome, TurnRequest,
+    PermissionEvent, PermissionPolicy, TurnError, TurnEvent, TurnOutcome, TurnRequest,
 };
 
 use crate::Exit;
 pub use crate::agent::TurnStatus;
-pub use crate::agent::opencode::{TurnRunner, first_line};
+pub use crate::agent::opencode::first_line;
 use crate::config::Config;
+pub(crate) use crate::lease::Lease;
+pub use crate::lease::lease_owner;
+pub(crate) use crate::lease::owner_gone_here;
 use crate::probe::llama_swap;
 use crate::session_key::SessionKey;
 use crate::store::{AgentSessionRow, SessionRow, Store, TurnRow, WorktreeRow};
@@ -27,11 +30,7 @@ use crate::timestamp::now_ms;
 use crate::worktree::{
     BranchMode, EnsureOptions, RemoveOptions, Removed, WorktreeError, Worktrees,
 };
-pub(crate) use crate::lease::Lease;
-pub use crate::lease::lease_owner;
-pub(crate) use crate::lease::owner_gone_here;
 pub use one_shot::{OneShot, OneShotEnd};
-pub(crate) use record::{ToolLog, TurnEnd, begin_turn, record_lease_lost, record_turn};
 pub use run::{RunEvent, TurnPlan, Turns, run_turns};
 
 /// A session failure.
@@ -41,28 +40,8 @@ pub enum SessionError {
     NotFound(String),
     #[error("a session named `{0}` already exists")]
     Exists(String),
-    #[error("agent `{agent}` {why}")]
-    UnsupportedAgent {
-        agent: String,
-        why: String,
-        /// The agents that can run turns.
-        known: Vec<String>,
-    },
     #[error("repository path {} does not exist", .0.display())]
     RepoMissing(PathBuf),
-    #[error("the prompt is empty")]
-    EmptyPrompt,
-    #[error("the turn did not start: {0}")]
-    NotStarted(String),
-    #[error("the opencode server was lost mid-turn: {0}")]
-    ServerLost(String),
-    #[error("the turn stalled: no event for {seconds} s while the agent stayed busy; aborted")]
-    Stalled { seconds: u64 },
-    #[error("cannot abort the crashed turn's agent session {agent_session}: {error}")]
-    AbortFailed {
-        agent_session: String,
-        error: String,
-    },
     #[error("no model configured (no --model, no session model, no default_model); {llama_swap}")]
     NoModel {
         /// What llama-swap offers, or why it could not be asked.
@@ -87,18 +66,10 @@ fn list_models(models: &[String]) -> String {
 impl SessionError {
     pub fn exit(&self) -> Exit {
         match self {
-            SessionError::NotFound(_) | SessionError::Exists(_) => {
-                Exit::No
-            }
-            SessionError::UnsupportedAgent { .. }
-            | SessionError::RepoMissing(_)
-            | SessionError::EmptyPrompt
+            SessionError::NotFound(_) | SessionError::Exists(_) => Exit::No,
+            SessionError::RepoMissing(_)
             | SessionError::NoModel { .. }
             | SessionError::UnknownModel { .. } => Exit::Usage,
-            SessionError::NotStarted(_)
-            | SessionError::ServerLost(_)
-            | SessionError::Stalled { .. }
-            | SessionError::AbortFailed { .. } => Exit::Runtime,
         }
     }
 
@@ -110,22 +81,6 @@ impl SessionError {
             SessionError::Exists(_) => Some(
                 "prompt it with `boocoder session prompt`, or remove it with `session rm`".into(),
             ),
-            SessionError::EmptyPrompt => {
-                Some("give the text as an argument, or `-` to read it from stdin".into())
-            }
-            SessionError::UnsupportedAgent { known, .. } => Some(format!(
-                "agents that run turns: {} (custom ones: [providers.<name>] transport = \"acp\" and launch_command)",
-                known.join(", ")
-            )),
-            SessionError::Stalled { .. } => Some(
-                "raise the watchdog with --timeout or watchdog_seconds if the model is just slow"
-                    .into(),
-            ),
-            SessionError::AbortFailed { .. } => Some(
-                "the agent may still be editing the worktree: stop it (`boocoder server stop \
-                 --force`) before the next turn"
-                    .into(),
-            ),
             SessionError::NoModel { .. } => Some(
                 "set default_model in the config (or BOOCODER_DEFAULT_MODEL), or pass --model"
                     .into(),
@@ -133,7 +88,7 @@ impl SessionError {
             SessionError::UnknownModel { .. } => {
                 Some("pass one of llama-swap's models with --model, or add it to llama-swap".into())
             }
-            _ => None,
+            SessionError::RepoMissing(_) => None,
         }
     }
 }
@@ -317,7 +272,7 @@ impl<'a> Sessions<'a> {
     /// Record a session and (unless it works in the repository) ensure its
     /// worktree. A failed worktree leaves no session behind.
     pub async fn create(&self, req: &NewSession) -> crate::Result<SessionInfo> {
-        crate::agent::TurnBackend::resolve(self.config, &req.agent).await?;
+        crate::agent::Route::resolve(self.config, &req.agent).await?;
         if !req.repo.exists() {
             return Err(SessionError::RepoMissing(req.repo.clone()).into());
         }

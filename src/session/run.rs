@@ -1,25 +1,22 @@
 //! Turns as one library call: [`run_turns`] takes a [`TurnPlan`] (sessions,
 //! text, flags), decides each session's backend and model (failing fast,
-//! before any server starts), starts opencode's server and event stream
-//! when an opencode session needs them, runs every turn concurrently and
-//! reports what happens through one sink. The command layer only builds
-//! the plan and renders.
+//! before any server starts), starts each registered backend the sessions
+//! need once (opencode's server and event stream, the ACP agents' side),
+//! runs every turn concurrently through the turn engine and reports what
+//! happens through one sink. The command layer only builds the plan and
+//! renders.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use super::engine::Engine;
 use super::{
     PermissionChoice, PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest,
-    TurnRunner, default_model,
+    default_model,
 };
-use crate::agent::acp::AcpTurns;
-use crate::agent::opencode::{
-    Client, EventHub, Origin, Server, ServerOptions, ensure_server, read_state,
-};
-use crate::agent::{Backends, TurnBackend};
-use crate::config::{Config, Keep};
+use crate::agent::transport::{BACKENDS, Route, RunSetup, Started};
+use crate::config::Config;
 use crate::probe::ProbeEnv;
 use crate::session_key::SessionKey;
 use crate::store::Store;
@@ -57,17 +54,11 @@ pub enum RunEvent<'a> {
     Turn(&'a str, TurnEvent),
 }
 
-/// The turns' results, in the plan's order. Holds the opencode server a
-/// run started until dropped (a short-lived server stops then).
+/// The turns' results, in the plan's order. Holds what the run's backends
+/// started until dropped (a short-lived opencode server stops then).
 pub struct Turns {
     pub results: Vec<crate::Result<TurnOutcome>>,
-    server: Option<Server>,
-}
-
-impl Drop for Turns {
-    fn drop(&mut self) {
-        drop(self.server.take());
-    }
+    _keep_alive: Vec<Box<dyn Send>>,
 }
 
 /// Run one turn on each session of the plan, concurrently (one opencode
@@ -82,23 +73,107 @@ pub async fn run_turns(
     plan: &TurnPlan,
     sink: &(dyn for<'e> Fn(RunEvent<'e>) + Send + Sync),
 ) -> crate::Result<Turns> {
-    // Fail fast on unknown sessions, agents and an undecidable model, before
-    // any server starts: a turn never falls back to opencode's own default model.
-    let mut backends = Vec::new();
-    let mut models: HashMap<String, Option<String>> = HashMap::new();
-    let mut policies: HashMap<String, PermissionPolicy> = HashMap::new();
+    let Decided {
+        routes,
+        models,
+        policies,
+    } = decide(store, config, plan, sink).await?;
+    let note = |n: String| sink(RunEvent::Note(n));
+    let setup = RunSetup {
+        store,
+        config,
+        cancel: cancel.clone(),
+        env: plan.env.clone(),
+        keep_server: plan.keep_server,
+        verbose: plan.verbose,
+        note: &note,
+    };
+    // Each backend the sessions need, started once, in the registry's order.
+    let mut started: Vec<(crate::config::TurnsVia, Started)> = Vec::new();
+    for entry in BACKENDS {
+        if routes.iter().any(|r| r.turns == entry.turns) {
+            started.push((entry.turns, (entry.start)(&setup).await?));
+        }
+    }
+    let engine = Engine {
+        store,
+        config,
+        cancel: cancel.clone(),
+    };
+    sink(RunEvent::Ready);
+    let turns = plan.sessions.iter().enumerate().map(|(i, name)| {
+        let route = &routes[i];
+        let req = TurnRequest {
+            session: name.clone(),
+            text: plan.text.clone(),
+            model: models[i].clone(),
+            agent_mode: plan.agent_mode.clone(),
+            watchdog: plan.watchdog.unwrap_or(config.watchdog),
+            permissions: policies[i].for_turn(),
+            wait: plan.wait,
+        };
+        let transport = &started
+            .iter()
+            .find(|(turns, _)| *turns == route.turns)
+            .expect("started above")
+            .1
+            .transport;
+        let engine = &engine;
+        async move {
+            let session = req.session.to_string();
+            let sink = move |e: TurnEvent| sink(RunEvent::Turn(&session, e));
+            engine.run(transport.as_ref(), route, &req, &sink).await
+        }
+    });
+    let results = futures_util::future::join_all(turns).await;
+    if let Some(model) = plan.model.as_deref().filter(|m| !m.trim().is_empty()) {
+        remember_model(store, &plan.sessions, &results, model).await;
+    }
+    // The transports go now (opencode's event stream first); what they
+    // started stays with the results.
+    let keep_alive = started
+        .into_iter()
+        .filter_map(|(_, s)| s.keep_alive)
+        .collect();
+    Ok(Turns {
+        results,
+        _keep_alive: keep_alive,
+    })
+}
+
+/// Each session's route, model and permission policy, in the plan's order.
+struct Decided {
+    routes: Vec<Route>,
+    models: Vec<Option<String>>,
+    policies: Vec<PermissionPolicy>,
+}
+
+/// Decide every session of the plan, failing fast on unknown sessions and
+/// agents, another host's worktree and an undecidable model, before any
+/// server starts: a turn never falls back to opencode's own default model.
+async fn decide(
+    store: &Store,
+    config: &Config,
+    plan: &TurnPlan,
+    sink: &(dyn for<'e> Fn(RunEvent<'e>) + Send + Sync),
+) -> crate::Result<Decided> {
+    let mut decided = Decided {
+        routes: Vec::new(),
+        models: Vec::new(),
+        policies: Vec::new(),
+    };
     let mut default: Option<String> = None;
     let mut notes: Vec<String> = Vec::new();
     for n in &plan.sessions {
         let Some(session) = store.get_session(n.as_str()).await? else {
             return Err(SessionError::NotFound(n.to_string()).into());
         };
-        let (backend, note) = TurnBackend::resolve(config, &session.agent).await?;
-        if let Some(note) = note
-            && !notes.contains(&note)
+        let route = Route::resolve(config, &session.agent).await?;
+        if let Some(note) = &route.note
+            && !notes.contains(note)
         {
             sink(RunEvent::Note(note.clone()));
-            notes.push(note);
+            notes.push(note.clone());
         }
         // A worktree another host owns is refused here, before any server
         // starts (the turn itself would refuse it too).
@@ -114,8 +189,8 @@ pub async fn run_turns(
             .filter(|m| !m.trim().is_empty());
         let model = match named {
             Some(m) => Some(m),
-            // An ACP agent without a model keeps its own default.
-            None if !backend.needs_model() => None,
+            // An agent that keeps its own default gets none.
+            None if !route.backend().needs_model => None,
             None => match &default {
                 Some(m) => Some(m.clone()),
                 None => {
@@ -128,61 +203,13 @@ pub async fn run_turns(
                 }
             },
         };
-        models.insert(n.to_string(), model);
-        policies.insert(n.to_string(), session_policy(store, config, plan, n).await?);
-        backends.push(backend);
+        decided.models.push(model);
+        decided
+            .policies
+            .push(session_policy(store, config, plan, n).await?);
+        decided.routes.push(route);
     }
-    let opencode = if backends.iter().any(TurnBackend::needs_server) {
-        Some(start_opencode(config, plan.keep_server, sink).await?)
-    } else {
-        None
-    };
-    let started = Backends {
-        opencode: opencode.as_ref().map(|(server, hub)| TurnRunner {
-            store,
-            config,
-            server,
-            hub,
-            llama_swap_models: tokio::sync::OnceCell::new(),
-            cancel: cancel.clone(),
-            verbose: plan.verbose,
-        }),
-        acp: AcpTurns {
-            store,
-            config,
-            env: plan.env.clone(),
-            cancel: cancel.clone(),
-            keep: crate::agent::acp::AgentKeep::of(config, plan.keep_server),
-        },
-    };
-    sink(RunEvent::Ready);
-    let turns = plan.sessions.iter().zip(&backends).map(|(name, backend)| {
-        let req = TurnRequest {
-            session: name.clone(),
-            text: plan.text.clone(),
-            model: models.get(name.as_str()).cloned().flatten(),
-            agent_mode: plan.agent_mode.clone(),
-            watchdog: plan.watchdog.unwrap_or(config.watchdog),
-            permissions: policies[name.as_str()].for_turn(),
-            wait: plan.wait,
-        };
-        let started = &started;
-        async move {
-            let session = req.session.to_string();
-            let sink = move |e: TurnEvent| sink(RunEvent::Turn(&session, e));
-            started.run_turn(backend, &req, &sink).await
-        }
-    });
-    let results = futures_util::future::join_all(turns).await;
-    drop(started);
-    if let Some(model) = plan.model.as_deref().filter(|m| !m.trim().is_empty()) {
-        remember_model(store, &plan.sessions, &results, model).await;
-    }
-    let server = opencode.map(|(server, hub)| {
-        drop(hub);
-        server
-    });
-    Ok(Turns { results, server })
+    Ok(decided)
 }
 
 /// A session's permission policy for this run: `--permissions`, else the
@@ -224,53 +251,4 @@ async fn remember_model(
             tracing::warn!("cannot record {model} as the model of session {name}: {e}");
         }
     }
-}
-
-/// The opencode server (recorded, else short-lived) and its event stream.
-async fn start_opencode(
-    config: &Config,
-    keep: bool,
-    sink: &(dyn for<'e> Fn(RunEvent<'e>) + Send + Sync),
-) -> crate::Result<(Server, EventHub)> {
-    let mut server_opts = ServerOptions::from_config(config);
-    let keep = match config.server.keep {
-        _ if keep => {
-            // Asked for by name: kept until `server stop`.
-            server_opts.idle_timeout = None;
-            true
-        }
-        Keep::Always => true,
-        Keep::Never => false,
-        Keep::Auto => !config.ci,
-    };
-    let stream_timeout = config.server.stream_timeout;
-    // Connect the event stream of the recorded server while its health is
-    // checked: when it is reused, the stream is ready.
-    let recorded = read_state(&config.state_dir).ok().flatten();
-    let early_hub = async {
-        match &recorded {
-            Some(r) => EventHub::connect(Client::new(&r.url, &r.password), stream_timeout)
-                .await
-                .ok(),
-            None => None,
-        }
-    };
-    let (server, early_hub) = tokio::join!(ensure_server(&server_opts, keep), early_hub);
-    let server = server?;
-    tracing::info!(url = %server.record.url, origin = ?server.origin, "opencode server");
-    if let Some(n) = &server.notice {
-        sink(RunEvent::Note(n.clone()));
-    }
-    let hub = match early_hub {
-        Some(hub)
-            if server.origin == Origin::Reattached
-                && recorded
-                    .as_ref()
-                    .is_some_and(|r| r.url == server.record.url) =>
-        {
-            hub
-        }
-        _ => EventHub::connect(server.client(), stream_timeout).await?,
-    };
-    Ok((server, hub))
 }

@@ -143,3 +143,33 @@ fn blocking_work_goes_through_one_helper() {
         found.join("\n")
     );
 }
+
+#[test]
+fn nothing_below_the_session_layer_imports_it() {
+    // The session layer owns a turn (the engine) and drives the backends
+    // through `agent::Transport`; the backends, the worktree service, the
+    // store, the providers, the probes and the lease sit below it.
+    let below = |rel: &str| {
+        [
+            "agent/",
+            "worktree/",
+            "store/",
+            "providers/",
+            "probe/",
+            "config/",
+            "util/",
+        ]
+        .iter()
+        .any(|d| rel.starts_with(d))
+            || rel == "lease.rs"
+    };
+    let found = offenders(
+        &["crate::session::", "crate::session;", "crate::session::{"],
+        |rel| !below(rel),
+    );
+    assert!(
+        found.is_empty(),
+        "imports of the session layer from below it:\n{}",
+        found.join("\n")
+    );
+}

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 pub use connection::AcpError;
 pub use host::AgentKeep;
-pub use turn::AcpTurns;
+pub use turn::{AcpTurns, BACKEND};
 
 use crate::config::Config;
 use crate::probe::ProbeEnv;

@@ -10,10 +10,10 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::turn::Sink;
 use crate::agent::AgentEvent;
+use crate::agent::transport::Sink;
+use crate::agent::turn::TurnRequest;
 use crate::config::Action;
-use crate::session::TurnRequest;
 
 /// The policy's tool name for an ACP tool kind.
 fn tool_name(kind: &str) -> &str {

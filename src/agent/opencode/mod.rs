@@ -20,7 +20,7 @@ pub use server::{
 };
 pub use sse::SseParser;
 pub use translate::{Translator, event_session};
-pub use turn::{TurnRunner, first_line};
+pub use turn::{BACKEND, TurnRunner, first_line};
 pub use version::{OpencodeVersion, detect_version, serves_v1, transport};
 
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use boocoder::agent::TurnBackend;
+use boocoder::agent::Route;
 use boocoder::config::{Policy, preset};
 use boocoder::session::{NewSession, Sessions, check_model};
 use boocoder::{Exit, SessionKey};
@@ -116,12 +116,13 @@ pub(crate) async fn check_agent_and_model(
     model: Option<&str>,
     repo: &std::path::Path,
 ) -> Result<()> {
-    match TurnBackend::resolve(&ctx.config, agent).await?.0 {
-        TurnBackend::Acp(b) => {
+    let route = Route::resolve(&ctx.config, agent).await?;
+    match route.acp(&ctx.config) {
+        Some(b) => {
             b.program(&ctx.env, &std::path::absolute(repo)?)
                 .map_err(boocoder::Error::from)?;
         }
-        TurnBackend::OpencodeServer => {
+        None => {
             if let Some(m) = model.filter(|m| !m.trim().is_empty())
                 && let Some(warning) = check_model(&ctx.config, m).await?
             {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::Result;
-use boocoder::session::{RunEvent, SessionError, TurnOutcome, TurnPlan};
+use boocoder::session::{RunEvent, TurnOutcome, TurnPlan};
 use boocoder::{Exit, SessionKey};
 use clap::Args;
 
@@ -136,7 +136,7 @@ fn split_args(args: &PromptArgs) -> Result<(Vec<SessionKey>, String)> {
         return Err(usage(&format!("session {dup} is named twice")));
     }
     if text.trim().is_empty() {
-        return Err(boocoder::Error::from(SessionError::EmptyPrompt).into());
+        return Err(boocoder::Error::from(boocoder::session::TurnError::EmptyPrompt).into());
     }
     Ok((names, text))
 }

@@ -99,21 +99,25 @@ pub(super) async fn cancel(conn: &mut Connection, link: &Link, pending: &mut Pen
     let _ = tokio::time::timeout(CANCEL_GRACE, drain).await;
 }
 
-/// The end of a turn for the prompt's stop reason.
+/// The end of a turn for the prompt's stop reason (the schema's
+/// `StopReason`; one the schema does not know ends the turn early, naming it).
 pub(super) fn stop_end(reason: &str) -> LoopEnd {
-    let (status, error) = match reason {
-        "end_turn" => (TurnStatus::Done, None),
-        "cancelled" => (
+    use agent_client_protocol_schema::v1::StopReason;
+    let known: Option<StopReason> = serde_json::from_value(Value::String(reason.into())).ok();
+    let (status, error) = match known {
+        Some(StopReason::EndTurn) => (TurnStatus::Done, None),
+        Some(StopReason::Cancelled) => (
             TurnStatus::Interrupted,
             Some("the agent cancelled the turn".to_string()),
         ),
-        "refusal" => (
+        Some(StopReason::Refusal) => (
             TurnStatus::Failed,
             Some("the agent refused to continue (stop reason refusal)".into()),
         ),
-        other => (
+        // max_tokens, max_turn_requests, and what a later schema adds.
+        _ => (
             TurnStatus::Failed,
-            Some(format!("the agent stopped early (stop reason {other})")),
+            Some(format!("the agent stopped early (stop reason {reason})")),
         ),
     };
     LoopEnd {

@@ -1,9 +1,9 @@
-//! One turn of a session on an ACP agent: lease, worktree, spawn the
-//! agent's launch command in the worktree (or attach to its kept host),
-//! `initialize`, resume (or make) the agent session, set the model,
-//! `session/prompt`, translate the updates, answer the agent's requests
-//! (permissions, `fs/*`), end with the stop reason; pending changes and the
-//! turn row as opencode turns have.
+//! One turn of a session on an ACP agent, as a transport of the turn
+//! engine ([`crate::agent::transport`]): spawn the agent's launch command
+//! in the worktree (or attach to its kept host), `initialize`, resume (or
+//! make) the agent session, set the model, `session/prompt`, translate the
+//! updates, answer the agent's requests (permissions, `fs/*`), end with the
+//! stop reason. The engine owns the lease, the worktree and the record.
 //! A short-lived agent's process group is killed when the turn ends,
 //! however it ends; a kept one (`host`) stays for the next turn.
 
@@ -14,6 +14,7 @@ use agent_client_protocol_schema::ProtocolVersion;
 use agent_client_protocol_schema::v1::{
     ClientCapabilities, FileSystemCapabilities, InitializeRequest,
 };
+use futures_util::future::BoxFuture;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -24,14 +25,14 @@ use super::host::{self, AgentKeep, HostSpec};
 use super::permission::{file_request, permission};
 use super::translate::{Translator, prompt_usage};
 use super::{AcpTurnError, Backend};
-use crate::agent::{AgentEvent, TokenUsage};
-use crate::config::Config;
-use crate::probe::ProbeEnv;
-use crate::session::{
-    Lease, SessionError, Sessions, ToolLog, TurnEnd, TurnEvent, TurnOutcome, TurnRequest,
-    TurnStatus, begin_turn, lease_owner, record_lease_lost, record_turn,
+use crate::agent::transport::{
+    Ended, Entry, Opened, RunSetup, Sink, Started, Transport, TurnContext,
 };
-use crate::store::{AgentSessionRow, SessionRow, Store};
+use crate::agent::turn::{TurnError, TurnEvent, TurnRequest};
+use crate::agent::{AgentEvent, TokenUsage, TurnStatus};
+use crate::config::{Config, TurnsVia};
+use crate::probe::ProbeEnv;
+use crate::store::{AgentSessionRow, SessionRow, Store, TurnRow};
 use crate::timestamp::now_ms;
 use crate::util::fnv1a_hex;
 
@@ -44,6 +45,28 @@ use ending::{
 const SETUP_TIMEOUT: Duration = Duration::from_secs(60);
 /// After `session/cancel`, how long the agent has to answer `cancelled`.
 const CANCEL_GRACE: Duration = Duration::from_secs(2);
+
+/// ACP agents over stdio (`turns = "acp"`, every ACP provider).
+pub const BACKEND: Entry = Entry {
+    turns: TurnsVia::Acp,
+    needs_model: false,
+    start,
+};
+
+fn start<'a>(run: &'a RunSetup<'a>) -> BoxFuture<'a, crate::Result<Started<'a>>> {
+    Box::pin(async move {
+        Ok(Started {
+            transport: Box::new(AcpTurns {
+                store: run.store,
+                config: run.config,
+                env: run.env.clone(),
+                cancel: run.cancel.clone(),
+                keep: AgentKeep::of(run.config, run.keep_server),
+            }),
+            keep_alive: None,
+        })
+    })
+}
 
 /// Runs turns on ACP agents (concurrently, too: one agent process per turn).
 pub struct AcpTurns<'a> {
@@ -65,81 +88,81 @@ struct LoopEnd {
     sign_in: bool,
 }
 
-pub(super) type Sink<'a> = &'a (dyn Fn(TurnEvent) + Send + Sync);
+impl LoopEnd {
+    /// Cancelled by boocoder (a signal, the lease lost): `interrupted`.
+    fn cancelled(why: &str) -> LoopEnd {
+        LoopEnd {
+            status: TurnStatus::Interrupted,
+            error: Some(why.into()),
+            stop_reason: Some("cancelled".into()),
+            sign_in: false,
+        }
+    }
+
+    fn ended(status: TurnStatus, error: String) -> LoopEnd {
+        LoopEnd {
+            status,
+            error: Some(error),
+            stop_reason: None,
+            sign_in: false,
+        }
+    }
+}
+
+/// Translate a `session/update` into events for `sink`, keeping the text.
+fn pass_on(translator: &mut Translator, update: &Value, text: &mut String, sink: Sink<'_>) {
+    for e in translator.translate(update) {
+        if let AgentEvent::Text { delta, .. } = &e {
+            text.push_str(delta);
+        }
+        sink(TurnEvent::Agent(e));
+    }
+}
+
+impl Transport for AcpTurns<'_> {
+    fn turn<'a>(&'a self, cx: TurnContext<'a>) -> BoxFuture<'a, crate::Result<Ended>> {
+        Box::pin(self.run(cx))
+    }
+
+    /// A crashed owner's agent process ended with it (its own process
+    /// group, a parent-death guard); a kept host cancels a turn whose
+    /// command went away.
+    fn abort_crashed<'a>(
+        &'a self,
+        _session: &'a SessionRow,
+        _last: &'a TurnRow,
+        _sink: Sink<'a>,
+    ) -> BoxFuture<'a, crate::Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn endpoint(&self, session: &SessionRow) -> String {
+        format!("acp:{}", session.agent)
+    }
+}
 
 impl AcpTurns<'_> {
     /// Run one turn. Ok for every turn that ran (whatever its status); Err
     /// when it could not run.
-    pub async fn run(
-        &self,
-        req: &TurnRequest,
-        backend: &Backend,
-        sink: Sink<'_>,
-    ) -> crate::Result<TurnOutcome> {
-        if req.text.trim().is_empty() {
-            return Err(SessionError::EmptyPrompt.into());
-        }
-        let key = req.session.as_str();
-        let session = self
-            .store
-            .get_session(key)
-            .await?
-            .ok_or_else(|| SessionError::NotFound(key.into()))?;
-        let owner = lease_owner();
-        let lease =
-            Lease::take(self.store, self.config, key, &owner, req.wait, &self.cancel).await?;
-        // A turn left `running` by an owner whose lease expired crashed; its
-        // agent process ended with it (own process group, parent-death guard).
-        let crashed = match lease.crashed_turn().await {
-            Ok(t) => t,
-            Err(e) => {
-                lease.release().await;
-                return Err(e);
-            }
+    async fn run(&self, cx: TurnContext<'_>) -> crate::Result<Ended> {
+        let TurnContext {
+            req,
+            session,
+            route,
+            dir,
+            model,
+            lost,
+            sink,
+            begin,
+            ..
+        } = cx;
+        let Some(backend) = route.acp(self.config) else {
+            return Err(crate::Error::usage(format!(
+                "session {} does not run on an ACP agent",
+                req.session
+            )));
         };
-        if let Some(last) = crashed
-            && let Err(e) = lease.settle_crashed(&last).await
-        {
-            lease.release().await;
-            return Err(e);
-        }
-        let result = self.run_leased(req, backend, &session, &lease, sink).await;
-        lease.release().await;
-        result
-    }
-
-    async fn run_leased(
-        &self,
-        req: &TurnRequest,
-        backend: &Backend,
-        session: &SessionRow,
-        lease: &Lease,
-        outer: Sink<'_>,
-    ) -> crate::Result<TurnOutcome> {
-        // Every event passes here: the tool calls go to the turn's history.
-        let tools = std::sync::Mutex::new(ToolLog::default());
-        let noting = |e: TurnEvent| {
-            if let TurnEvent::Agent(a) = &e {
-                tools.lock().expect("tool log").note(a);
-            }
-            outer(e)
-        };
-        let sink: Sink<'_> = &noting;
-        let key = &req.session;
-        let started_ms = now_ms();
-        let sessions = Sessions::new(self.store, self.config);
-        let (worktree, dir) = sessions.turn_dir(session, key, sink).await?;
-        let dir_str = dir.to_string_lossy().into_owned();
-        let model = req
-            .model
-            .clone()
-            .or_else(|| session.model.clone())
-            .filter(|m| !m.trim().is_empty());
-        sink(TurnEvent::Start {
-            agent: session.agent.clone(),
-            model: model.clone(),
-            worktree: worktree.as_ref().map(|_| dir_str.clone()),
-        });
+        let backend = &backend;
         let fingerprint = fnv1a_hex(&format!(
             "acp\u{1f}{}\u{1f}{:?}\u{1f}{}",
             session.agent,
@@ -147,7 +170,7 @@ impl AcpTurns<'_> {
             serde_json::to_string(&self.config.providers.get(&session.agent)).unwrap_or_default()
         ));
 
-        let program = backend.program(&self.env, &dir)?;
+        let program = backend.program(&self.env, dir)?;
         let (env, agent_model) = if backend.is_opencode() {
             backend.opencode_setup(self.config, model.as_deref()).await
         } else {
@@ -155,79 +178,35 @@ impl AcpTurns<'_> {
         };
         // The agent is gone (not just signalled) when this returns, however
         // the turn ended: no agent process survives its turn.
-        let talk = async |agent: &mut AgentProcess| -> crate::Result<_> {
-            let setup = tokio::select! {
-                s = self.setup(&mut agent.conn, session, &dir, &dir_str, &fingerprint, agent_model.as_deref()) => s,
-                _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
-            };
-            let (agent_session_id, reason, agent_current) = match setup {
-                Ok(s) => s,
-                Err(e) => {
-                    let e = match e {
-                        e @ (AcpError::Exited { .. } | AcpError::NotAcp { .. }) => {
-                            let stderr = agent.stderr(Duration::from_millis(200)).await;
-                            e.with_stderr(&last_lines(&stderr, 5))
-                        }
-                        e => e,
-                    };
-                    return Err(fault(backend, e));
-                }
-            };
+        let talk = async |agent: &mut AgentProcess| -> crate::Result<Ended> {
+            let opened = self.open(
+                agent,
+                backend,
+                session,
+                dir,
+                &fingerprint,
+                agent_model.as_deref(),
+            );
+            let (agent_session_id, reason, agent_current) = opened.await?;
             if let Some(note) = &backend.note {
                 note_transport(self.store, session, note).await;
             }
             // The model the turn runs on: the one asked for, else the
             // agent's own (what it said it uses), recorded for `session log`.
-            let used = model.clone().or(agent_current);
-            let (turn_id, before) = begin_turn(
-                self.store,
-                sink,
-                key,
-                &agent_session_id,
-                reason.as_deref(),
-                used.as_deref(),
-                started_ms,
-                &req.text,
-                &dir,
-            )
-            .await?;
-
-            let mut tokens = TokenUsage::default();
-            let mut text = String::new();
-            let mut end = self
-                .prompt_loop(
-                    req,
-                    &mut agent.conn,
-                    &agent_session_id,
-                    &dir,
-                    &mut tokens,
-                    &mut text,
-                    &lease.lost,
-                    sink,
-                )
-                .await;
-            if end.status == TurnStatus::Crashed {
-                let stderr = agent.stderr(Duration::from_millis(200)).await;
-                let tail = last_lines(&stderr, 5);
-                if !tail.is_empty() {
-                    let e = end.error.take().unwrap_or_default();
-                    end.error = Some(format!("{e}; its last output:\n{tail}"));
-                }
-            }
-            Ok((
-                agent_session_id,
-                reason,
-                turn_id,
-                before,
-                end,
-                tokens,
-                text,
-                used,
-            ))
+            begin
+                .begin(&Opened {
+                    agent_session_id: agent_session_id.clone(),
+                    new_reason: reason,
+                    model: model.clone().or(agent_current),
+                })
+                .await?;
+            Ok(self
+                .converse(agent, backend, req, &agent_session_id, dir, lost, sink)
+                .await)
         };
         let ran = match self.keep {
             AgentKeep::ShortLived => {
-                AgentProcess::with(&program, &backend.launch[1..], &dir, &env, talk).await
+                AgentProcess::with(&program, &backend.launch[1..], dir, &env, talk).await
             }
             AgentKeep::Kept { idle } => {
                 let fingerprint = self.host_fingerprint(&session.agent, &program, backend, &env);
@@ -247,59 +226,80 @@ impl AcpTurns<'_> {
                 }
             }
         };
-        let (agent_session_id, reason, turn_id, before, end, tokens, text, model) =
-            ran.map_err(|e| fault(backend, e))??;
+        ran.map_err(|e| fault(backend, e))?
+    }
 
-        // Another process owns the session now (or may, any moment): write
-        // nothing more (its `crashed` mark and pending changes stay).
-        if !lease.check().await {
-            return Err(record_lease_lost(self.store, turn_id, lease).await);
+    /// Set up the agent session (see [`Self::setup`]) unless a signal
+    /// comes first; an agent that exited says its last words.
+    async fn open(
+        &self,
+        agent: &mut AgentProcess,
+        backend: &Backend,
+        session: &SessionRow,
+        dir: &Path,
+        fingerprint: &str,
+        model: Option<&str>,
+    ) -> crate::Result<(String, Option<String>, Option<String>)> {
+        let dir_str = dir.to_string_lossy().into_owned();
+        let setup = tokio::select! {
+            s = self.setup(&mut agent.conn, session, dir, &dir_str, fingerprint, model) => s,
+            _ = self.cancel.cancelled() => return Err(crate::Error::Interrupted),
+        };
+        match setup {
+            Ok(s) => Ok(s),
+            Err(e @ (AcpError::Exited { .. } | AcpError::NotAcp { .. })) => {
+                let stderr = agent.stderr(Duration::from_millis(200)).await;
+                Err(fault(backend, e.with_stderr(&last_lines(&stderr, 5))))
+            }
+            Err(e) => Err(fault(backend, e)),
         }
-        let calls = tools.lock().expect("tool log").calls();
-        let rec = record_turn(
-            self.store,
-            &sessions.worktrees(),
-            key,
-            &session.agent,
-            worktree.is_some(),
-            &dir,
-            before.as_ref(),
-            TurnEnd {
-                turn_id,
-                status: end.status,
-                error: end.error.as_deref(),
-                tokens: &tokens,
-                text: &text,
-                tools: &calls,
-                stop_reason: end.stop_reason.as_deref(),
-                max_stored: self.config.max_stored_bytes,
-                permissions: &req.permissions.log(),
-            },
-            sink,
-        )
-        .await?;
-        Ok(TurnOutcome {
-            session: key.to_string(),
-            agent_session_id,
-            server_url: format!("acp:{}", session.agent),
-            model,
+    }
+
+    /// Prompt the open agent session and play the turn to its end; a
+    /// crashed agent's last output goes into the error.
+    #[allow(clippy::too_many_arguments)]
+    async fn converse(
+        &self,
+        agent: &mut AgentProcess,
+        backend: &Backend,
+        req: &TurnRequest,
+        asid: &str,
+        dir: &Path,
+        lost: &CancellationToken,
+        sink: Sink<'_>,
+    ) -> Ended {
+        let mut tokens = TokenUsage::default();
+        let mut text = String::new();
+        let mut end = self
+            .prompt_loop(
+                req,
+                &mut agent.conn,
+                asid,
+                dir,
+                &mut tokens,
+                &mut text,
+                lost,
+                sink,
+            )
+            .await;
+        if end.status == TurnStatus::Crashed {
+            let stderr = agent.stderr(Duration::from_millis(200)).await;
+            let tail = last_lines(&stderr, 5);
+            if !tail.is_empty() {
+                let e = end.error.take().unwrap_or_default();
+                end.error = Some(format!("{e}; its last output:\n{tail}"));
+            }
+        }
+        Ended {
             status: end.status,
-            duration_ms: rec.ended_ms - started_ms,
-            tokens,
-            changes: rec.changes,
-            changes_error: rec.changes_error,
-            turn_changes: rec.turn_changes,
-            turn_paths: rec.turn_paths,
-            in_checkout: worktree.is_none(),
-            text,
             error: end.error,
-            new_agent_session: reason,
-            setup_error: false,
-            sign_in: end.sign_in.then(|| backend.login_hint()),
+            tokens,
+            text,
             stop_reason: end.stop_reason,
-            permissions: (&req.permissions.log()).into(),
-            permission_stop: req.permissions.stopped().is_some(),
-        })
+            sign_in: end.sign_in.then(|| backend.login_hint()),
+            setup_error: false,
+            lease_lost: lost.is_cancelled(),
+        }
     }
 
     /// What decides which kept host runs an agent: the agent, its launch
@@ -361,30 +361,15 @@ impl AcpTurns<'_> {
             .await
             .ok()
             .flatten();
-        let last_crashed = self
-            .store
-            .list_turns(&session.name)
-            .await
-            .unwrap_or_default()
-            .iter()
-            .rev()
-            .find(|t| t.status != TurnStatus::Running)
-            .is_some_and(|t| t.status.broke_off());
-        let mut reason: Option<String> = match &stored {
-            None => None,
-            Some(_) if last_crashed => Some("the last turn crashed".into()),
-            Some(a) if a.config_hash != fingerprint => Some(
-                "the configuration changed (agent, launch command or provider settings)".into(),
-            ),
-            Some(a) if a.directory.as_deref() != Some(dir_str) => {
-                Some("the working directory changed".into())
-            }
-            Some(_) if !can_load && !can_resume => Some(
-                "the agent cannot resume sessions (it offers neither session/load nor session/resume)"
-                    .into(),
-            ),
-            Some(_) => None,
-        };
+        let mut reason = self
+            .new_session_reason(
+                session,
+                stored.as_ref(),
+                fingerprint,
+                dir_str,
+                can_load || can_resume,
+            )
+            .await;
         let mut opened: Option<(String, Value)> = None;
         if let (Some(a), None) = (&stored, &reason) {
             let params = json!({"sessionId": a.agent_session_id, "cwd": dir, "mcpServers": []});
@@ -426,6 +411,10 @@ impl AcpTurns<'_> {
         if let Some(m) = model {
             set_model(conn, &id, &result, m).await?;
         }
+        let created_at = match (&stored, is_new) {
+            (Some(a), false) => a.created_at,
+            _ => now,
+        };
         let row = AgentSessionRow {
             session: session.name.clone(),
             agent: session.agent.clone(),
@@ -435,10 +424,7 @@ impl AcpTurns<'_> {
             config_hash: fingerprint.to_string(),
             status: "active".into(),
             reason: if is_new { reason.clone() } else { None },
-            created_at: match (&stored, is_new) {
-                (Some(a), false) => a.created_at,
-                _ => now,
-            },
+            created_at,
             updated_at: now,
         };
         if let Err(e) = self.store.upsert_agent_session(&row).await {
@@ -449,6 +435,42 @@ impl AcpTurns<'_> {
             None => current_model(&result),
         };
         Ok((id, if is_new { reason } else { None }, current))
+    }
+
+    /// Why the stored agent session is not resumed (None: it is, or there
+    /// is none: the session's first).
+    async fn new_session_reason(
+        &self,
+        session: &SessionRow,
+        stored: Option<&AgentSessionRow>,
+        fingerprint: &str,
+        dir_str: &str,
+        can_reopen: bool,
+    ) -> Option<String> {
+        let last_crashed = self
+            .store
+            .list_turns(&session.name)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .find(|t| t.status != TurnStatus::Running)
+            .is_some_and(|t| t.status.broke_off());
+        match stored {
+            None => None,
+            Some(_) if last_crashed => Some("the last turn crashed".into()),
+            Some(a) if a.config_hash != fingerprint => Some(
+                "the configuration changed (agent, launch command or provider settings)".into(),
+            ),
+            Some(a) if a.directory.as_deref() != Some(dir_str) => {
+                Some("the working directory changed".into())
+            }
+            Some(_) if !can_reopen => Some(
+                "the agent cannot resume sessions (it offers neither session/load nor session/resume)"
+                    .into(),
+            ),
+            Some(_) => None,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -477,21 +499,11 @@ impl AcpTurns<'_> {
                 biased;
                 _ = lost.cancelled() => {
                     cancel(conn, &link, &mut pending, asid).await;
-                    return LoopEnd {
-                        status: TurnStatus::Interrupted,
-                        error: Some("the session's lease was lost".into()),
-                        stop_reason: Some("cancelled".into()),
-                        sign_in: false,
-                    };
+                    return LoopEnd::cancelled("the session's lease was lost");
                 }
                 _ = self.cancel.cancelled() => {
                     cancel(conn, &link, &mut pending, asid).await;
-                    return LoopEnd {
-                        status: TurnStatus::Interrupted,
-                        error: Some("interrupted".into()),
-                        stop_reason: Some("cancelled".into()),
-                        sign_in: false,
-                    };
+                    return LoopEnd::cancelled("interrupted");
                 }
                 got = conn.next_incoming(), if open => match got {
                     None => open = false,
@@ -500,12 +512,7 @@ impl AcpTurns<'_> {
                             continue;
                         }
                         last_event = Instant::now();
-                        for e in translator.translate(&params["update"]) {
-                            if let AgentEvent::Text { delta, .. } = &e {
-                                text.push_str(delta);
-                            }
-                            sink(TurnEvent::Agent(e));
-                        }
+                        pass_on(&mut translator, &params["update"], text, sink);
                     }
                     Some(Incoming::Request { id, method, params }) => {
                         // Served within the watchdog: a request still
@@ -519,12 +526,7 @@ impl AcpTurns<'_> {
                         // rejected; the turn ends here.
                         if let Some(why) = req.permissions.stopped() {
                             cancel(conn, &link, &mut pending, asid).await;
-                            return LoopEnd {
-                                status: TurnStatus::Failed,
-                                error: Some(why),
-                                stop_reason: None,
-                                sign_in: false,
-                            };
+                            return LoopEnd::ended(TurnStatus::Failed, why);
                         }
                     }
                 },
@@ -535,12 +537,7 @@ impl AcpTurns<'_> {
                             && method == "session/update"
                             && params["sessionId"] == asid
                         {
-                            for e in translator.translate(&params["update"]) {
-                                if let AgentEvent::Text { delta, .. } = &e {
-                                    text.push_str(delta);
-                                }
-                                sink(TurnEvent::Agent(e));
-                            }
+                            pass_on(&mut translator, &params["update"], text, sink);
                         }
                     }
                     return match answer {
@@ -555,12 +552,8 @@ impl AcpTurns<'_> {
                 }
                 _ = tokio::time::sleep_until(last_event + req.watchdog) => {
                     cancel(conn, &link, &mut pending, asid).await;
-                    return LoopEnd {
-                        status: TurnStatus::Stalled,
-                        error: Some(SessionError::Stalled { seconds: req.watchdog.as_secs() }.to_string()),
-                        stop_reason: None,
-                        sign_in: false,
-                    };
+                    let stalled = TurnError::Stalled { seconds: req.watchdog.as_secs() };
+                    return LoopEnd::ended(TurnStatus::Stalled, stalled.to_string());
                 }
             }
         }

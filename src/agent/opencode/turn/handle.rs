@@ -8,7 +8,7 @@ use super::errors::{Fatal, fatal_cause};
 use super::stream::Progress;
 use crate::agent::AgentEvent;
 use crate::agent::opencode::Client;
-use crate::session::{TurnEvent, TurnRequest};
+use crate::agent::turn::{TurnEvent, TurnRequest};
 
 impl TurnRunner<'_> {
     #[allow(clippy::too_many_arguments)]
@@ -30,9 +30,6 @@ impl TurnRunner<'_> {
                 p.text.push_str(delta);
             }
             AgentEvent::StepFinish { tokens, .. } => p.tokens.add(tokens),
-            AgentEvent::Tool { .. } => {
-                p.tools.note(&e);
-            }
             AgentEvent::Error { name, message } => {
                 let short = self.readable(message);
                 if p.fatal.is_none()

@@ -11,7 +11,7 @@ use super::TurnRunner;
 use super::stream::{Progress, StreamEnd};
 use crate::agent::AgentEvent;
 use crate::agent::opencode::Client;
-use crate::session::TurnEvent;
+use crate::agent::turn::TurnEvent;
 
 impl TurnRunner<'_> {
     /// After a stream loss: has the server died? (Its process is gone, or

@@ -9,8 +9,8 @@ use tokio::time::Instant;
 
 use super::TurnRunner;
 use crate::agent::opencode::{Client, StreamItem, Subscription};
+use crate::agent::turn::{TurnError, TurnEvent, TurnRequest};
 use crate::agent::{AgentEvent, AgentState, TokenUsage, TurnStatus};
-use crate::session::{SessionError, ToolLog, TurnEvent, TurnRequest};
 
 /// Errors and aborts can bring two idles ~70 ms apart, and updates after
 /// the idle: after an error, settle this long. A clean turn ends at its idle
@@ -40,168 +40,255 @@ pub(super) struct Progress {
     /// A fatal error's cause: the turn ends at once and exits 3.
     pub(super) fatal: Option<String>,
     pub(super) started: bool,
-    /// Tool calls in the order they started, with their last status.
-    pub(super) tools: ToolLog,
     /// The turn's model id when llama-swap serves it (checked on retries).
     pub(super) llama_swap_model: Option<String>,
 }
 
+/// One turn's stream, as the loop sees it.
+pub(super) struct Turn<'t> {
+    pub(super) req: &'t TurnRequest,
+    pub(super) client: &'t Client,
+    pub(super) asid: &'t str,
+    pub(super) dir: &'t Path,
+    /// When the prompt was sent (its assistant messages are newer).
+    pub(super) started_ms: i64,
+    pub(super) sink: &'t (dyn Fn(TurnEvent) + Send + Sync),
+}
+
+/// The loop's timers.
+struct Clock {
+    start_check: Instant,
+    last_event: Instant,
+    idle_at: Option<Instant>,
+    /// The event stream was lost at, with why.
+    lost_since: Option<(Instant, String)>,
+    /// An error came with no idle yet: when to ask whether the session is busy.
+    error_check: Option<Instant>,
+}
+
+impl Progress {
+    /// The agent's error names a missing model or provider: a set-up
+    /// problem (exit 3), not a failed turn.
+    pub(super) fn setup_error(&self) -> bool {
+        self.fatal.is_some()
+            || self
+                .error_name
+                .as_deref()
+                .is_some_and(|n| n.contains("NotFound") || n.contains("ProviderInit"))
+    }
+}
+
 impl TurnRunner<'_> {
-    #[allow(clippy::too_many_arguments)]
+    /// The turn's events until it settles, stalls, loses its server or is
+    /// interrupted.
     pub(super) async fn stream(
         &self,
-        req: &TurnRequest,
-        client: &Client,
+        t: &Turn<'_>,
         sub: &mut Subscription,
-        asid: &str,
-        dir: &Path,
-        started_ms: i64,
         p: &mut Progress,
-        sink: &(dyn Fn(TurnEvent) + Send + Sync),
     ) -> StreamEnd {
         let stream_timeout = self.config.server.stream_timeout;
-        let start_check = Instant::now() + START_CHECK;
-        let mut last_event = Instant::now();
-        let mut idle_at: Option<Instant> = None;
-        let mut lost_since: Option<(Instant, String)> = None;
-        let mut error_check: Option<Instant> = None;
+        let mut c = Clock {
+            start_check: Instant::now() + START_CHECK,
+            last_event: Instant::now(),
+            idle_at: None,
+            lost_since: None,
+            error_check: None,
+        };
         loop {
-            let mut wake = last_event + req.watchdog;
             let settle = if p.error.is_some() {
                 SETTLE_AFTER_ERROR
             } else {
                 Duration::ZERO
             };
-            if let Some(t) = idle_at {
-                if settle.is_zero() {
-                    return self.finished(p);
-                }
-                wake = wake.min(t + settle);
+            if c.idle_at.is_some() && settle.is_zero() {
+                return self.finished(p);
             }
-            if !p.started {
-                wake = wake.min(start_check);
+            let mut wake = c.last_event + t.req.watchdog;
+            for at in [
+                c.idle_at.map(|i| i + settle),
+                (!p.started).then_some(c.start_check),
+                c.error_check,
+                c.lost_since.as_ref().map(|(i, _)| *i + stream_timeout),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                wake = wake.min(at);
             }
-            if let Some(t) = error_check {
-                wake = wake.min(t);
-            }
-            if let Some((t, _)) = &lost_since {
-                wake = wake.min(*t + stream_timeout);
-            }
-            tokio::select! {
+            let end = tokio::select! {
                 _ = self.cancel.cancelled() => {
-                    let _ = client.abort(asid, dir).await;
-                    return StreamEnd { status: TurnStatus::Interrupted, error: Some("interrupted".into()) };
+                    let _ = t.client.abort(t.asid, t.dir).await;
+                    Some(StreamEnd { status: TurnStatus::Interrupted, error: Some("interrupted".into()) })
                 }
-                item = sub.next() => match item {
-                    None => return StreamEnd {
+                item = sub.next() => self.on_item(t, item, &mut c, p).await,
+                _ = tokio::time::sleep_until(wake) => self.on_wake(t, settle, &mut c, p).await,
+            };
+            if let Some(end) = end {
+                return end;
+            }
+        }
+    }
+
+    /// What an item of the event stream does to the turn.
+    async fn on_item(
+        &self,
+        t: &Turn<'_>,
+        item: Option<StreamItem>,
+        c: &mut Clock,
+        p: &mut Progress,
+    ) -> Option<StreamEnd> {
+        let (client, asid, dir) = (t.client, t.asid, t.dir);
+        match item {
+            None => Some(StreamEnd {
+                status: TurnStatus::ServerLost,
+                error: Some("the event stream ended".into()),
+            }),
+            Some(StreamItem::Event(e)) => {
+                c.last_event = Instant::now();
+                match &e {
+                    AgentEvent::Idle => {
+                        c.idle_at.get_or_insert_with(Instant::now);
+                    }
+                    AgentEvent::Status { .. } => {
+                        p.started = true;
+                        c.idle_at = None;
+                    }
+                    AgentEvent::Error { .. } => {
+                        p.started = true;
+                        c.error_check
+                            .get_or_insert(Instant::now() + ERROR_WITHOUT_IDLE);
+                    }
+                    _ => p.started = true,
+                }
+                let retry = matches!(
+                    &e,
+                    AgentEvent::Status {
+                        status: AgentState::Retry,
+                        ..
+                    }
+                );
+                self.handle(e, client, dir, p, t.req, t.sink).await;
+                if retry && p.fatal.is_none() {
+                    p.fatal = self.llama_swap_fault(p).await;
+                }
+                // `non_interactive = "fail"`: the request was rejected; the
+                // turn ends here. So does a fatal error.
+                let why = t.req.permissions.stopped().or_else(|| p.fatal.clone())?;
+                let _ = client.abort(asid, dir).await;
+                Some(StreamEnd {
+                    status: TurnStatus::Failed,
+                    error: Some(why),
+                })
+            }
+            Some(StreamItem::Lost { error }) => {
+                if let Some(why) = self.server_gone(client).await {
+                    return Some(StreamEnd {
                         status: TurnStatus::ServerLost,
-                        error: Some("the event stream ended".into()),
-                    },
-                    Some(StreamItem::Event(e)) => {
-                        last_event = Instant::now();
-                        match &e {
-                            AgentEvent::Idle => {
-                                idle_at.get_or_insert_with(Instant::now);
-                            }
-                            AgentEvent::Status { .. } => {
-                                p.started = true;
-                                idle_at = None;
-                            }
-                            AgentEvent::Error { .. } => {
-                                p.started = true;
-                                error_check.get_or_insert(Instant::now() + ERROR_WITHOUT_IDLE);
-                            }
-                            _ => p.started = true,
-                        }
-                        let retry = matches!(&e, AgentEvent::Status { status: AgentState::Retry, .. });
-                        self.handle(e, client, dir, p, req, sink).await;
-                        if retry && p.fatal.is_none() {
-                            p.fatal = self.llama_swap_fault(p).await;
-                        }
-                        // `non_interactive = "fail"`: the request was
-                        // rejected; the turn ends here.
-                        if let Some(why) = req.permissions.stopped() {
-                            let _ = client.abort(asid, dir).await;
-                            return StreamEnd { status: TurnStatus::Failed, error: Some(why) };
-                        }
-                        if let Some(cause) = &p.fatal {
-                            let _ = client.abort(asid, dir).await;
-                            return StreamEnd { status: TurnStatus::Failed, error: Some(cause.clone()) };
-                        }
-                    }
-                    Some(StreamItem::Lost { error }) => {
-                        if let Some(why) = self.server_gone(client).await {
-                            return StreamEnd {
-                                status: TurnStatus::ServerLost,
-                                error: Some(SessionError::ServerLost(why).to_string()),
-                            };
-                        }
-                        if lost_since.is_none() {
-                            sink(TurnEvent::Notice { notice: format!("event stream lost ({error}); reconnecting") });
-                        }
-                        lost_since.get_or_insert((Instant::now(), error));
-                    }
-                    Some(StreamItem::Reconnected) => {
-                        lost_since = None;
-                        last_event = Instant::now();
-                        sink(TurnEvent::Notice { notice: "event stream back; reconciling".into() });
-                        if let Some(end) = self.reconcile_finished(client, asid, dir, started_ms, p, sink).await {
-                            return end;
-                        }
-                    }
-                },
-                _ = tokio::time::sleep_until(wake) => {
-                    let now = Instant::now();
-                    if idle_at.is_some_and(|t| now >= t + settle) {
-                        return self.finished(p);
-                    }
-                    if error_check.is_some_and(|t| now >= t) {
-                        error_check = None;
-                        if idle_at.is_none()
-                            && let Ok(busy) = client.session_status(dir).await
-                            && !busy.contains_key(asid)
-                        {
-                            return self.finished(p);
-                        }
-                    }
-                    if let Some((since, error)) = &lost_since && now >= *since + stream_timeout {
-                        if client.health(Duration::from_secs(2)).await.is_err() {
-                            return StreamEnd {
-                                status: TurnStatus::ServerLost,
-                                error: Some(SessionError::ServerLost(error.clone()).to_string()),
-                            };
-                        }
-                        lost_since = Some((now, error.clone()));
-                    }
-                    if !p.started && now >= start_check {
-                        match client.session_status(dir).await {
-                            Ok(busy) if busy.contains_key(asid) => p.started = true,
-                            _ => {
-                                if let Some(end) = self.reconcile_finished(client, asid, dir, started_ms, p, sink).await {
-                                    return end;
-                                }
-                                let _ = client.abort(asid, dir).await;
-                                return StreamEnd {
-                                    status: TurnStatus::Failed,
-                                    error: Some(SessionError::NotStarted(
-                                        "no event and not busy 10 s after the prompt".into(),
-                                    ).to_string()),
-                                };
-                            }
-                        }
-                    }
-                    if now >= last_event + req.watchdog {
-                        if let Some(end) = self.reconcile_finished(client, asid, dir, started_ms, p, sink).await {
-                            return end;
-                        }
-                        let _ = client.abort(asid, dir).await;
-                        return StreamEnd {
-                            status: TurnStatus::Stalled,
-                            error: Some(SessionError::Stalled { seconds: req.watchdog.as_secs() }.to_string()),
-                        };
-                    }
+                        error: Some(TurnError::ServerLost(why).to_string()),
+                    });
+                }
+                if c.lost_since.is_none() {
+                    (t.sink)(TurnEvent::Notice {
+                        notice: format!("event stream lost ({error}); reconnecting"),
+                    });
+                }
+                c.lost_since.get_or_insert((Instant::now(), error));
+                None
+            }
+            Some(StreamItem::Reconnected) => {
+                c.lost_since = None;
+                c.last_event = Instant::now();
+                (t.sink)(TurnEvent::Notice {
+                    notice: "event stream back; reconciling".into(),
+                });
+                self.reconcile_finished(client, asid, dir, t.started_ms, p, t.sink)
+                    .await
+            }
+        }
+    }
+
+    /// What a timer does: the turn settled after its idle, an error
+    /// without an idle, the stream lost too long, no start, the watchdog.
+    async fn on_wake(
+        &self,
+        t: &Turn<'_>,
+        settle: Duration,
+        c: &mut Clock,
+        p: &mut Progress,
+    ) -> Option<StreamEnd> {
+        let (client, asid, dir) = (t.client, t.asid, t.dir);
+        let now = Instant::now();
+        if c.idle_at.is_some_and(|i| now >= i + settle) {
+            return Some(self.finished(p));
+        }
+        if c.error_check.is_some_and(|i| now >= i) {
+            c.error_check = None;
+            if c.idle_at.is_none()
+                && let Ok(busy) = client.session_status(dir).await
+                && !busy.contains_key(asid)
+            {
+                return Some(self.finished(p));
+            }
+        }
+        if let Some((since, error)) = &c.lost_since
+            && now >= *since + self.config.server.stream_timeout
+        {
+            if client.health(Duration::from_secs(2)).await.is_err() {
+                return Some(StreamEnd {
+                    status: TurnStatus::ServerLost,
+                    error: Some(TurnError::ServerLost(error.clone()).to_string()),
+                });
+            }
+            c.lost_since = Some((now, error.clone()));
+        }
+        if !p.started && now >= c.start_check {
+            match client.session_status(dir).await {
+                Ok(busy) if busy.contains_key(asid) => p.started = true,
+                _ => {
+                    return Some(
+                        self.give_up(
+                            t,
+                            p,
+                            TurnStatus::Failed,
+                            TurnError::NotStarted(
+                                "no event and not busy 10 s after the prompt".into(),
+                            ),
+                        )
+                        .await,
+                    );
                 }
             }
+        }
+        if now >= c.last_event + t.req.watchdog {
+            let stalled = TurnError::Stalled {
+                seconds: t.req.watchdog.as_secs(),
+            };
+            return Some(self.give_up(t, p, TurnStatus::Stalled, stalled).await);
+        }
+        None
+    }
+
+    /// The turn shows no sign of life: unless the server says it finished
+    /// meanwhile, abort it and end with `status`.
+    async fn give_up(
+        &self,
+        t: &Turn<'_>,
+        p: &mut Progress,
+        status: TurnStatus,
+        why: TurnError,
+    ) -> StreamEnd {
+        let (client, asid, dir) = (t.client, t.asid, t.dir);
+        if let Some(end) = self
+            .reconcile_finished(client, asid, dir, t.started_ms, p, t.sink)
+            .await
+        {
+            return end;
+        }
+        let _ = client.abort(asid, dir).await;
+        StreamEnd {
+            status,
+            error: Some(why.to_string()),
         }
     }
 

@@ -1,15 +1,75 @@
 //! What a turn is, whatever its backend: the request, the events a caller
-//! sees, the outcome, and the permission policy.
+//! sees, the outcome, the permission policy, and the errors a turn ends with.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::Exit;
 use crate::agent::{AgentEvent, PermissionReply, TokenUsage, TurnStatus};
 use crate::config::{Action, NonInteractive, Policy, Rule};
 use crate::session_key::SessionKey;
 use crate::store::{PermissionCall, PermissionLog};
+
+/// Why a turn could not run, or ended early.
+#[derive(Debug, thiserror::Error)]
+pub enum TurnError {
+    #[error("agent `{agent}` {why}")]
+    UnsupportedAgent {
+        agent: String,
+        why: String,
+        /// The agents that can run turns.
+        known: Vec<String>,
+    },
+    #[error("the prompt is empty")]
+    EmptyPrompt,
+    #[error("the turn did not start: {0}")]
+    NotStarted(String),
+    #[error("the opencode server was lost mid-turn: {0}")]
+    ServerLost(String),
+    #[error("the turn stalled: no event for {seconds} s while the agent stayed busy; aborted")]
+    Stalled { seconds: u64 },
+    #[error("cannot abort the crashed turn's agent session {agent_session}: {error}")]
+    AbortFailed {
+        agent_session: String,
+        error: String,
+    },
+}
+
+impl TurnError {
+    pub fn exit(&self) -> Exit {
+        match self {
+            TurnError::UnsupportedAgent { .. } | TurnError::EmptyPrompt => Exit::Usage,
+            TurnError::NotStarted(_)
+            | TurnError::ServerLost(_)
+            | TurnError::Stalled { .. }
+            | TurnError::AbortFailed { .. } => Exit::Runtime,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            TurnError::EmptyPrompt => {
+                Some("give the text as an argument, or `-` to read it from stdin".into())
+            }
+            TurnError::UnsupportedAgent { known, .. } => Some(format!(
+                "agents that run turns: {} (custom ones: [providers.<name>] transport = \"acp\" and launch_command)",
+                known.join(", ")
+            )),
+            TurnError::Stalled { .. } => Some(
+                "raise the watchdog with --timeout or watchdog_seconds if the model is just slow"
+                    .into(),
+            ),
+            TurnError::AbortFailed { .. } => Some(
+                "the agent may still be editing the worktree: stop it (`boocoder server stop \
+                 --force`) before the next turn"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
+}
 
 /// Asks a person about a permission (session name, the request); blocks.
 pub type AskPermission = Arc<dyn Fn(&str, &AgentEvent) -> PermissionReply + Send + Sync>;

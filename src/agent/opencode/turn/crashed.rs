@@ -1,5 +1,5 @@
-//! The session's lease for a turn, and stopping the agent turn a crashed
-//! owner left running before this one starts.
+//! Stopping the agent turn a crashed owner left running, before the next
+//! turn of its session starts.
 
 use std::path::Path;
 use std::time::Duration;
@@ -8,51 +8,23 @@ use tokio::time::Instant;
 
 use super::TurnRunner;
 use crate::agent::opencode::Client;
-use crate::session::{Lease, SessionError, TurnEvent};
+use crate::agent::transport::Sink;
+use crate::agent::turn::TurnError;
 use crate::store::SessionRow;
 
 /// How long an aborted agent turn gets to stop being busy.
 const ABORT_SETTLE: Duration = Duration::from_secs(5);
 
 impl TurnRunner<'_> {
-    pub(super) async fn take_lease(
-        &self,
-        session: &SessionRow,
-        owner: &str,
-        wait: bool,
-        sink: &(dyn Fn(TurnEvent) + Send + Sync),
-    ) -> crate::Result<Lease> {
-        let key = session.name.as_str();
-        let lease = Lease::take(self.store, self.config, key, owner, wait, &self.cancel).await?;
-        // A turn left `running` by an owner whose lease expired crashed:
-        // stop its agent turn first (it may still be editing the worktree
-        // on a kept server), then say so.
-        let crashed = match lease.crashed_turn().await {
-            Ok(t) => t,
-            Err(e) => {
-                lease.release().await;
-                return Err(e);
-            }
-        };
-        if let Some(last) = crashed {
-            if let Err(e) = self.abort_crashed(session, &last, sink).await {
-                lease.release().await;
-                return Err(e);
-            }
-            lease.settle_crashed(&last).await?;
-        }
-        Ok(lease)
-    }
-
     /// Abort the agent turn a crashed owner left running, when its server
     /// is one this process can reach (its own, or the kept server); a
     /// short-lived server ended with its owner. A failed abort is an error:
     /// two agents must not edit one worktree.
-    async fn abort_crashed(
+    pub(super) async fn abort_crashed(
         &self,
         session: &SessionRow,
         last: &crate::store::TurnRow,
-        sink: &(dyn Fn(TurnEvent) + Send + Sync),
+        sink: Sink<'_>,
     ) -> crate::Result<()> {
         let Some(asid) = last.agent_session_id.as_deref() else {
             return Ok(());
@@ -79,7 +51,7 @@ impl TurnRunner<'_> {
             {
                 Some(rec) => Client::new(&rec.url, &rec.password),
                 None => {
-                    sink(TurnEvent::Notice {
+                    sink(crate::agent::turn::TurnEvent::Notice {
                         notice: format!(
                             "the crashed turn's agent session {asid} ran on a server of its own ({url}) that ended with it"
                         ),
@@ -92,7 +64,7 @@ impl TurnRunner<'_> {
         let busy = match client.session_status(dir).await {
             Ok(busy) => busy.contains_key(asid),
             Err(e) => {
-                sink(TurnEvent::Notice {
+                sink(crate::agent::turn::TurnEvent::Notice {
                     notice: format!(
                         "cannot tell whether the crashed turn's agent session {asid} still runs on {url}: {e}"
                     ),
@@ -104,7 +76,7 @@ impl TurnRunner<'_> {
             return Ok(());
         }
         let failed = |error: String| -> crate::Error {
-            SessionError::AbortFailed {
+            TurnError::AbortFailed {
                 agent_session: asid.to_string(),
                 error,
             }
@@ -130,7 +102,7 @@ impl TurnRunner<'_> {
                 Err(e) => return Err(failed(e.to_string())),
             }
         }
-        sink(TurnEvent::Notice {
+        sink(crate::agent::turn::TurnEvent::Notice {
             notice: format!(
                 "aborted the crashed turn's agent session {asid}, still running on {url}"
             ),
