@@ -6,6 +6,8 @@ use boocoder::Exit;
 use clap::{Args, ValueEnum};
 use clap_complete::Shell;
 
+use super::Printer;
+
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Install (the script goes to stdout; nothing else is written):
@@ -43,14 +45,9 @@ impl From<CompletionShell> for Shell {
     }
 }
 
-pub fn run(args: &CompletionsArgs, mut cmd: clap::Command) -> Result<Exit> {
+pub fn run(args: &CompletionsArgs, mut cmd: clap::Command, out: &Printer) -> Result<Exit> {
     let mut buf = Vec::new();
     clap_complete::generate(Shell::from(args.shell), &mut cmd, "boocoder", &mut buf);
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(&buf).and_then(|_| out.flush()) {
-        // A closed pipe (`| head`) is not an error.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(Exit::Ok),
-    }
+    out.script(&buf)?;
+    Ok(Exit::Ok)
 }

@@ -9,6 +9,7 @@ use boocoder::Exit;
 use clap::{Args, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
+use super::Printer;
 use super::output::CliError;
 
 #[derive(Debug, Args)]
@@ -63,7 +64,7 @@ impl ShellChoice {
     }
 }
 
-pub fn run(args: &GenerateArgs, mut cmd: clap::Command) -> Result<Exit> {
+pub fn run(args: &GenerateArgs, mut cmd: clap::Command, out: &Printer) -> Result<Exit> {
     match &args.what {
         Generate::Completions { shell, dir } => match dir {
             Some(dir) => {
@@ -83,7 +84,9 @@ pub fn run(args: &GenerateArgs, mut cmd: clap::Command) -> Result<Exit> {
                     }
                     .into());
                 };
-                clap_complete::generate(sh, &mut cmd, "boocoder", &mut std::io::stdout());
+                let mut buf = Vec::new();
+                clap_complete::generate(sh, &mut cmd, "boocoder", &mut buf);
+                out.script(&buf)?;
             }
         },
         Generate::Man { dir } => {

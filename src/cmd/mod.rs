@@ -9,13 +9,13 @@ mod doctor;
 mod generate;
 mod landing;
 mod output;
+mod printer;
 mod probe;
 mod prompt;
 mod provider_table;
 mod server;
 mod session;
 mod snapshot;
-mod spinner;
 mod worktree;
 
 use std::path::PathBuf;
@@ -26,7 +26,8 @@ use boocoder::store::{Migrate, Store};
 use boocoder::{Error, Exit};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
-pub use output::{ColorChoice, Format, Output};
+pub use output::{ColorChoice, Format};
+pub use printer::Printer;
 
 const ABOUT: &str =
     "Drive local coding agents (opencode, ACP agents) from scripts, CI, cron and the terminal";
@@ -140,11 +141,12 @@ fn exit_codes_help() -> String {
     Exit::help_table()
 }
 
-/// What every command gets: the merged config, the output, and the store
+/// What every command gets: the merged config, the printer, and the store
 /// (opened and migrated on first use).
 pub struct Context {
     pub config: Config,
-    pub out: Output,
+    /// The one writer of stdout and stderr.
+    pub out: Printer,
     store: tokio::sync::OnceCell<Store>,
     /// Cancelled on SIGINT (Ctrl-C), SIGTERM or SIGHUP. A command that
     /// cleans up by itself (aborts the turn, releases the lease) sets
@@ -206,7 +208,7 @@ pub fn main() -> Exit {
         Ok(cli) => cli,
         Err(e) => return output::clap_error(e),
     };
-    let out = Output::new(&cli.global);
+    let out = Printer::new(&cli.global);
     output::init_tracing(&cli.global, &out);
     let session = session_of(&cli.command);
     // A landing answers SIGINT, SIGTERM and SIGHUP itself: it stops before
@@ -316,16 +318,16 @@ fn session_of(command: &Command) -> Option<String> {
 
 async fn run(
     cli: Cli,
-    out: &Output,
+    out: &Printer,
     cancel: tokio_util::sync::CancellationToken,
     graceful: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) -> Result<Exit> {
     if let Command::Generate(args) = &cli.command {
         // Needs no config: generating completions must work anywhere.
-        return generate::run(args, Cli::command());
+        return generate::run(args, Cli::command(), out);
     }
     if let Command::Completions(args) = &cli.command {
-        return completions::run(args, Cli::command());
+        return completions::run(args, Cli::command(), out);
     }
     if let Command::AcpHost(args) = &cli.command {
         return acp_host::run(args).await;

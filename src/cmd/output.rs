@@ -1,7 +1,6 @@
-//! Rendering: stdout is data (text / json / ndjson), stderr is talk (messages,
-//! progress, errors). Also tracing setup and error classification.
-
-use std::io::{IsTerminal, Write};
+//! What the printer prints: the formats (text / json / ndjson), records
+//! rendered as they go to stdout, errors classified into exit codes and
+//! hints, parse failures, and the log's setup.
 
 use boocoder::Exit;
 use boocoder::config::ConfigError;
@@ -9,6 +8,7 @@ use boocoder::store::StoreError;
 use serde::Serialize;
 
 use super::GlobalArgs;
+use super::printer::Printer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -35,106 +35,6 @@ pub struct CliError {
     pub exit: Exit,
     pub message: String,
     pub hint: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Output {
-    pub format: Format,
-    pub quiet: bool,
-    pub color_stdout: bool,
-    pub color_stderr: bool,
-    /// How many `-v`: agent errors are shown in full from 1.
-    pub verbose: u8,
-}
-
-impl Output {
-    pub fn new(g: &GlobalArgs) -> Output {
-        let format = if g.json { Format::Json } else { g.format };
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = |tty: bool| match g.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => tty && !no_color,
-        };
-        Output {
-            format,
-            quiet: g.quiet,
-            color_stdout: color(std::io::stdout().is_terminal()),
-            color_stderr: color(std::io::stderr().is_terminal()),
-            verbose: g.verbose,
-        }
-    }
-
-    pub fn is_text(&self) -> bool {
-        self.format == Format::Text
-    }
-
-    /// Print a result document: pretty JSON, or one ndjson line tagged with
-    /// `type` (added when the value is an object without one) and `ts`, the
-    /// time it was written (RFC 3339 UTC), so every ndjson line carries both.
-    pub fn record<T: Serialize>(&self, kind: &str, value: &T) -> anyhow::Result<()> {
-        self.stdout(&render(self.format, kind, value)?)
-    }
-
-    /// Write to stdout. A failed write (a closed pipe, a full disk) is an
-    /// error: what the caller asked for did not arrive, so the exit is not 0.
-    pub fn stdout(&self, s: &str) -> anyhow::Result<()> {
-        write_stdout(s).map_err(|e| stdout_error(&e).into())
-    }
-
-    /// A message for people on stderr, unless --quiet.
-    pub fn info(&self, s: &str) {
-        if !self.quiet {
-            eprintln!("{s}");
-        }
-    }
-
-    /// Lines for people on stderr as they come (a command's output, such
-    /// as a worktree's post-create command), unless --quiet.
-    pub fn lines(&self) -> impl Fn(&str) + Send + Sync + 'static {
-        let quiet = self.quiet;
-        move |line| {
-            if !quiet {
-                eprintln!("{line}");
-            }
-        }
-    }
-
-    pub fn style(&self, s: &str, code: &str) -> String {
-        if self.color_stdout {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-
-    /// Print `error: ...` (and `hint: ...`) on stderr, plus a JSON error
-    /// record on stdout in json/ndjson mode; returns the exit code.
-    pub fn error(&self, err: &anyhow::Error) -> Exit {
-        self.error_in(None, err)
-    }
-
-    /// [`Output::error`] for a command about `session` (named in the record).
-    pub fn error_in(&self, session: Option<&str>, err: &anyhow::Error) -> Exit {
-        let (exit, hint) = classify(err);
-        let message = error_message(err);
-        let (red, yellow, reset) = if self.color_stderr {
-            ("\x1b[1;31m", "\x1b[1;33m", "\x1b[0m")
-        } else {
-            ("", "", "")
-        };
-        eprintln!("{red}error:{reset} {message}");
-        if let Some(h) = &hint {
-            eprintln!("{yellow}hint:{reset} {h}");
-        }
-        if !self.is_text() {
-            let record = ErrorRecord::new(session.map(str::to_string), exit, message, hint);
-            if let Ok(line) = render(self.format, "error", &record) {
-                let _ = self.stdout(&line);
-            }
-        }
-        exit
-    }
 }
 
 /// The one error record of every command (and of a failed turn):
@@ -188,12 +88,6 @@ pub fn render<T: Serialize>(format: Format, kind: &str, value: &T) -> anyhow::Re
     Ok(format!("{}\n", serde_json::to_string(&v)?))
 }
 
-/// Write all of `s` to stdout and flush it.
-pub fn write_stdout(s: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(s.as_bytes()).and_then(|_| out.flush())
-}
-
 /// The error for a failed write to stdout (exit 3).
 pub fn stdout_error(e: &std::io::Error) -> CliError {
     CliError {
@@ -228,7 +122,7 @@ pub fn classify(err: &anyhow::Error) -> (Exit, Option<String>) {
 
 /// The error and its causes on one line, skipping a cause whose text the
 /// message already contains.
-fn error_message(err: &anyhow::Error) -> String {
+pub(super) fn error_message(err: &anyhow::Error) -> String {
     let mut message = String::new();
     for cause in err.chain() {
         // libgit2's class and code (`; class=Repository (6); code=NotFound
@@ -252,16 +146,12 @@ fn error_message(err: &anyhow::Error) -> String {
 /// to stderr with exit 2 (and a JSON record when JSON output was asked for).
 pub fn clap_error(e: clap::Error) -> Exit {
     use clap::error::ErrorKind;
-    match invalid_env_value(&e) {
-        Some(message) => eprint!("{message}"),
-        None => {
-            let _ = e.print();
-        }
-    }
-    match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Exit::Ok,
-        _ => {
-            if json_format_from_raw_args().is_some() {
+    let message = invalid_env_value(&e);
+    let (exit, record) = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => (Exit::Ok, None),
+        _ => (
+            Exit::Usage,
+            json_format_from_raw_args().and_then(|format| {
                 let rendered = e.to_string();
                 let first = rendered.lines().next().unwrap_or("invalid arguments");
                 let msg = first.strip_prefix("error: ").unwrap_or(first);
@@ -271,15 +161,12 @@ pub fn clap_error(e: clap::Error) -> Exit {
                     msg.to_string(),
                     Some("run `boocoder --help`".into()),
                 );
-                if let Some(format) = json_format_from_raw_args()
-                    && let Ok(line) = render(format, "error", &record)
-                {
-                    let _ = write_stdout(&line);
-                }
-            }
-            Exit::Usage
-        }
-    }
+                render(format, "error", &record).ok()
+            }),
+        ),
+    };
+    super::printer::parse_failure(&e, message.as_deref(), record.as_deref());
+    exit
 }
 
 /// An invalid value that came from a flag's environment variable (the
@@ -359,7 +246,7 @@ fn json_format_from_raw_args() -> Option<Format> {
 /// Log to stderr: warnings by default, more with -v, errors only with -q;
 /// `BOOCODER_LOG` (`target=level` directives, e.g. `boocoder=debug,warn`)
 /// overrides both.
-pub fn init_tracing(g: &GlobalArgs, out: &Output) {
+pub fn init_tracing(g: &GlobalArgs, out: &Printer) {
     let level = if g.quiet {
         "error"
     } else {
@@ -383,7 +270,7 @@ pub fn init_tracing(g: &GlobalArgs, out: &Output) {
     let _ = tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()
-                .with_writer(super::spinner::stderr_writer)
+                .with_writer(super::printer::stderr_writer)
                 .with_ansi(out.color_stderr)
                 .with_target(g.verbose >= 2)
                 .without_time()

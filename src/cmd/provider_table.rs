@@ -1,14 +1,12 @@
 //! What `probe` and `snapshot` share: the request built from the context and
-//! the process environment, the progress lines, and the text table.
+//! the process environment, the progress lines (the printer's), and the
+//! text table.
 
-use std::io::IsTerminal;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use anyhow::Result;
-use boocoder::providers::{Entry, NoReporter, Reporter, SnapshotRequest, Status};
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use boocoder::providers::{Entry, Reporter, SnapshotRequest};
 
 use super::Context;
 
@@ -33,56 +31,7 @@ pub fn request(ctx: &Context, cwd: Option<&Path>, force: bool) -> Result<Snapsho
 
 /// One spinner line per provider on a terminal's stderr; nothing otherwise.
 pub fn reporter(ctx: &Context) -> Arc<dyn Reporter> {
-    if ctx.out.quiet || !std::io::stderr().is_terminal() {
-        return Arc::new(NoReporter);
-    }
-    Arc::new(Lines {
-        multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
-        bars: Mutex::new(Vec::new()),
-    })
-}
-
-struct Lines {
-    multi: MultiProgress,
-    bars: Mutex<Vec<(String, ProgressBar)>>,
-}
-
-impl Reporter for Lines {
-    fn started(&self, name: &str) {
-        let bar = self.multi.add(ProgressBar::new_spinner());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {prefix:<10} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_prefix(name.to_string());
-        bar.set_message("checking");
-        bar.enable_steady_tick(Duration::from_millis(100));
-        self.bars
-            .lock()
-            .expect("bars lock")
-            .push((name.to_string(), bar));
-    }
-
-    fn finished(&self, entry: &Entry) {
-        let bars = self.bars.lock().expect("bars lock");
-        if let Some((_, bar)) = bars.iter().find(|(n, _)| n == &entry.name) {
-            bar.set_style(
-                ProgressStyle::with_template("  {prefix:<10} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar.finish_with_message(summary(entry));
-        }
-    }
-}
-
-fn summary(e: &Entry) -> String {
-    match (&e.status, &e.error) {
-        (_, Some(err)) => format!("{} ({})", e.status, err.kind),
-        (Status::Ready, None) => {
-            format!("ready, {}", boocoder::util::plural(e.models.len(), "model"))
-        }
-        _ => e.status.to_string(),
-    }
+    ctx.out.provider_lines()
 }
 
 /// The text table: one row per entry, `extra` adds a last column.

@@ -200,12 +200,22 @@ fn commit_and_merge_run_the_repositorys_hooks() {
     hook(
         &hooks,
         "pre-commit",
-        "echo 'secret scanner: a key in a.txt'; exit 1",
+        "echo 'secret scanner: a key in a.txt'; echo 'scanner: see a.txt' >&2; exit 1",
     );
     let tip = git(&repo, &["rev-parse", "boocoder/s1"]);
     let r = bc(&env, &db, &["session", "commit", "s1"]).expect(1);
     assert!(r.stderr.contains("secret scanner: a key"), "{}", r.stderr);
     assert!(r.stderr.contains("pre-commit"), "{}", r.stderr);
+    // A hook's output is talk: both its streams on stderr, in the order
+    // written, before the error; with --quiet too (as git shows it).
+    let r = bc(&env, &db, &["session", "commit", "s1", "--quiet", "--json"]).expect(1);
+    assert!(
+        r.stderr
+            .starts_with("secret scanner: a key in a.txt\nscanner: see a.txt\nerror: "),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stdout.contains("scanner"), "{}", r.stdout);
     assert_eq!(git(&repo, &["rev-parse", "boocoder/s1"]), tip);
     // The merge's pending-work commit runs it too: nothing changes.
     let before = snapshot(&repo);

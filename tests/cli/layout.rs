@@ -1,8 +1,8 @@
 //! The library's shape, as anyone can check it with grep: nothing below
 //! the command layer reads the process environment except the one place
-//! that captures it (`config`), nothing below it prints, no source file is
-//! over 700 lines, the prompt command is arguments and a plan, and blocking
-//! work goes through one helper.
+//! that captures it (`config`), nothing below it prints, one printer owns
+//! stdout and stderr, no source file is over 700 lines, the prompt command
+//! is arguments and a plan, and blocking work goes through one helper.
 
 use std::path::{Path, PathBuf};
 
@@ -80,6 +80,37 @@ fn the_library_prints_nothing() {
     assert!(
         found.is_empty(),
         "printing below cmd:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The command layer's printer (`cmd/printer/`) owns stdout and stderr:
+/// every command, renderer, prompt and progress line writes through it, so
+/// --quiet, colour and terminals are decided in one place.
+fn is_printer(rel: &str) -> bool {
+    rel.starts_with("cmd/printer/")
+}
+
+#[test]
+fn one_printer() {
+    let found = offenders(
+        &[
+            "println!(",
+            "print!(",
+            "eprintln!(",
+            "eprint!(",
+            "dbg!(",
+            ".print()",
+            "stdout()",
+            "stderr()",
+            "io::stdout",
+            "io::stderr",
+        ],
+        is_printer,
+    );
+    assert!(
+        found.is_empty(),
+        "stdout or stderr outside the printer (src/cmd/printer/):\n{}",
         found.join("\n")
     );
 }

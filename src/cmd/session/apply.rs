@@ -96,10 +96,7 @@ pub(super) fn conflict_or(ctx: &Context, session: &str, e: boocoder::Error) -> R
             ctx.out
                 .stdout(&paths.iter().map(|p| format!("{p}\n")).collect::<String>())?;
         }
-        eprintln!("error: {l}");
-        if let Some(h) = l.hint() {
-            eprintln!("hint: {h}");
-        }
+        ctx.out.refusal(&l.to_string(), l.hint().as_deref());
         return Ok(Exit::No);
     }
     Err(e.into())

@@ -1,22 +1,26 @@
 //! What to answer when the agent asks for a permission: the policy the
 //! flag names (else the session's), and the question on a terminal.
 
-use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
 use boocoder::agent::{AgentEvent, PermissionReply};
 use boocoder::session::{AskPermission, PermissionChoice};
 
 use super::turn_flags::TurnOptions;
-use crate::cmd::spinner::Waiting;
+use crate::cmd::Printer;
+use crate::cmd::printer::Waiting;
 
-pub(super) fn permission_policy(opts: &TurnOptions, waiting: Arc<Waiting>) -> PermissionChoice {
+pub(super) fn permission_policy(
+    out: &Printer,
+    opts: &TurnOptions,
+    waiting: Arc<Waiting>,
+) -> PermissionChoice {
+    let interactive = out.can_ask(opts.text_from_stdin);
+    let out = out.clone();
     let ask: AskPermission = Arc::new(move |session: &str, e: &AgentEvent| {
         waiting.stop();
-        ask(session, e)
+        ask(&out, session, e)
     });
-    let interactive =
-        !opts.text_from_stdin && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     PermissionChoice {
         spec: opts.flags.permissions.clone(),
         ask: interactive.then_some(ask),
@@ -24,7 +28,7 @@ pub(super) fn permission_policy(opts: &TurnOptions, waiting: Arc<Waiting>) -> Pe
 }
 
 /// Ask on the terminal (stderr + stdin).
-fn ask(session: &str, e: &AgentEvent) -> PermissionReply {
+fn ask(out: &Printer, session: &str, e: &AgentEvent) -> PermissionReply {
     let AgentEvent::Permission {
         permission,
         patterns,
@@ -33,15 +37,12 @@ fn ask(session: &str, e: &AgentEvent) -> PermissionReply {
     else {
         return PermissionReply::Reject;
     };
-    eprint!(
+    let Some(line) = out.ask(&format!(
         "[{session}] the agent asks for `{permission}` on {}: allow? [y]es once / [a]lways / [N]o: ",
         patterns.join(", ")
-    );
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    if std::io::stdin().read_line(&mut line).is_err() {
+    )) else {
         return PermissionReply::Reject;
-    }
+    };
     match line.trim().to_ascii_lowercase().as_str() {
         "y" | "yes" => PermissionReply::Once,
         "a" | "always" => PermissionReply::Always,

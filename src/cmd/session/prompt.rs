@@ -11,7 +11,6 @@ use super::permission::permission_policy;
 use super::render::{Renderer, outcome_exit, worse};
 pub use super::turn_flags::{TurnFlags, TurnOptions, prompt_text};
 use crate::cmd::Context;
-use crate::cmd::spinner::Waiting;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -151,14 +150,14 @@ pub async fn run_turns(
 ) -> Result<(Exit, Vec<TurnOutcome>)> {
     let store = ctx.store().await?;
     // On a terminal: a spinner until the first event (server start included).
-    let waiting = Arc::new(Waiting::start(ctx, "waiting for the agent"));
+    let waiting = Arc::new(ctx.out.waiting("waiting for the agent"));
     let plan = TurnPlan {
         sessions: names.to_vec(),
         text: text.to_string(),
         model: opts.flags.model.clone(),
         agent_mode: opts.flags.agent_mode.clone(),
         watchdog: opts.flags.timeout,
-        permissions: permission_policy(opts, waiting.clone()),
+        permissions: permission_policy(&ctx.out, opts, waiting.clone()),
         wait: opts.wait,
         keep_server: opts.flags.keep_server,
         env: ctx.env.clone(),

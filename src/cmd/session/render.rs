@@ -2,7 +2,6 @@
 //! there are several), talk to stderr, or one JSON record per event.
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
@@ -16,19 +15,8 @@ use serde::Serialize;
 use crate::cmd::output::render;
 
 use super::turn_flags::TurnOptions;
-use crate::cmd::spinner::Waiting;
-use crate::cmd::{Context, Format};
-
-/// Whether stdout and stderr are the same file or pipe (`2>&1`): a reader
-/// sees them interleaved, as on a terminal.
-fn stdout_is_stderr() -> bool {
-    let id = |fd: i32| {
-        // SAFETY: fstat fills the zeroed struct or fails.
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        (unsafe { libc::fstat(fd, &mut st) } == 0).then_some((st.st_dev, st.st_ino))
-    };
-    matches!((id(1), id(2)), (Some(a), Some(b)) if a == b)
-}
+use crate::cmd::printer::Waiting;
+use crate::cmd::{Context, Format, Printer};
 
 /// One event of a session's turn, as an ndjson record.
 #[derive(Serialize)]
@@ -84,6 +72,8 @@ enum FinalRecord<'a> {
 
 /// Renders turn events as they come, for one or several sessions.
 pub(super) struct Renderer {
+    /// Where everything goes.
+    out: Printer,
     format: Format,
     quiet: bool,
     multi: bool,
@@ -113,6 +103,7 @@ impl Renderer {
         waiting: Arc<Waiting>,
     ) -> Renderer {
         Renderer {
+            out: ctx.out.clone(),
             format: ctx.out.format,
             quiet: ctx.out.quiet,
             multi,
@@ -123,7 +114,7 @@ impl Renderer {
             open_line: Mutex::new(false),
             open_reasoning: Mutex::new(false),
             write_error: Mutex::new(None),
-            stdout_tty: std::io::stdout().is_terminal() || stdout_is_stderr(),
+            stdout_tty: ctx.out.streams_interleave(),
             waiting,
         }
     }
@@ -144,7 +135,7 @@ impl Renderer {
         if failed.is_some() {
             return;
         }
-        if let Err(e) = crate::cmd::output::write_stdout(s) {
+        if let Err(e) = self.out.write(s) {
             *failed = Some(e);
         }
     }
@@ -168,7 +159,7 @@ impl Renderer {
         } else {
             String::new()
         };
-        eprintln!("{prefix}{s}");
+        self.out.talk(&format!("{prefix}{s}"));
     }
 
     pub(super) fn event(&self, session: &str, e: TurnEvent) {
@@ -188,7 +179,7 @@ impl Renderer {
         if !matches!(e, TurnEvent::Agent(AgentEvent::Reasoning { .. }))
             && std::mem::take(&mut *self.open_reasoning.lock().expect("reasoning"))
         {
-            eprintln!();
+            self.out.talk("");
         }
         if self.format == Format::Json {
             // Only the final document goes to stdout; notices are talk.
@@ -225,7 +216,7 @@ impl Renderer {
                 } else {
                     ("", "")
                 };
-                eprint!("{a}{delta}{b}");
+                self.out.talk_partial(&format!("{a}{delta}{b}"));
                 *self.open_reasoning.lock().expect("reasoning") = !delta.ends_with('\n');
             }
             TurnEvent::Agent(AgentEvent::Tool {

@@ -7,7 +7,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::worktrees;
-use crate::cmd::{Context, Format, Output};
+use crate::cmd::{Context, Format, Printer};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -88,7 +88,7 @@ pub async fn run(ctx: &Context, args: &DiffArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn colored_patch(out: &Output, f: &DiffFile) -> String {
+fn colored_patch(out: &Printer, f: &DiffFile) -> String {
     let patch = f.patch.as_deref().unwrap_or_default();
     if !out.color_stdout {
         return patch.to_string();

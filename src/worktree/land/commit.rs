@@ -5,17 +5,19 @@ use std::ffi::OsString;
 use git2::{Oid, Repository};
 
 use crate::store::WorktreeRow;
+use crate::worktree::setup::OutputLines;
 
 use super::apply::tree_changes;
 use super::hooks::Hooks;
 use super::{Committed, Gate, LandResult, git, io, open_worktree, signature, worktree_index};
 
 /// How a commit is made: its message, whether `pre-commit` and `commit-msg`
-/// run, and the landing's gate.
+/// run, the landing's gate, and where the hooks' output goes.
 pub(super) struct CommitPlan<'a> {
     pub(super) message: &'a str,
     pub(super) no_verify: bool,
     pub(super) gate: &'a Gate,
+    pub(super) hook_output: Option<&'a OutputLines>,
 }
 
 /// A commit of the worktree's pending work, made but not yet on the
@@ -83,7 +85,7 @@ pub(super) fn pending_commit(wt: &WorktreeRow, plan: &CommitPlan) -> LandResult<
 impl Pending {
     /// Move the session branch to the commit (the worktree's index then
     /// matches it), then run `post-commit` (its outcome changes nothing).
-    pub(super) fn publish(mut self, gate: &Gate) -> LandResult<Committed> {
+    pub(super) fn publish(mut self, plan: &CommitPlan) -> LandResult<Committed> {
         let branch = format!("refs/heads/{}", self.committed.branch);
         self.repo
             .reference_matching(&branch, self.id, true, self.head, "boocoder session commit")
@@ -91,7 +93,7 @@ impl Pending {
         self.index
             .write()
             .map_err(git("write the worktree's index"))?;
-        let _ = Hooks::of(&self.repo).run("post-commit", &[], &[], gate);
+        let _ = Hooks::of(&self.repo, plan.hook_output).run("post-commit", &[], &[], plan.gate);
         Ok(self.committed)
     }
 }
@@ -106,7 +108,7 @@ fn run_commit_hooks(
     tree_id: Oid,
     plan: &CommitPlan,
 ) -> LandResult<(String, Option<(git2::Index, Oid)>)> {
-    let hooks = Hooks::of(repo);
+    let hooks = Hooks::of(repo, plan.hook_output);
     let index_path = repo.path().join("boocoder-commit.index");
     let msg_path = repo.path().join("COMMIT_EDITMSG");
     let result = (|| {
@@ -162,5 +164,5 @@ pub(super) fn commit_blocking(
 ) -> LandResult<Option<Committed>> {
     let pending = pending_commit(wt, plan)?;
     plan.gate.begin_writes()?;
-    pending.map(|p| p.publish(plan.gate)).transpose()
+    pending.map(|p| p.publish(plan)).transpose()
 }

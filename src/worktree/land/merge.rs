@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use git2::{BranchType, CheckoutNotificationType, Oid, Repository};
 
 use crate::store::WorktreeRow;
+use crate::worktree::setup::OutputLines;
 
 use super::apply::{index_conflicts, tree_changes, workdir_blob};
 use super::commit::{CommitPlan, Pending, pending_commit};
@@ -41,6 +42,7 @@ pub(super) fn merge_blocking(
     commit_message: &str,
     req: &MergeRequest,
     gate: &Gate,
+    hook_output: Option<&OutputLines>,
 ) -> LandResult<Merged> {
     let repo =
         Repository::open(&wt.repo).map_err(git(format!("open the repository {}", wt.repo)))?;
@@ -80,6 +82,7 @@ pub(super) fn merge_blocking(
         message: commit_message,
         no_verify: req.no_verify,
         gate,
+        hook_output,
     };
     let pending = pending_commit(wt, &plan)?;
     // One landing per repository from reading the branch's tip to moving
@@ -99,11 +102,12 @@ pub(super) fn merge_blocking(
         &target_ref_name,
         &pending,
         gate,
+        hook_output,
     )?;
     gate.begin_writes()?;
     if let Some(p) = pending {
         merged.committed = true;
-        merged.pending_commit = Some(p.publish(gate)?.commit);
+        merged.pending_commit = Some(p.publish(&plan)?.commit);
     }
     Ok(merged)
 }
@@ -121,6 +125,7 @@ pub(super) fn merge_pending(
     target_ref_name: &str,
     pending: &Option<Pending>,
     gate: &Gate,
+    hook_output: Option<&OutputLines>,
 ) -> LandResult<Merged> {
     let target_tip = repo
         .refname_to_id(target_ref_name)
@@ -248,7 +253,7 @@ pub(super) fn merge_pending(
     }
     out.checkout = Some(dir.to_string_lossy().into_owned());
     let squash = if req.squash { "1" } else { "0" };
-    let _ = Hooks::of(&checkout).run("post-merge", &[squash.into()], &[], gate);
+    let _ = Hooks::of(&checkout, hook_output).run("post-merge", &[squash.into()], &[], gate);
     Ok(out)
 }
 

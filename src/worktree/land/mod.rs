@@ -19,6 +19,7 @@ use crate::lease::{Lease, LeaseError};
 use crate::session_key::SessionKey;
 use crate::store::{Store, WorktreeRow};
 use crate::util::names_shown;
+use crate::worktree::setup::OutputLines;
 use crate::{Exit, Result};
 use tokio_util::sync::CancellationToken;
 
@@ -360,6 +361,7 @@ pub struct Landing<'a> {
     pub store: &'a Store,
     pub config: &'a Config,
     cancel: CancellationToken,
+    hook_output: Option<OutputLines>,
 }
 
 impl<'a> Landing<'a> {
@@ -368,7 +370,15 @@ impl<'a> Landing<'a> {
             store,
             config,
             cancel: CancellationToken::new(),
+            hook_output: None,
         }
+    }
+
+    /// Send the output of the repository's git hooks (stdout and stderr)
+    /// to `f`, a line at a time; without it, the output is dropped.
+    pub fn hook_output(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Landing<'a> {
+        self.hook_output = Some(Arc::new(f));
+        self
     }
 
     /// Stop (before writing) when `cancel` is cancelled: the landing then
@@ -452,11 +462,13 @@ impl<'a> Landing<'a> {
             .unwrap_or_else(|| default_message(key.as_str(), prompt.as_deref()));
         let session = key.to_string();
         let leases = vec![lease];
+        let hook_output = self.hook_output.clone();
         let r = guarded(&leases, &self.cancel, move |gate| {
             let plan = CommitPlan {
                 message: &message,
                 no_verify,
                 gate,
+                hook_output: hook_output.as_ref(),
             };
             commit_blocking(&wt, &plan)?.ok_or(LandError::NothingToCommit(session))
         })
@@ -493,8 +505,16 @@ impl<'a> Landing<'a> {
         };
         let (req2, wt2, session) = (req.clone(), wt.clone(), key.to_string());
         let leases: Vec<Lease> = std::iter::once(lease).chain(other).collect();
+        let hook_output = self.hook_output.clone();
         let merged = guarded(&leases, &self.cancel, move |gate| {
-            merge_blocking(&wt2, &session, &commit_message, &req2, gate)
+            merge_blocking(
+                &wt2,
+                &session,
+                &commit_message,
+                &req2,
+                gate,
+                hook_output.as_ref(),
+            )
         })
         .await;
         let r = match merged {
