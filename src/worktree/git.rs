@@ -128,6 +128,13 @@ pub(super) fn resolve_base(
     Ok((commit.id(), base_ref))
 }
 
+/// Whether the repository at `repo` has a local branch `name`.
+pub(super) fn local_branch_exists(repo: &Path, name: &str) -> bool {
+    Repository::open(repo)
+        .and_then(|r| r.find_branch(name, BranchType::Local).map(drop))
+        .is_ok()
+}
+
 pub(super) fn create_worktree(plan: &Plan) -> std::result::Result<Created, WorktreeError> {
     let repo = Repository::open(&plan.repo).map_err(git("open the repository"))?;
     let (base, base_ref) = resolve_base(&repo, &plan.repo, plan.base.as_deref())?;
