@@ -253,12 +253,12 @@ impl<'a> Worktrees<'a> {
         }
         // A new worktree: from the asked base, else from the branch the
         // session was last merged into (`merge --remove`), else HEAD.
-        let base = match (&existing, &opts.base) {
+        let landed = match (&existing, &opts.base) {
             (None, None) => self
                 .next_base(key, &repo)
                 .await?
                 .map(|b| format!("refs/heads/{b}")),
-            _ => opts.base.clone(),
+            _ => None,
         };
         let plan = match &existing {
             // The row outlived its directory: recreate it where it was.
@@ -269,12 +269,14 @@ impl<'a> Worktrees<'a> {
                 base: Some(row.base_commit.clone()),
                 branch: row.branch.clone(),
                 branch_created: row.branch_created,
+                landed: false,
             },
             None => Plan {
                 path: root.join(repo_id(&repo)).join(key.as_str()),
                 repo: repo.clone(),
                 name: key.to_string(),
-                base,
+                landed: landed.is_some(),
+                base: landed.or_else(|| opts.base.clone()),
                 branch: opts
                     .branch
                     .clone()

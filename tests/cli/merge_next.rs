@@ -164,3 +164,67 @@ fn after_merge_remove_into_another_branch_the_next_turn_starts_from_it_postgres(
         schema: Some(PgSchema::new()),
     });
 }
+
+/// Squashed (the session branch is kept, its commits not in the target)
+/// into the repository's current branch: the next turn shows only its own
+/// work as pending, and the kept branch's commits stay.
+fn squashed_into_the_current_branch(db: Db) {
+    let rig = Rig::new(db);
+    rig.turn_writing("one.txt");
+    let merged = rig
+        .run(&["session", "merge", "s1", "--squash", "--remove", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(merged["branch"], "main", "{merged}");
+    let kept = merged["branch_tip"].as_str().unwrap().to_string();
+    assert!(merged["branch_kept"].is_string(), "{merged}");
+    assert_eq!(rig.show()["next_worktree_base"], "main");
+
+    let main = rig.tip("main");
+    rig.turn_writing("two.txt");
+    let show = rig.show();
+    assert_eq!(show["worktree"]["base_commit"], main.as_str(), "{show}");
+    let wt = PathBuf::from(show["worktree"]["path"].as_str().unwrap());
+    assert_eq!(files(&wt), ["README.md", "one.txt", "two.txt"]);
+    assert_eq!(rig.pending(), ["two.txt"]);
+    let diff = rig
+        .run(&["worktree", "diff", "s1", "--json"])
+        .expect(0)
+        .json();
+    let paths: Vec<&str> = diff["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["two.txt"], "{diff}");
+    // The kept commits are still on the session branch.
+    git(
+        &rig.repo,
+        &["merge-base", "--is-ancestor", &kept, "boocoder/s1"],
+    );
+
+    // Squashed again: main gets the new file only, as one more commit.
+    rig.run(&["session", "merge", "s1", "--squash", "--remove"])
+        .expect(0);
+    assert_eq!(
+        git(&rig.repo, &["diff", "--name-only", &main, "main"]),
+        "two.txt"
+    );
+    // rm says what is true of the kept branch: it has commits no other
+    // branch has (and nothing of whether boocoder made it).
+    let rm = rig.run(&["session", "rm", "s1"]).expect(0);
+    assert!(!rm.stderr.contains("did not create"), "{}", rm.stderr);
+}
+
+#[test]
+fn after_merge_squash_remove_the_next_turn_shows_only_its_own_work_sqlite() {
+    squashed_into_the_current_branch(Db { schema: None });
+}
+
+#[test]
+fn after_merge_squash_remove_the_next_turn_shows_only_its_own_work_postgres() {
+    squashed_into_the_current_branch(Db {
+        schema: Some(PgSchema::new()),
+    });
+}
