@@ -131,6 +131,38 @@ impl Store {
         )
     }
 
+    /// Set the branch the session's next worktree is made from (`merge
+    /// --remove`: the branch merged into; None: the repository's HEAD).
+    pub async fn set_session_next_base(
+        &self,
+        name: &str,
+        branch: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let n = with_pool!(self, pool => sqlx::query(
+            "UPDATE sessions SET next_base = $2 WHERE name = $1",
+        )
+        .bind(name)
+        .bind(branch)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(n == 1)
+    }
+
+    /// The branch the session's next worktree is made from (None: the
+    /// repository's HEAD).
+    pub async fn session_next_base(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            with_pool!(self, pool => sqlx::query_scalar::<_, Option<String>>(
+            "SELECT next_base FROM sessions WHERE name = $1",
+        )
+        .bind(name)
+        .fetch_optional(pool)
+        .await?)
+            .flatten(),
+        )
+    }
+
     /// Delete a session with its agent sessions, turns and lease.
     pub async fn delete_session(&self, name: &str) -> Result<bool, StoreError> {
         let n = with_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE name = $1")

@@ -91,6 +91,10 @@ pub(super) struct Plan {
     pub(super) branch: String,
     /// Whether boocoder created the branch (a recreated worktree's record).
     pub(super) branch_created: bool,
+    /// Whether `base` is the branch the session was merged into (`merge
+    /// --remove`): a kept session branch whose work it already holds
+    /// catches up with it ([`catch_up`]).
+    pub(super) landed: bool,
 }
 
 pub(super) struct Created {
@@ -128,6 +132,13 @@ pub(super) fn resolve_base(
     Ok((commit.id(), base_ref))
 }
 
+/// Whether the repository at `repo` has a local branch `name`.
+pub(super) fn local_branch_exists(repo: &Path, name: &str) -> bool {
+    Repository::open(repo)
+        .and_then(|r| r.find_branch(name, BranchType::Local).map(drop))
+        .is_ok()
+}
+
 pub(super) fn create_worktree(plan: &Plan) -> std::result::Result<Created, WorktreeError> {
     let repo = Repository::open(&plan.repo).map_err(git("open the repository"))?;
     let (base, base_ref) = resolve_base(&repo, &plan.repo, plan.base.as_deref())?;
@@ -156,11 +167,17 @@ pub(super) fn create_worktree(plan: &Plan) -> std::result::Result<Created, Workt
     } else {
         // What will be checked out: a kept branch's tip, or the base. Every
         // name in its tree is checked before anything is created.
-        let existing = match repo.find_branch(&plan.branch, BranchType::Local) {
+        let mut existing = match repo.find_branch(&plan.branch, BranchType::Local) {
             Ok(b) => Some(b.get().target().unwrap_or(base)),
             Err(e) if e.code() == ErrorCode::NotFound => None,
             Err(e) => return Err(git(format!("read branch {}", plan.branch))(e)),
         };
+        if plan.landed
+            && let Some(tip) = existing
+            && let Some(merge) = catch_up(&repo, plan, tip, base)?
+        {
+            existing = Some(merge);
+        }
         let tree = repo
             .find_commit(existing.unwrap_or(base))
             .and_then(|c| c.tree())
@@ -240,6 +257,63 @@ pub(super) fn create_worktree(plan: &Plan) -> std::result::Result<Created, Workt
         base_commit: base_commit.to_string(),
         base_ref,
     })
+}
+
+/// A kept session branch (`merge --squash --remove` keeps its commits)
+/// whose work the branch it was merged into (`base`) already holds: the
+/// session branch takes a merge of that branch, with its tree, as `git merge
+/// BRANCH` on the session branch would make. Its next worktree then starts
+/// from the branch's tip (nothing landed shows as pending again) and the
+/// kept commits stay in its history. None (nothing written) when the
+/// session branch has work the base lacks, or one contains the other.
+fn catch_up(
+    repo: &Repository,
+    plan: &Plan,
+    tip: Oid,
+    base: Oid,
+) -> std::result::Result<Option<Oid>, WorktreeError> {
+    let contains = |a: Oid, b: Oid| a == b || repo.graph_descendant_of(a, b).unwrap_or(false);
+    if contains(base, tip) || contains(tip, base) {
+        return Ok(None);
+    }
+    let read = git("read the branch merged into");
+    let ours = repo.find_commit(base).map_err(read)?;
+    let theirs = repo
+        .find_commit(tip)
+        .map_err(git(format!("read branch {}", plan.branch)))?;
+    let mut index = repo.merge_commits(&theirs, &ours, None).map_err(git(
+        "compare the session branch with the branch merged into",
+    ))?;
+    if index.has_conflicts() {
+        return Ok(None);
+    }
+    let tree = index.write_tree_to(repo).map_err(git(
+        "compare the session branch with the branch merged into",
+    ))?;
+    if tree != ours.tree_id() {
+        return Ok(None);
+    }
+    let sig = repo
+        .signature()
+        .or_else(|_| git2::Signature::now(super::land::FALLBACK_NAME, super::land::FALLBACK_EMAIL))
+        .map_err(git("make a signature"))?;
+    let into = plan.base.as_deref().unwrap_or("HEAD");
+    let into = into.strip_prefix("refs/heads/").unwrap_or(into);
+    let message = format!("Merge branch '{into}' into {}\n", plan.branch);
+    let write = git(format!("catch {} up with {into}", plan.branch));
+    let tree = ours.tree().map_err(git("read the tree to check out"))?;
+    let merge = repo
+        .commit(None, &sig, &sig, &message, &tree, &[&theirs, &ours])
+        .map_err(write)?;
+    repo.reference_matching(
+        &format!("refs/heads/{}", plan.branch),
+        merge,
+        true,
+        tip,
+        &format!("boocoder: merge {into}, which the session was merged into"),
+    )
+    .map_err(git(format!("move branch {}", plan.branch)))?;
+    Ok(Some(merge))
 }
 
 /// The repository's lock (`<git dir>/boocoder.lock`), held around git's

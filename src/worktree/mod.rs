@@ -251,6 +251,15 @@ impl<'a> Worktrees<'a> {
                 copied: Vec::new(),
             });
         }
+        // A new worktree: from the asked base, else from the branch the
+        // session was last merged into (`merge --remove`), else HEAD.
+        let landed = match (&existing, &opts.base) {
+            (None, None) => self
+                .next_base(key, &repo)
+                .await?
+                .map(|b| format!("refs/heads/{b}")),
+            _ => None,
+        };
         let plan = match &existing {
             // The row outlived its directory: recreate it where it was.
             Some(row) => Plan {
@@ -260,12 +269,14 @@ impl<'a> Worktrees<'a> {
                 base: Some(row.base_commit.clone()),
                 branch: row.branch.clone(),
                 branch_created: row.branch_created,
+                landed: false,
             },
             None => Plan {
                 path: root.join(repo_id(&repo)).join(key.as_str()),
                 repo: repo.clone(),
                 name: key.to_string(),
-                base: opts.base.clone(),
+                landed: landed.is_some(),
+                base: landed.or_else(|| opts.base.clone()),
                 branch: opts
                     .branch
                     .clone()
@@ -281,7 +292,8 @@ impl<'a> Worktrees<'a> {
                 row
             }
             None => {
-                self.store
+                let row = self
+                    .store
                     .insert_worktree(&WorktreeRow {
                         session: key.to_string(),
                         repo: repo_str,
@@ -293,7 +305,9 @@ impl<'a> Worktrees<'a> {
                         branch_created: created.branch_created,
                         host: hostname(),
                     })
-                    .await?
+                    .await?;
+                self.store.set_session_next_base(key.as_str(), None).await?;
+                row
             }
         };
         let copied =
@@ -304,6 +318,17 @@ impl<'a> Worktrees<'a> {
             uninitialised_submodules: created.uninitialised_submodules,
             copied,
         })
+    }
+
+    /// The branch the session's next worktree is made from: the one
+    /// `merge --remove` landed it in, while that branch exists in `repo`;
+    /// None: the repository's HEAD.
+    pub async fn next_base(&self, key: &SessionKey, repo: &Path) -> Result<Option<String>> {
+        let Some(branch) = self.store.session_next_base(key.as_str()).await? else {
+            return Ok(None);
+        };
+        let repo = repo.to_path_buf();
+        blocking(move || Ok(git::local_branch_exists(&repo, &branch).then_some(branch))).await
     }
 
     async fn existing(&self, key: &SessionKey, repo: &str) -> Result<Option<WorktreeRow>> {

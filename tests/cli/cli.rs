@@ -348,7 +348,7 @@ fn sqlite_db_created_on_first_use_with_status_and_migrate() {
     assert!(!db.exists(), "status creates nothing");
 
     let v = env.run(&["db", "migrate", "--json"]).expect(0).json();
-    assert_eq!(v["applied"], serde_json::json!([1, 2, 3, 5, 6, 7, 8]));
+    assert_eq!(v["applied"], serde_json::json!([1, 2, 3, 5, 6, 7, 8, 9]));
     assert!(db.exists());
     let v = env.run(&["db", "migrate", "--json"]).expect(0).json();
     assert_eq!(v["applied"], serde_json::json!([]));
@@ -396,7 +396,7 @@ fn postgres_status_migrate_and_masked_url() {
         )
         .expect(0)
         .json();
-    assert_eq!(v["applied"], serde_json::json!([1, 2, 3, 5, 6, 7, 8]));
+    assert_eq!(v["applied"], serde_json::json!([1, 2, 3, 5, 6, 7, 8, 9]));
     let v = env
         .run(&["--db", &schema.url, "db", "status", "--json"])
         .expect(0)

@@ -535,6 +535,19 @@ fn after_merge_remove_show_and_list_say_the_next_turn_makes_a_worktree() {
     let (repo, wt) = setup(&env, &db, &[]);
     session_work(&wt);
     bc(&env, &db, &["session", "merge", "s1", "--remove"]).expect(0);
+    let current = git(&repo, &["branch", "--show-current"]);
+    let show = bc(&env, &db, &["session", "show", "s1"]).expect(0);
+    assert!(
+        show.stdout.contains(&format!(
+            "worktree: none now (the next turn makes one on branch boocoder/s1 from \
+branch {current}, which it was merged into)"
+        )),
+        "{}",
+        show.stdout
+    );
+    // The branch merged into is gone: the next worktree comes from HEAD.
+    git(&repo, &["checkout", "-q", "-b", "other"]);
+    git(&repo, &["branch", "-D", &current]);
     let show = bc(&env, &db, &["session", "show", "s1"]).expect(0);
     assert!(
         show.stdout.contains(

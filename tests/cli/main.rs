@@ -21,6 +21,7 @@ mod keep_auto;
 mod land;
 mod land_guards;
 mod layout;
+mod merge_next;
 mod model_server;
 mod newcomer;
 mod opencode;

@@ -163,6 +163,30 @@ store_test!(sessions_insert_read_update_delete, |store, _b| {
     );
 });
 
+store_test!(a_sessions_next_base_is_set_read_and_cleared, |store, _b| {
+    store.insert_session(&session("alpha")).await.unwrap();
+    assert_eq!(store.session_next_base("alpha").await.unwrap(), None);
+    assert!(
+        store
+            .set_session_next_base("alpha", Some("feature"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.session_next_base("alpha").await.unwrap().as_deref(),
+        Some("feature")
+    );
+    assert!(store.set_session_next_base("alpha", None).await.unwrap());
+    assert_eq!(store.session_next_base("alpha").await.unwrap(), None);
+    assert!(
+        !store
+            .set_session_next_base("nope", Some("x"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.session_next_base("nope").await.unwrap(), None);
+});
+
 store_test!(foreign_keys_are_enforced, |store, _b| {
     let err = store.start_turn("ghost", None, None, 1).await;
     assert!(

@@ -526,7 +526,8 @@ impl<'a> Landing<'a> {
     }
 
     /// `merge --remove`: the worktree goes; the branch too unless it holds
-    /// commits the target lacks (a squash), which is said.
+    /// commits the target lacks (a squash), which is said. The session's
+    /// next worktree is made from the branch merged into.
     async fn remove_after_merge(&self, key: &SessionKey, mut merged: Merged) -> Result<Merged> {
         let removed = crate::worktree::Worktrees::new(self.store, &self.config.worktree_root)
             .remove(
@@ -536,6 +537,10 @@ impl<'a> Landing<'a> {
                     branch: crate::worktree::BranchMode::Safe,
                 },
             )
+            .await?;
+        // The next turn's worktree starts from the branch merged into.
+        self.store
+            .set_session_next_base(key.as_str(), Some(&merged.branch))
             .await?;
         merged.worktree_removed = true;
         merged.branch_deleted = removed.branch_deleted;
