@@ -11,7 +11,7 @@ use futures_util::future::BoxFuture;
 use serde_json::json;
 
 use super::transport::{Ended, Opened, Sink, Transport, TurnContext};
-use super::turn::{TurnError, TurnEvent};
+use super::turn::{Endpoint, TurnError, TurnEvent};
 use super::{AgentEvent, PermissionReply, TokenUsage, TurnStatus};
 use crate::store::{SessionRow, TurnRow};
 
@@ -161,7 +161,7 @@ impl Transport for Scripted {
         })
     }
 
-    fn endpoint(&self, session: &SessionRow) -> String {
-        format!("scripted:{}", session.agent)
+    fn endpoint(&self, session: &SessionRow) -> Endpoint {
+        Endpoint::Stdio(session.agent.clone())
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use futures_util::future::BoxFuture;
 use tokio_util::sync::CancellationToken;
 
-use super::turn::{TurnEvent, TurnRequest};
+use super::turn::{Endpoint, TurnEvent, TurnRequest};
 use super::{TokenUsage, TurnStatus, acp, opencode};
 use crate::config::{Config, TurnsVia};
 use crate::probe::ProbeEnv;
@@ -117,7 +117,7 @@ pub trait Transport: Send + Sync {
     ) -> BoxFuture<'a, crate::Result<()>>;
 
     /// Where the session's turns run, for the outcome's `server_url`.
-    fn endpoint(&self, session: &SessionRow) -> String;
+    fn endpoint(&self, session: &SessionRow) -> Endpoint;
 }
 
 /// What every backend of a run may need to start.

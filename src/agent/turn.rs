@@ -375,6 +375,30 @@ pub enum TurnEvent {
     Agent(AgentEvent),
 }
 
+/// Where a session's turns run: opencode's server (its URL), or an agent
+/// process over stdio (ACP, by its provider name). Written as the URL, or
+/// `acp:<agent>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    Server(String),
+    Stdio(String),
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Endpoint::Server(url) => f.write_str(url),
+            Endpoint::Stdio(agent) => write!(f, "acp:{agent}"),
+        }
+    }
+}
+
+impl Serialize for Endpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// Files, insertions and deletions of the pending changes after a turn.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ChangesSummary {
@@ -388,7 +412,7 @@ pub struct ChangesSummary {
 pub struct TurnOutcome {
     pub session: String,
     pub agent_session_id: String,
-    pub server_url: String,
+    pub server_url: Endpoint,
     pub model: Option<String>,
     pub status: TurnStatus,
     pub duration_ms: i64,

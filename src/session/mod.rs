@@ -12,8 +12,9 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 pub use crate::agent::turn::{
-    AskPermission, ChangesSummary, PermissionChoice, PermissionCounts, PermissionDecision,
-    PermissionEvent, PermissionPolicy, TurnError, TurnEvent, TurnOutcome, TurnRequest,
+    AskPermission, ChangesSummary, Endpoint, PermissionChoice, PermissionCounts,
+    PermissionDecision, PermissionEvent, PermissionPolicy, TurnError, TurnEvent, TurnOutcome,
+    TurnRequest,
 };
 
 use crate::Exit;

@@ -33,7 +33,7 @@ enum FinalRecord<'a> {
     Done {
         session: &'a str,
         agent_session_id: &'a str,
-        server_url: &'a str,
+        server_url: &'a boocoder::session::Endpoint,
         model: Option<&'a str>,
         duration_ms: i64,
         tokens: &'a TokenUsage,

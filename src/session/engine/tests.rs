@@ -165,7 +165,7 @@ async fn a_turn_is_leased_recorded_and_released() {
     assert_eq!(out.status, TurnStatus::Done);
     assert_eq!(out.text, "done");
     assert_eq!(out.model.as_deref(), Some("m1"), "the session's model");
-    assert_eq!(out.server_url, "scripted:scripted");
+    assert_eq!(out.server_url.to_string(), "acp:scripted");
     assert_eq!(out.turn_paths.as_deref(), Some(&["NOTES".to_string()][..]));
     assert!(out.in_checkout);
     let turns = f.store.list_turns("s").await.unwrap();

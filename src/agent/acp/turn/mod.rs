@@ -28,7 +28,7 @@ use super::{AcpTurnError, Backend};
 use crate::agent::transport::{
     Ended, Entry, Opened, RunSetup, Sink, Started, Transport, TurnContext,
 };
-use crate::agent::turn::{TurnError, TurnEvent, TurnRequest};
+use crate::agent::turn::{Endpoint, TurnError, TurnEvent, TurnRequest};
 use crate::agent::{AgentEvent, TokenUsage, TurnStatus};
 use crate::config::{Config, TurnsVia};
 use crate::probe::ProbeEnv;
@@ -136,8 +136,8 @@ impl Transport for AcpTurns<'_> {
         Box::pin(async { Ok(()) })
     }
 
-    fn endpoint(&self, session: &SessionRow) -> String {
-        format!("acp:{}", session.agent)
+    fn endpoint(&self, session: &SessionRow) -> Endpoint {
+        Endpoint::Stdio(session.agent.clone())
     }
 }
 

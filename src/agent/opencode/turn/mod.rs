@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 use crate::agent::TurnStatus;
 use crate::agent::opencode::{EventHub, Server, llama_swap_model_id};
 use crate::agent::transport::{Ended, Opened, Sink, Transport, TurnContext};
+use crate::agent::turn::Endpoint;
 use crate::config::Config;
 use crate::store::{SessionRow, Store, TurnRow};
 use crate::util::fnv1a_hex;
@@ -58,8 +59,8 @@ impl Transport for TurnRunner<'_> {
         Box::pin(self.abort_crashed(session, last, sink))
     }
 
-    fn endpoint(&self, _session: &SessionRow) -> String {
-        self.server.record.url.clone()
+    fn endpoint(&self, _session: &SessionRow) -> Endpoint {
+        Endpoint::Server(self.server.record.url.clone())
     }
 }
 
