@@ -10,67 +10,9 @@ use crate::store::WorktreeRow;
 
 use super::errors::{WorktreeError, git};
 use super::git::{base_drift, resolve_base};
+pub use crate::store::ChangeStatus;
 use crate::store::PendingChange;
 use serde::Serialize;
-
-/// How a file changed against the base. Stored (a session's pending
-/// changes) as [`ChangeStatus::as_str`], read back with `FromStr`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChangeStatus {
-    Added,
-    Modified,
-    Deleted,
-    Renamed,
-    Copied,
-    Typechange,
-}
-
-impl ChangeStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeStatus::Added => "added",
-            ChangeStatus::Modified => "modified",
-            ChangeStatus::Deleted => "deleted",
-            ChangeStatus::Renamed => "renamed",
-            ChangeStatus::Copied => "copied",
-            ChangeStatus::Typechange => "typechange",
-        }
-    }
-}
-
-impl std::str::FromStr for ChangeStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> std::result::Result<ChangeStatus, String> {
-        [
-            ChangeStatus::Added,
-            ChangeStatus::Modified,
-            ChangeStatus::Deleted,
-            ChangeStatus::Renamed,
-            ChangeStatus::Copied,
-            ChangeStatus::Typechange,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-        .ok_or_else(|| format!("unknown change status {s:?}"))
-    }
-}
-
-/// How the store reads a stored status.
-impl TryFrom<String> for ChangeStatus {
-    type Error = String;
-
-    fn try_from(s: String) -> std::result::Result<ChangeStatus, String> {
-        s.parse()
-    }
-}
-
-impl std::fmt::Display for ChangeStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// One changed file of a worktree diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -119,7 +119,9 @@ fn agent_events_and_statuses_live_outside_any_backend() {
             .collect()
     };
     assert_eq!(defines("pub enum AgentEvent"), ["agent/mod.rs"]);
-    assert_eq!(defines("pub enum TurnStatus"), ["agent/mod.rs"]);
+    assert_eq!(defines("pub enum TurnStatus"), ["store/kinds.rs"]);
+    assert_eq!(defines("pub enum ToolStatus"), ["store/kinds.rs"]);
+    assert_eq!(defines("pub enum ChangeStatus"), ["store/kinds.rs"]);
 }
 
 #[test]
