@@ -1,8 +1,10 @@
 //! The library's shape, as anyone can check it with grep: nothing below
 //! the command layer reads the process environment except the one place
 //! that captures it (`config`), nothing below it prints, no source file is
-//! over 700 lines, the prompt command is arguments and a plan, and blocking
-//! work goes through one helper.
+//! over 700 lines and no function over 100, the prompt command is arguments
+//! and a plan, blocking work goes through one helper, and imports point
+//! down (the store and the probe below `agent`, nothing below `session`
+//! importing it).
 
 use std::path::{Path, PathBuf};
 
