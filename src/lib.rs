@@ -5,6 +5,7 @@
 //! binary (`src/cmd`) parses arguments, calls into this crate and renders the
 //! result. The library never prints.
 
+pub mod acp_wire;
 pub mod agent;
 pub mod config;
 pub mod doctor;

@@ -1,6 +1,7 @@
 //! The kept opencode server and the kept ACP agents.
 
 use super::*;
+use crate::agent::opencode::ServerRecord;
 
 pub(super) async fn server(config: &Config) -> Check {
     let rec = match read_state(&config.state_dir) {
@@ -13,46 +14,15 @@ pub(super) async fn server(config: &Config) -> Check {
             )
             .fix("run `boocoder server stop` to clear it");
         }
-        Ok(None) => {
-            use crate::config::Keep;
-            let idle = config.server.idle_timeout.as_secs();
-            let (message, auto) = match config.server.keep {
-                Keep::Auto if config.ci => (
-                    "no kept server: under CI (CI=true) each command starts a short-lived one (about 2 s)"
-                        .to_string(),
-                    false,
-                ),
-                Keep::Auto => (
-                    format!(
-                        "no kept server: the next command that needs opencode starts one and keeps it \
-                         until {idle} s pass with no command attached"
-                    ),
-                    true,
-                ),
-                Keep::Always => (
-                    "no kept server: the next command that needs opencode starts one and keeps it"
-                        .to_string(),
-                    false,
-                ),
-                Keep::Never => (
-                    "no kept server: each command starts a short-lived one (about 2 s)".to_string(),
-                    false,
-                ),
-            };
-            return Check::new(
-                "server",
-                Level::Ok,
-                message,
-                json!({
-                    "running": false,
-                    "healthy": null,
-                    "idle_timeout_seconds": auto.then_some(idle),
-                    "stops_at": null,
-                }),
-            );
-        }
+        Ok(None) => return no_server(config),
         Ok(Some(r)) => r,
     };
+    running(config, rec).await
+}
+
+/// The kept server's record: whether it answers, whether it was started
+/// with today's settings, and when it stops.
+async fn running(config: &Config, rec: ServerRecord) -> Check {
     let alive = pid_alive(rec.pid);
     let health = if alive {
         Client::new(&rec.url, &rec.password)
@@ -122,6 +92,47 @@ pub(super) async fn server(config: &Config) -> Check {
             details,
         ),
     }
+}
+
+/// No kept server: what the next command that needs opencode will do,
+/// by `[server] keep` (and CI).
+fn no_server(config: &Config) -> Check {
+    use crate::config::Keep;
+    let idle = config.server.idle_timeout.as_secs();
+    let (message, auto) = match config.server.keep {
+        Keep::Auto if config.ci => (
+            "no kept server: under CI (CI=true) each command starts a short-lived one (about 2 s)"
+                .to_string(),
+            false,
+        ),
+        Keep::Auto => (
+            format!(
+                "no kept server: the next command that needs opencode starts one and keeps it \
+                 until {idle} s pass with no command attached"
+            ),
+            true,
+        ),
+        Keep::Always => (
+            "no kept server: the next command that needs opencode starts one and keeps it"
+                .to_string(),
+            false,
+        ),
+        Keep::Never => (
+            "no kept server: each command starts a short-lived one (about 2 s)".to_string(),
+            false,
+        ),
+    };
+    Check::new(
+        "server",
+        Level::Ok,
+        message,
+        json!({
+            "running": false,
+            "healthy": null,
+            "idle_timeout_seconds": auto.then_some(idle),
+            "stops_at": null,
+        }),
+    )
 }
 
 /// The ACP agents kept between commands (`boocoder acp-host`).

@@ -6,7 +6,7 @@
 //! future is dropped (Ctrl-C).
 //!
 //! The messages are the `agent-client-protocol-schema` crate's v1 types; the
-//! JSON-RPC exchange is boocoder's own connection ([`crate::agent::acp::connection`],
+//! JSON-RPC exchange is boocoder's own connection ([`crate::acp_wire`],
 //! shared with turns), because a probe needs the raw `session/new` answer
 //! (the legacy `models` field is not in the typed schema), a timeout per step
 //! and ownership of the process group, which the crate's process transport
@@ -28,8 +28,8 @@ use super::{Mode, Model, SlashCommand, merge_models};
 /// (agents send it 0-200 ms later).
 pub const COMMANDS_WAIT: Duration = Duration::from_millis(300);
 
-pub use crate::agent::acp::connection::{AUTH_REQUIRED, AcpError, ProcessGroup};
-use crate::agent::acp::connection::{AgentProcess, Connection, Incoming};
+pub use crate::acp_wire::{AUTH_REQUIRED, AcpError, ProcessGroup};
+use crate::acp_wire::{AgentProcess, Connection, Incoming};
 
 /// What an ACP agent offers in a fresh session.
 #[derive(Debug, Clone, Default, PartialEq)]

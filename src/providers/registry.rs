@@ -100,31 +100,143 @@ fn modes(list: &[(&str, &str)]) -> Vec<Mode> {
     list.iter().map(|(id, name)| Mode::new(id, name)).collect()
 }
 
+/// What differs between the built-in providers.
+struct Builtin {
+    name: &'static str,
+    label: &'static str,
+    description: &'static str,
+    transport: Transport,
+    launch: &'static [&'static str],
+    model_source: ModelSource,
+    merge_llama_swap: bool,
+    /// (id, name) of each mode, and the default one.
+    modes: &'static [(&'static str, &'static str)],
+    default_mode: Option<&'static str>,
+}
+
+/// The built-in providers, in [`BUILTIN`] order.
+const BUILTINS: [Builtin; 7] = [
+    Builtin {
+        name: "boocode",
+        label: "boocode",
+        description: "boocoder's own agent on the llama-swap models",
+        transport: Transport::Native,
+        launch: &[],
+        model_source: ModelSource::LlamaSwap,
+        merge_llama_swap: false,
+        modes: &[],
+        default_mode: None,
+    },
+    Builtin {
+        name: "opencode",
+        label: "opencode",
+        description: "opencode over ACP (opencode acp), with the llama-swap models",
+        transport: Transport::Acp,
+        launch: &["opencode", "acp"],
+        model_source: ModelSource::AcpProbe,
+        merge_llama_swap: true,
+        modes: &[("build", "Build"), ("plan", "Plan")],
+        default_mode: Some("build"),
+    },
+    Builtin {
+        name: "qwen",
+        label: "Qwen Code",
+        description: "Qwen Code over ACP (qwen --acp), with the models of ~/.qwen/settings.json",
+        transport: Transport::Acp,
+        launch: &["qwen", "--acp"],
+        model_source: ModelSource::AcpAndQwenSettings,
+        merge_llama_swap: false,
+        modes: &[
+            ("default", "Default"),
+            ("plan", "Plan"),
+            ("auto-edit", "Auto edit"),
+            ("yolo", "YOLO"),
+        ],
+        default_mode: Some("default"),
+    },
+    Builtin {
+        name: "gemini",
+        label: "Gemini CLI",
+        description: "Gemini CLI over ACP (gemini --acp)",
+        transport: Transport::Acp,
+        launch: &["gemini", "--acp"],
+        model_source: ModelSource::AcpProbe,
+        merge_llama_swap: false,
+        modes: &[
+            ("default", "Default"),
+            ("autoEdit", "Auto edit"),
+            ("yolo", "YOLO"),
+        ],
+        default_mode: Some("default"),
+    },
+    Builtin {
+        name: "claude",
+        label: "Claude Code",
+        description: "Claude Code over ACP (claude-agent-acp); commands from ~/.claude",
+        transport: Transport::Acp,
+        launch: &["claude-agent-acp"],
+        model_source: ModelSource::Claude,
+        merge_llama_swap: false,
+        modes: &[
+            ("default", "Default"),
+            ("acceptEdits", "Accept edits"),
+            ("plan", "Plan"),
+            ("bypassPermissions", "Bypass permissions"),
+        ],
+        default_mode: Some("default"),
+    },
+    Builtin {
+        name: "codex",
+        label: "Codex",
+        description: "OpenAI Codex over ACP (codex-acp)",
+        transport: Transport::Acp,
+        launch: &["codex-acp"],
+        model_source: ModelSource::AcpProbe,
+        merge_llama_swap: false,
+        modes: &[
+            ("read-only", "Read only"),
+            ("auto", "Auto"),
+            ("full-access", "Full access"),
+        ],
+        default_mode: Some("auto"),
+    },
+    Builtin {
+        name: "goose",
+        label: "Goose",
+        description: "Goose over ACP (goose acp)",
+        transport: Transport::Acp,
+        launch: &["goose", "acp"],
+        model_source: ModelSource::AcpProbe,
+        merge_llama_swap: false,
+        modes: &[
+            ("auto", "Auto"),
+            ("approve", "Approve"),
+            ("smart_approve", "Smart approve"),
+            ("chat", "Chat"),
+        ],
+        default_mode: Some("auto"),
+    },
+];
+
 /// The manifest of built-in provider `name`.
 pub fn builtin(name: &str) -> Option<Provider> {
-    let p = |label: &str,
-             description: &str,
-             transport: Transport,
-             launch: &[&str],
-             model_source: ModelSource,
-             merge_llama_swap: bool,
-             mode_list: &[(&str, &str)],
-             default_mode: Option<&str>| Provider {
+    let b = BUILTINS.iter().find(|b| b.name == name)?;
+    Some(Provider {
         name: name.to_string(),
-        label: label.into(),
-        description: description.into(),
-        transport,
-        launch: launch.iter().map(|s| s.to_string()).collect(),
-        model_source,
-        merge_llama_swap,
-        modes: modes(mode_list),
-        default_mode: default_mode.map(String::from),
+        label: b.label.into(),
+        description: b.description.into(),
+        transport: b.transport,
+        launch: b.launch.iter().map(|s| s.to_string()).collect(),
+        model_source: b.model_source,
+        merge_llama_swap: b.merge_llama_swap,
+        modes: modes(b.modes),
+        default_mode: b.default_mode.map(String::from),
         commands: Vec::new(),
         enabled: true,
         models: None,
         additional_models: Vec::new(),
         builtin: true,
-        turns: match (name, transport) {
+        turns: match (name, b.transport) {
             ("opencode", _) => Some(TurnsVia::Server),
             (_, Transport::Acp) => Some(TurnsVia::Acp),
             _ => None,
@@ -135,104 +247,6 @@ pub fn builtin(name: &str) -> Option<Provider> {
             _ => Vec::new(),
         },
         install: install_hint(name).map(String::from),
-    };
-    use ModelSource::*;
-    use Transport::*;
-    Some(match name {
-        "boocode" => p(
-            "boocode",
-            "boocoder's own agent on the llama-swap models",
-            Native,
-            &[],
-            LlamaSwap,
-            false,
-            &[],
-            None,
-        ),
-        "opencode" => p(
-            "opencode",
-            "opencode over ACP (opencode acp), with the llama-swap models",
-            Acp,
-            &["opencode", "acp"],
-            AcpProbe,
-            true,
-            &[("build", "Build"), ("plan", "Plan")],
-            Some("build"),
-        ),
-        "qwen" => p(
-            "Qwen Code",
-            "Qwen Code over ACP (qwen --acp), with the models of ~/.qwen/settings.json",
-            Acp,
-            &["qwen", "--acp"],
-            AcpAndQwenSettings,
-            false,
-            &[
-                ("default", "Default"),
-                ("plan", "Plan"),
-                ("auto-edit", "Auto edit"),
-                ("yolo", "YOLO"),
-            ],
-            Some("default"),
-        ),
-        "gemini" => p(
-            "Gemini CLI",
-            "Gemini CLI over ACP (gemini --acp)",
-            Acp,
-            &["gemini", "--acp"],
-            AcpProbe,
-            false,
-            &[
-                ("default", "Default"),
-                ("autoEdit", "Auto edit"),
-                ("yolo", "YOLO"),
-            ],
-            Some("default"),
-        ),
-        "claude" => p(
-            "Claude Code",
-            "Claude Code over ACP (claude-agent-acp); commands from ~/.claude",
-            Acp,
-            &["claude-agent-acp"],
-            Claude,
-            false,
-            &[
-                ("default", "Default"),
-                ("acceptEdits", "Accept edits"),
-                ("plan", "Plan"),
-                ("bypassPermissions", "Bypass permissions"),
-            ],
-            Some("default"),
-        ),
-        "codex" => p(
-            "Codex",
-            "OpenAI Codex over ACP (codex-acp)",
-            Acp,
-            &["codex-acp"],
-            AcpProbe,
-            false,
-            &[
-                ("read-only", "Read only"),
-                ("auto", "Auto"),
-                ("full-access", "Full access"),
-            ],
-            Some("auto"),
-        ),
-        "goose" => p(
-            "Goose",
-            "Goose over ACP (goose acp)",
-            Acp,
-            &["goose", "acp"],
-            AcpProbe,
-            false,
-            &[
-                ("auto", "Auto"),
-                ("approve", "Approve"),
-                ("smart_approve", "Smart approve"),
-                ("chat", "Chat"),
-            ],
-            Some("auto"),
-        ),
-        _ => return None,
     })
 }
 
@@ -350,6 +364,14 @@ pub fn providers(config: &BTreeMap<String, ProviderConfig>) -> (Vec<Provider>, V
 mod tests {
     use super::*;
     use crate::config::{CommandLine, ModelSpec};
+
+    #[test]
+    fn the_builtin_names_are_the_manifests_in_order() {
+        let names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
+        assert_eq!(names, BUILTIN);
+        assert!(BUILTIN.iter().all(|n| builtin(n).is_some()));
+        assert!(builtin("nano").is_none());
+    }
 
     #[test]
     fn overrides_and_custom_providers() {

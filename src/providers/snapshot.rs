@@ -88,6 +88,33 @@ pub struct ProbeReport {
     pub probed: bool,
 }
 
+impl ProbeReport {
+    /// A provider's entry before anything is known: not installed, not
+    /// probed, with its manifest's modes and commands.
+    fn unprobed(p: &Provider) -> ProbeReport {
+        ProbeReport {
+            entry: Entry {
+                name: p.name.clone(),
+                label: p.label.clone(),
+                description: p.description.clone(),
+                transport: p.transport,
+                status: Status::Unavailable,
+                enabled: p.enabled,
+                installed: false,
+                models: Vec::new(),
+                modes: p.modes.clone(),
+                default_mode_id: p.default_mode.clone(),
+                commands: p.commands.clone(),
+                error: None,
+                fetched_at: None,
+            },
+            install_path: None,
+            version: None,
+            probed: false,
+        }
+    }
+}
+
 /// The snapshot for `req.cwd`: the cached one while it is younger than the
 /// snapshot TTL (unless `force`), else built, stored and returned.
 pub async fn snapshot(
@@ -364,33 +391,14 @@ impl Shared {
     }
 
     async fn provider(&self, p: &Provider) -> crate::Result<ProbeReport> {
-        let mut report = ProbeReport {
-            entry: Entry {
-                name: p.name.clone(),
-                label: p.label.clone(),
-                description: p.description.clone(),
-                transport: p.transport,
-                status: Status::Unavailable,
-                enabled: p.enabled,
-                installed: false,
-                models: Vec::new(),
-                modes: p.modes.clone(),
-                default_mode_id: p.default_mode.clone(),
-                commands: p.commands.clone(),
-                error: None,
-                fetched_at: None,
-            },
-            install_path: None,
-            version: None,
-            probed: false,
-        };
+        let mut report = ProbeReport::unprobed(p);
         if !p.enabled {
             return Ok(report);
         }
         let now = now_ms();
-        let e = &mut report.entry;
         if p.transport == Transport::Native {
             let ids = self.llama_swap().await.to_vec();
+            let e = &mut report.entry;
             e.models = self
                 .finish_models(p, ids.into_iter().map(Model::plain).collect())
                 .await;
@@ -402,12 +410,52 @@ impl Shared {
 
         // Tier 1: a stored install path that still exists, or the binary on PATH.
         let stored = self.store.get_available_agent(&p.name).await?;
-        let install_path = stored
-            .as_ref()
+        let Some(install_path) = self.install_path(p, stored.as_ref()) else {
+            return Ok(report);
+        };
+        report.entry.installed = true;
+        report.install_path = Some(install_path.display().to_string());
+        report.version = stored.as_ref().and_then(|s| s.version.clone());
+
+        let stored_models: Vec<Model> = stored_list(stored.as_ref().map(|s| &s.models));
+        let last = stored.as_ref().and_then(|s| s.last_probed_at);
+        let stale = last.is_none_or(|t| now - t > ttl_ms(self.config.probe_ttl));
+        let fell_back = stored.as_ref().and_then(|s| s.transport.as_deref()) == Some("pty");
+        // A binary found not to speak ACP has no models to probe for: only
+        // --force or the TTL send it another probe.
+        let refresh =
+            self.may_probe && (self.force || stale || (stored_models.is_empty() && !fell_back));
+
+        if p.model_source == ModelSource::Claude {
+            let stored = stored.as_ref();
+            return self
+                .claude(p, report, stored, &install_path, refresh, now)
+                .await;
+        }
+        if p.transport != Transport::Acp || !refresh {
+            // No spawn: stored models, manifest modes, stored commands.
+            self.fill_from_store(p, &mut report, stored.as_ref()).await;
+            return Ok(report);
+        }
+        match self.tier2(p, &install_path, last).await? {
+            Tier2::ProbedElsewhere(row) => self.fill_from_store(p, &mut report, row.as_ref()).await,
+            Tier2::Probed(result, version, fresh) => {
+                report.probed = true;
+                self.record_probe(p, &mut report, result, version, fresh, now)
+                    .await?;
+            }
+        }
+        Ok(report)
+    }
+
+    /// The program a provider runs: the stored install path, while it still
+    /// exists and is still the configured program (or an older name of it
+    /// and the configured one has not been installed since); else the
+    /// program found on PATH.
+    fn install_path(&self, p: &Provider, stored: Option<&AvailableAgentRow>) -> Option<PathBuf> {
+        stored
             .and_then(|s| s.install_path.as_deref())
             .map(PathBuf::from)
-            // Only while it is still the configured program (or an older
-            // name of it) and the configured one has not been installed since.
             .filter(|stored| {
                 let name = stored.file_name();
                 let launch = p.launch.first().and_then(|b| Path::new(b).file_name());
@@ -423,159 +471,157 @@ impl Shared {
                             .is_none())
                     && availability::is_executable(stored)
             })
-            .or_else(|| p.program(&self.env, &self.cwd));
-        let Some(install_path) = install_path else {
-            return Ok(report);
-        };
-        e.installed = true;
-        report.install_path = Some(install_path.display().to_string());
-        report.version = stored.as_ref().and_then(|s| s.version.clone());
+            .or_else(|| p.program(&self.env, &self.cwd))
+    }
 
+    /// The entry from a stored row without starting the agent: its models,
+    /// commands and version, on a terminal when it was found not to speak
+    /// ACP.
+    async fn fill_from_store(
+        &self,
+        p: &Provider,
+        report: &mut ProbeReport,
+        row: Option<&AvailableAgentRow>,
+    ) {
+        let e = &mut report.entry;
+        if row.and_then(|r| r.transport.as_deref()) == Some("pty") {
+            e.transport = Transport::Pty;
+        }
+        merge_commands(&mut e.commands, stored_list(row.map(|r| &r.commands)));
+        e.models = self
+            .finish_models(p, stored_list(row.map(|r| &r.models)))
+            .await;
+        e.status = Status::Ready;
+        e.fetched_at = row.and_then(|r| r.last_probed_at);
+        report.version = row.and_then(|r| r.version.clone());
+    }
+
+    /// Claude Code: its models are known and its commands read from its
+    /// home, so it is never started; a refresh asks its version and stores
+    /// the lists.
+    async fn claude(
+        &self,
+        p: &Provider,
+        mut report: ProbeReport,
+        stored: Option<&AvailableAgentRow>,
+        install_path: &Path,
+        refresh: bool,
+        now: i64,
+    ) -> crate::Result<ProbeReport> {
+        let home = self.env.home.as_deref();
+        let commands = home.map(claude::commands).unwrap_or_default();
+        let models = claude::models();
+        if refresh {
+            let version = availability::version(install_path, availability::VERSION_TIMEOUT)
+                .await
+                .or(report.version.clone());
+            report.version = version.clone();
+            self.store
+                .upsert_available_agent(&AvailableAgentRow {
+                    name: p.name.clone(),
+                    install_path: report.install_path.clone(),
+                    supports_acp: stored.and_then(|s| s.supports_acp),
+                    models: serde_json::to_value(&models).expect("models serialize"),
+                    commands: serde_json::to_value(&commands).expect("commands serialize"),
+                    label: Some(p.label.clone()),
+                    transport: Some("acp".into()),
+                    version,
+                    last_probed_at: Some(now),
+                    updated_at: now,
+                })
+                .await?;
+        }
+        let last = stored.and_then(|s| s.last_probed_at);
+        let e = &mut report.entry;
+        merge_commands(&mut e.commands, commands);
+        e.models = self.finish_models(p, models).await;
+        e.status = Status::Ready;
+        e.fetched_at = Some(if refresh { now } else { last.unwrap_or(now) });
+        Ok(report)
+    }
+
+    /// Store what a probe found and fill the entry from it: the agent's
+    /// lists (never an empty list over a stored one), on a terminal when it
+    /// does not speak ACP, or the error beside the stored lists (`stored`,
+    /// the row as it was once the probe lock was held).
+    async fn record_probe(
+        &self,
+        p: &Provider,
+        report: &mut ProbeReport,
+        result: Result<AcpProbe, AcpError>,
+        version: Option<String>,
+        stored: Option<AvailableAgentRow>,
+        now: i64,
+    ) -> crate::Result<()> {
         let stored_models: Vec<Model> = stored_list(stored.as_ref().map(|s| &s.models));
         let stored_commands: Vec<SlashCommand> = stored_list(stored.as_ref().map(|s| &s.commands));
         let last = stored.as_ref().and_then(|s| s.last_probed_at);
-        let stale = last.is_none_or(|t| now - t > ttl_ms(self.config.probe_ttl));
-        let fell_back = stored.as_ref().and_then(|s| s.transport.as_deref()) == Some("pty");
-        // A binary found not to speak ACP has no models to probe for: only
-        // --force or the TTL send it another probe.
-        let refresh =
-            self.may_probe && (self.force || stale || (stored_models.is_empty() && !fell_back));
-
-        if p.model_source == ModelSource::Claude {
-            let home = self.env.home.as_deref();
-            let commands = home.map(claude::commands).unwrap_or_default();
-            let models = claude::models();
-            if refresh {
-                let version = availability::version(&install_path, availability::VERSION_TIMEOUT)
-                    .await
-                    .or(report.version.clone());
-                report.version = version.clone();
-                self.store
-                    .upsert_available_agent(&AvailableAgentRow {
-                        name: p.name.clone(),
-                        install_path: report.install_path.clone(),
-                        supports_acp: stored.as_ref().and_then(|s| s.supports_acp),
-                        models: serde_json::to_value(&models).expect("models serialize"),
-                        commands: serde_json::to_value(&commands).expect("commands serialize"),
-                        label: Some(p.label.clone()),
-                        transport: Some("acp".into()),
-                        version,
-                        last_probed_at: Some(now),
-                        updated_at: now,
-                    })
-                    .await?;
-            }
-            let e = &mut report.entry;
-            merge_commands(&mut e.commands, commands);
-            e.models = self.finish_models(p, models).await;
-            e.status = Status::Ready;
-            e.fetched_at = Some(if refresh { now } else { last.unwrap_or(now) });
-            return Ok(report);
-        }
-
-        if p.transport != Transport::Acp || !refresh {
-            // No spawn: stored models, manifest modes, stored commands.
-            let e = &mut report.entry;
-            if fell_back {
-                e.transport = Transport::Pty;
-            }
-            merge_commands(&mut e.commands, stored_commands);
-            e.models = self.finish_models(p, stored_models).await;
-            e.status = Status::Ready;
-            e.fetched_at = last;
-            return Ok(report);
-        }
-
-        match self.tier2(p, &install_path, last).await? {
-            Tier2::ProbedElsewhere(row) => {
-                let e = &mut report.entry;
-                let row = row.as_ref();
-                if row.and_then(|r| r.transport.as_deref()) == Some("pty") {
-                    e.transport = Transport::Pty;
+        let version = version.or(report.version.clone());
+        report.version = version.clone();
+        let mut row = AvailableAgentRow {
+            name: p.name.clone(),
+            install_path: report.install_path.clone(),
+            supports_acp: stored.as_ref().and_then(|s| s.supports_acp),
+            models: serde_json::to_value(&stored_models).expect("models serialize"),
+            commands: serde_json::to_value(&stored_commands).expect("commands serialize"),
+            label: Some(p.label.clone()),
+            transport: stored.as_ref().and_then(|s| s.transport.clone()),
+            version,
+            last_probed_at: last,
+            updated_at: now,
+        };
+        let e = &mut report.entry;
+        let (models, commands) = match result {
+            Ok(found) => {
+                // Never clobber a stored list with an empty one.
+                let models = if found.models.is_empty() {
+                    stored_models
+                } else {
+                    found.models
+                };
+                let commands = if found.commands.is_empty() {
+                    stored_commands
+                } else {
+                    found.commands
+                };
+                row.models = serde_json::to_value(&models).expect("models serialize");
+                row.commands = serde_json::to_value(&commands).expect("commands serialize");
+                row.supports_acp = Some(true);
+                row.transport = Some("acp".into());
+                row.last_probed_at = Some(now);
+                if !found.modes.is_empty() {
+                    e.modes = found.modes;
                 }
-                merge_commands(&mut e.commands, stored_list(row.map(|r| &r.commands)));
-                e.models = self
-                    .finish_models(p, stored_list(row.map(|r| &r.models)))
-                    .await;
+                if found.current_mode.is_some() {
+                    e.default_mode_id = found.current_mode;
+                }
                 e.status = Status::Ready;
-                e.fetched_at = row.and_then(|r| r.last_probed_at);
-                report.version = row.and_then(|r| r.version.clone());
+                e.fetched_at = Some(now);
+                (models, commands)
             }
-            Tier2::Probed(result, version, fresh) => {
-                report.probed = true;
-                let stored = fresh;
-                let stored_models: Vec<Model> = stored_list(stored.as_ref().map(|s| &s.models));
-                let stored_commands: Vec<SlashCommand> =
-                    stored_list(stored.as_ref().map(|s| &s.commands));
-                let last = stored.as_ref().and_then(|s| s.last_probed_at);
-                let version = version.or(report.version.clone());
-                report.version = version.clone();
-                let mut row = AvailableAgentRow {
-                    name: p.name.clone(),
-                    install_path: report.install_path.clone(),
-                    supports_acp: stored.as_ref().and_then(|s| s.supports_acp),
-                    models: serde_json::to_value(&stored_models).expect("models serialize"),
-                    commands: serde_json::to_value(&stored_commands).expect("commands serialize"),
-                    label: Some(p.label.clone()),
-                    transport: stored.as_ref().and_then(|s| s.transport.clone()),
-                    version,
-                    last_probed_at: last,
-                    updated_at: now,
-                };
-                let e = &mut report.entry;
-                let (models, commands) = match result {
-                    Ok(found) => {
-                        // Never clobber a stored list with an empty one.
-                        let models = if found.models.is_empty() {
-                            stored_models
-                        } else {
-                            found.models
-                        };
-                        let commands = if found.commands.is_empty() {
-                            stored_commands
-                        } else {
-                            found.commands
-                        };
-                        row.models = serde_json::to_value(&models).expect("models serialize");
-                        row.commands = serde_json::to_value(&commands).expect("commands serialize");
-                        row.supports_acp = Some(true);
-                        row.transport = Some("acp".into());
-                        row.last_probed_at = Some(now);
-                        if !found.modes.is_empty() {
-                            e.modes = found.modes;
-                        }
-                        if found.current_mode.is_some() {
-                            e.default_mode_id = found.current_mode;
-                        }
-                        e.status = Status::Ready;
-                        e.fetched_at = Some(now);
-                        (models, commands)
-                    }
-                    Err(AcpError::NotAcp { .. }) => {
-                        row.supports_acp = Some(false);
-                        row.transport = Some("pty".into());
-                        row.last_probed_at = Some(now);
-                        e.transport = Transport::Pty;
-                        e.status = Status::Ready;
-                        e.fetched_at = Some(now);
-                        (stored_models, stored_commands)
-                    }
-                    Err(err) => {
-                        e.status = Status::Error;
-                        e.error = Some(EntryError {
-                            kind: err.kind().into(),
-                            message: err.to_string(),
-                        });
-                        e.fetched_at = last;
-                        (stored_models, stored_commands)
-                    }
-                };
-                self.store.upsert_available_agent(&row).await?;
-                merge_commands(&mut e.commands, commands);
-                e.models = self.finish_models(p, models).await;
+            Err(AcpError::NotAcp { .. }) => {
+                row.supports_acp = Some(false);
+                row.transport = Some("pty".into());
+                row.last_probed_at = Some(now);
+                e.transport = Transport::Pty;
+                e.status = Status::Ready;
+                e.fetched_at = Some(now);
+                (stored_models, stored_commands)
             }
-        }
-        Ok(report)
+            Err(err) => {
+                e.status = Status::Error;
+                e.error = Some(EntryError {
+                    kind: err.kind().into(),
+                    message: err.to_string(),
+                });
+                e.fetched_at = last;
+                (stored_models, stored_commands)
+            }
+        };
+        self.store.upsert_available_agent(&row).await?;
+        merge_commands(&mut e.commands, commands);
+        e.models = self.finish_models(p, models).await;
+        Ok(())
     }
 
     /// Run the ACP probe under the provider's store lock, so concurrent

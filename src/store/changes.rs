@@ -11,7 +11,7 @@ pub struct PendingChange {
     pub path: String,
     pub old_path: Option<String>,
     #[sqlx(try_from = "String")]
-    pub status: crate::worktree::ChangeStatus,
+    pub status: super::ChangeStatus,
     pub insertions: i64,
     pub deletions: i64,
     #[sqlx(rename = "is_binary")]

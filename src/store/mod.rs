@@ -7,10 +7,13 @@
 //! The rows of each table and the queries on them live in one file per table
 //! (or pair of tables): `sessions`, `worktrees`, `changes`, `turns`,
 //! `agents`, `leases`, `probe_locks` and `turn_history`. Each query is
-//! written once and runs on both backends through `with_pool!`.
+//! written once and runs on both backends through `with_pool!`. The plain
+//! statuses it stores (`kinds`) live here too, so the store imports no layer
+//! above it.
 
 mod agents;
 mod changes;
+mod kinds;
 mod leases;
 mod probe_locks;
 mod sessions;
@@ -31,6 +34,7 @@ use sqlx::sqlite::{
 
 pub use agents::{AvailableAgentRow, SnapshotCacheRow};
 pub use changes::{PendingChange, PendingChangeRow};
+pub use kinds::{ChangeStatus, TokenUsage, ToolStatus, TurnStatus};
 pub use leases::{LeaseAttempt, LeaseRow};
 pub use probe_locks::ProbeLock;
 pub use sessions::{AgentSessionRow, SessionRow};

@@ -10,7 +10,7 @@ use super::{Store, StoreError, TurnRow, with_pool};
 pub struct ToolCall {
     pub name: String,
     pub title: Option<String>,
-    pub status: crate::agent::ToolStatus,
+    pub status: super::ToolStatus,
 }
 
 /// Files, insertions and deletions.

@@ -30,7 +30,7 @@ pub struct TurnRow {
     #[serde(with = "crate::timestamp::opt_ms")]
     pub ended_at: Option<i64>,
     #[sqlx(try_from = "String")]
-    pub status: crate::agent::TurnStatus,
+    pub status: super::TurnStatus,
     pub model: Option<String>,
     #[sqlx(flatten)]
     pub tokens: Tokens,
@@ -64,7 +64,7 @@ impl Store {
     pub async fn finish_turn(
         &self,
         id: i64,
-        status: crate::agent::TurnStatus,
+        status: super::TurnStatus,
         ended_at: i64,
         tokens: &Tokens,
         error: Option<&str>,

@@ -10,67 +10,9 @@ use crate::store::WorktreeRow;
 
 use super::errors::{WorktreeError, git};
 use super::git::{base_drift, resolve_base};
+pub use crate::store::ChangeStatus;
 use crate::store::PendingChange;
 use serde::Serialize;
-
-/// How a file changed against the base. Stored (a session's pending
-/// changes) as [`ChangeStatus::as_str`], read back with `FromStr`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChangeStatus {
-    Added,
-    Modified,
-    Deleted,
-    Renamed,
-    Copied,
-    Typechange,
-}
-
-impl ChangeStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeStatus::Added => "added",
-            ChangeStatus::Modified => "modified",
-            ChangeStatus::Deleted => "deleted",
-            ChangeStatus::Renamed => "renamed",
-            ChangeStatus::Copied => "copied",
-            ChangeStatus::Typechange => "typechange",
-        }
-    }
-}
-
-impl std::str::FromStr for ChangeStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> std::result::Result<ChangeStatus, String> {
-        [
-            ChangeStatus::Added,
-            ChangeStatus::Modified,
-            ChangeStatus::Deleted,
-            ChangeStatus::Renamed,
-            ChangeStatus::Copied,
-            ChangeStatus::Typechange,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-        .ok_or_else(|| format!("unknown change status {s:?}"))
-    }
-}
-
-/// How the store reads a stored status.
-impl TryFrom<String> for ChangeStatus {
-    type Error = String;
-
-    fn try_from(s: String) -> std::result::Result<ChangeStatus, String> {
-        s.parse()
-    }
-}
-
-impl std::fmt::Display for ChangeStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// One changed file of a worktree diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -135,22 +77,9 @@ pub(super) struct FileStats {
     pub(super) text: Vec<u8>,
 }
 
-pub(super) fn worktree_diff(
-    row: &WorktreeRow,
-    req: &DiffRequest,
-) -> std::result::Result<WorktreeDiff, WorktreeError> {
-    let path = Path::new(&row.path);
-    if !path.exists() {
-        return Err(WorktreeError::Gone {
-            session: row.session.clone(),
-            path: path.to_path_buf(),
-        });
-    }
-    let repo = Repository::open(path).map_err(git(format!("open {}", path.display())))?;
-    let base = match &req.base {
-        Some(spec) => resolve_base(&repo, path, Some(spec))?.0,
-        None => Oid::from_str(&row.base_commit).map_err(git("read the recorded base"))?,
-    };
+/// The worktree (index, files and untracked files) against `base`, with
+/// renames found.
+fn diff_against(repo: &Repository, base: Oid) -> Result<git2::Diff<'_>, WorktreeError> {
     let tree = repo
         .find_commit(base)
         .and_then(|c| c.tree())
@@ -167,25 +96,36 @@ pub(super) fn worktree_diff(
         DiffFindOptions::new().renames(true).for_untracked(true),
     ))
     .map_err(git("detect renames"))?;
+    Ok(diff)
+}
 
-    // One pass over the whole diff (one attribute session for every file,
-    // unlike a Patch per file): count lines and, when asked, keep the text.
-    let key = |d: &git2::DiffDelta<'_>| {
-        (
-            d.old_file().path_bytes().map(<[u8]>::to_vec),
-            d.new_file().path_bytes().map(<[u8]>::to_vec),
-        )
-    };
+/// A file of a diff, by its old and new paths.
+type DeltaKey = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+fn delta_key(d: &git2::DiffDelta<'_>) -> DeltaKey {
+    (
+        d.old_file().path_bytes().map(<[u8]>::to_vec),
+        d.new_file().path_bytes().map(<[u8]>::to_vec),
+    )
+}
+
+/// Each file's line counts and, with `patches`, its patch text, in one
+/// pass over the whole diff (one attribute session for every file, unlike
+/// a Patch per file).
+fn line_stats(
+    diff: &git2::Diff<'_>,
+    patches: bool,
+) -> Result<HashMap<DeltaKey, FileStats>, WorktreeError> {
     let mut stats: HashMap<_, FileStats> = HashMap::with_capacity(diff.deltas().len());
     diff.print(git2::DiffFormat::Patch, |delta, _hunk, line| {
-        let current = stats.entry(key(&delta)).or_default();
+        let current = stats.entry(delta_key(&delta)).or_default();
         match line.origin() {
             '+' => current.insertions += 1,
             '-' => current.deletions += 1,
             'B' => current.binary = true,
             _ => {}
         }
-        if req.patches {
+        if patches {
             if matches!(line.origin(), '+' | '-' | ' ') {
                 current.text.push(line.origin() as u8);
             }
@@ -194,18 +134,45 @@ pub(super) fn worktree_diff(
         true
     })
     .map_err(git("render the diff"))?;
+    Ok(stats)
+}
 
+/// How a file changed, or None for one that did not.
+fn change_status(delta: Delta) -> Option<ChangeStatus> {
+    Some(match delta {
+        Delta::Added | Delta::Untracked => ChangeStatus::Added,
+        Delta::Modified | Delta::Conflicted => ChangeStatus::Modified,
+        Delta::Deleted => ChangeStatus::Deleted,
+        Delta::Renamed => ChangeStatus::Renamed,
+        Delta::Copied => ChangeStatus::Copied,
+        Delta::Typechange => ChangeStatus::Typechange,
+        Delta::Unmodified | Delta::Ignored | Delta::Unreadable => return None,
+    })
+}
+
+pub(super) fn worktree_diff(
+    row: &WorktreeRow,
+    req: &DiffRequest,
+) -> std::result::Result<WorktreeDiff, WorktreeError> {
+    let path = Path::new(&row.path);
+    if !path.exists() {
+        return Err(WorktreeError::Gone {
+            session: row.session.clone(),
+            path: path.to_path_buf(),
+        });
+    }
+    let repo = Repository::open(path).map_err(git(format!("open {}", path.display())))?;
+    let base = match &req.base {
+        Some(spec) => resolve_base(&repo, path, Some(spec))?.0,
+        None => Oid::from_str(&row.base_commit).map_err(git("read the recorded base"))?,
+    };
+    let diff = diff_against(&repo, base)?;
+    let mut stats = line_stats(&diff, req.patches)?;
     let mut files = Vec::with_capacity(stats.len());
     for delta in diff.deltas() {
-        let stat = stats.remove(&key(&delta)).unwrap_or_default();
-        let status = match delta.status() {
-            Delta::Added | Delta::Untracked => ChangeStatus::Added,
-            Delta::Modified | Delta::Conflicted => ChangeStatus::Modified,
-            Delta::Deleted => ChangeStatus::Deleted,
-            Delta::Renamed => ChangeStatus::Renamed,
-            Delta::Copied => ChangeStatus::Copied,
-            Delta::Typechange => ChangeStatus::Typechange,
-            Delta::Unmodified | Delta::Ignored | Delta::Unreadable => continue,
+        let stat = stats.remove(&delta_key(&delta)).unwrap_or_default();
+        let Some(status) = change_status(delta.status()) else {
+            continue;
         };
         let file_path = |f: git2::DiffFile<'_>| {
             f.path_bytes()

@@ -150,15 +150,7 @@ pub(super) fn create_worktree(plan: &Plan) -> std::result::Result<Created, Workt
     if plan.path.exists() {
         // Left by an earlier run that stopped before recording it: adopt it
         // when it is a worktree of this repository on the expected branch.
-        let adoptable = Repository::open(&plan.path).ok().is_some_and(|wt| {
-            same_dir(wt.commondir(), repo.commondir())
-                && wt
-                    .head()
-                    .ok()
-                    .and_then(|h| h.shorthand().map(|s| s == plan.branch))
-                    .unwrap_or(false)
-        });
-        if !adoptable {
+        if !adoptable(&repo, plan) {
             return Err(WorktreeError::PathTaken {
                 path: plan.path.clone(),
                 repo: plan.repo.clone(),
@@ -208,44 +200,8 @@ pub(super) fn create_worktree(plan: &Plan) -> std::result::Result<Created, Workt
             }
         };
         let name = free_worktree_name(&repo, &plan.name, &plan.path);
-        let added = if needs_filters(&repo, &tree) {
-            let mut opts = WorktreeAddOptions::new();
-            opts.reference(Some(&reference));
-            let r = repo
-                .worktree(&name, &plan.path, Some(&opts))
-                .map(drop)
-                .map_err(git(format!("add worktree {}", plan.path.display())));
-            drop(lock);
-            r
-        } else {
-            let refname = reference.name().unwrap_or_default().to_string();
-            add_worktree_without_checkout(repo.commondir(), &name, &plan.path, &refname)
-                .map_err(git(format!("add worktree {}", plan.path.display())))
-                .and_then(|()| {
-                    drop(lock);
-                    checkout::write_tree(repo.commondir(), &tree, &plan.path)
-                })
-        };
-        if let Err(e) = added {
-            // Leave nothing behind: the directory, git's registration, and
-            // the branch when this call created it.
-            let _ = std::fs::remove_dir_all(&plan.path);
-            let _lock = lock_repo(&repo);
-            if let Ok(wt) = repo.find_worktree(&name)
-                && wt.path() == plan.path
-            {
-                let _ = wt.prune(Some(
-                    WorktreePruneOptions::new()
-                        .valid(true)
-                        .working_tree(false)
-                        .locked(false),
-                ));
-            }
-            if existing.is_none()
-                && let Ok(mut b) = repo.find_branch(&plan.branch, BranchType::Local)
-            {
-                let _ = b.delete();
-            }
+        if let Err(e) = add_worktree(&repo, plan, &name, &reference, &tree, lock) {
+            undo_add(&repo, plan, &name, existing.is_none());
             return Err(e);
         }
     }
@@ -314,6 +270,71 @@ fn catch_up(
     )
     .map_err(git(format!("move branch {}", plan.branch)))?;
     Ok(Some(merge))
+}
+
+/// Whether the directory at `plan.path` is a worktree of `repo` on the
+/// plan's branch.
+fn adoptable(repo: &Repository, plan: &Plan) -> bool {
+    Repository::open(&plan.path).ok().is_some_and(|wt| {
+        same_dir(wt.commondir(), repo.commondir())
+            && wt
+                .head()
+                .ok()
+                .and_then(|h| h.shorthand().map(|s| s == plan.branch))
+                .unwrap_or(false)
+    })
+}
+
+/// Register worktree `name` at `plan.path` on `reference` and check `tree`
+/// out: through libgit2 when the tree needs filters, else registered by
+/// hand and written by the fast checkout. `lock` (the repository's) is
+/// released once the registration is done.
+fn add_worktree(
+    repo: &Repository,
+    plan: &Plan,
+    name: &str,
+    reference: &git2::Reference<'_>,
+    tree: &git2::Tree<'_>,
+    lock: File,
+) -> std::result::Result<(), WorktreeError> {
+    if needs_filters(repo, tree) {
+        let mut opts = WorktreeAddOptions::new();
+        opts.reference(Some(reference));
+        let r = repo
+            .worktree(name, &plan.path, Some(&opts))
+            .map(drop)
+            .map_err(git(format!("add worktree {}", plan.path.display())));
+        drop(lock);
+        r
+    } else {
+        let refname = reference.name().unwrap_or_default().to_string();
+        add_worktree_without_checkout(repo.commondir(), name, &plan.path, &refname)
+            .map_err(git(format!("add worktree {}", plan.path.display())))
+            .and_then(|()| {
+                drop(lock);
+                checkout::write_tree(repo.commondir(), tree, &plan.path)
+            })
+    }
+}
+
+/// After a failed add, leave nothing behind: the directory, git's
+/// registration, and the branch when this call created it.
+fn undo_add(repo: &Repository, plan: &Plan, name: &str, branch_is_new: bool) {
+    let _ = std::fs::remove_dir_all(&plan.path);
+    let _lock = lock_repo(repo);
+    if let Ok(wt) = repo.find_worktree(name)
+        && wt.path() == plan.path
+    {
+        let _ = wt.prune(Some(
+            WorktreePruneOptions::new()
+                .valid(true)
+                .working_tree(false)
+                .locked(false),
+        ));
+    }
+    if branch_is_new && let Ok(mut b) = repo.find_branch(&plan.branch, BranchType::Local) {
+        let _ = b.delete();
+    }
 }
 
 /// The repository's lock (`<git dir>/boocoder.lock`), held around git's

@@ -1,8 +1,10 @@
 //! The library's shape, as anyone can check it with grep: nothing below
 //! the command layer reads the process environment except the one place
 //! that captures it (`config`), nothing below it prints, one printer owns
-//! stdout and stderr, no source file is over 700 lines, the prompt command
-//! is arguments and a plan, and blocking work goes through one helper.
+//! stdout and stderr, no source file is over 700 lines and no function over
+//! 100, the prompt command is arguments and a plan, blocking work goes
+//! through one helper, and imports point down (the store and the probe
+//! below `agent`, nothing below `session` importing it).
 
 use std::path::{Path, PathBuf};
 
@@ -150,7 +152,9 @@ fn agent_events_and_statuses_live_outside_any_backend() {
             .collect()
     };
     assert_eq!(defines("pub enum AgentEvent"), ["agent/mod.rs"]);
-    assert_eq!(defines("pub enum TurnStatus"), ["agent/mod.rs"]);
+    assert_eq!(defines("pub enum TurnStatus"), ["store/kinds.rs"]);
+    assert_eq!(defines("pub enum ToolStatus"), ["store/kinds.rs"]);
+    assert_eq!(defines("pub enum ChangeStatus"), ["store/kinds.rs"]);
 }
 
 #[test]
@@ -175,13 +179,53 @@ fn blocking_work_goes_through_one_helper() {
     );
 }
 
+/// Lines of `src/` files under any of `dirs` (outside `allowed`) that name
+/// the module `crate::{module}`, in a path or a `use crate::{..}` list;
+/// comments do not count.
+fn imports_of(module: &str, dirs: &[&str], allowed: &[&str]) -> Vec<String> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let names = |line: &str| {
+        let path = format!("crate::{module}");
+        let by_path = line
+            .match_indices(&path)
+            .any(|(at, _)| !line[at + path.len()..].starts_with(ident));
+        let by_list = line
+            .split_once("crate::{")
+            .is_some_and(|(_, list)| list.split(|c: char| !ident(c)).any(|w| w == module));
+        by_path || by_list
+    };
+    library()
+        .iter()
+        .filter(|(rel, _)| dirs.iter().any(|d| rel.starts_with(d)))
+        .filter(|(rel, _)| !allowed.contains(&rel.as_str()))
+        .flat_map(|(rel, text)| {
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim_start().starts_with("//") && names(l))
+                .map(move |(i, l)| format!("src/{rel}:{}: {}", i + 1, l.trim()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_store_and_the_probe_import_nothing_from_agent() {
+    let found = imports_of("agent", &["store/", "probe/"], &[]);
+    assert!(
+        found.is_empty(),
+        "store or probe importing agent:\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn nothing_below_the_session_layer_imports_it() {
     // The session layer owns a turn (the engine) and drives the backends
     // through `agent::Transport`; the backends, the worktree service, the
-    // store, the providers, the probes and the lease sit below it.
-    let below = |rel: &str| {
-        [
+    // store, the providers, the probes, the config, the utilities and the
+    // lease sit below it.
+    let found = imports_of(
+        "session",
+        &[
             "agent/",
             "worktree/",
             "store/",
@@ -189,18 +233,188 @@ fn nothing_below_the_session_layer_imports_it() {
             "probe/",
             "config/",
             "util/",
-        ]
-        .iter()
-        .any(|d| rel.starts_with(d))
-            || rel == "lease.rs"
-    };
-    let found = offenders(
-        &["crate::session::", "crate::session;", "crate::session::{"],
-        |rel| !below(rel),
+            "acp_wire.rs",
+            "lease.rs",
+        ],
+        &[],
     );
     assert!(
         found.is_empty(),
-        "imports of the session layer from below it:\n{}",
+        "importing the session layer from below it:\n{}",
         found.join("\n")
+    );
+}
+
+/// `text` with comments, string literals and character literals blanked
+/// out (newlines kept), so braces in them do not count. Lifetimes (`'a`)
+/// are kept: a quote is a character literal only when it closes one or
+/// two characters later, or starts an escape.
+fn code_only(text: &str) -> Vec<char> {
+    let s: Vec<char> = text.chars().collect();
+    let mut out = s.clone();
+    let blank = |out: &mut Vec<char>, from: usize, to: usize| {
+        for c in &mut out[from..to.min(s.len())] {
+            if *c != '\n' {
+                *c = ' ';
+            }
+        }
+    };
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut i = 0;
+    while i < s.len() {
+        let at = |k: usize| s.get(i + k).copied().unwrap_or('\0');
+        if at(0) == '/' && at(1) == '/' {
+            let end = (i..s.len()).find(|&k| s[k] == '\n').unwrap_or(s.len());
+            blank(&mut out, i, end);
+            i = end;
+        } else if at(0) == '/' && at(1) == '*' {
+            let (mut k, mut depth) = (i + 2, 1);
+            while k < s.len() && depth > 0 {
+                if s[k] == '/' && s.get(k + 1) == Some(&'*') {
+                    depth += 1;
+                    k += 1;
+                } else if s[k] == '*' && s.get(k + 1) == Some(&'/') {
+                    depth -= 1;
+                    k += 1;
+                }
+                k += 1;
+            }
+            blank(&mut out, i, k);
+            i = k;
+        } else if (at(0) == 'r' || (at(0) == 'b' && at(1) == 'r'))
+            && (i == 0 || !ident(s[i - 1]))
+            && {
+                let r = if at(0) == 'b' { 1 } else { 0 };
+                let hashes = (i + r + 1..s.len()).take_while(|&k| s[k] == '#').count();
+                s.get(i + r + 1 + hashes) == Some(&'"')
+            }
+        {
+            // A raw string: r"..", r#".."#, br"..".
+            let r = if at(0) == 'b' { 1 } else { 0 };
+            let hashes = (i + r + 1..s.len()).take_while(|&k| s[k] == '#').count();
+            let body = i + r + 2 + hashes;
+            let close: String = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
+            let close: Vec<char> = close.chars().collect();
+            let end = (body..s.len())
+                .find(|&k| s[k..].starts_with(&close))
+                .map_or(s.len(), |k| k + close.len());
+            blank(&mut out, i, end);
+            i = end;
+        } else if at(0) == '"' {
+            let mut k = i + 1;
+            while k < s.len() && s[k] != '"' {
+                k += if s[k] == '\\' { 2 } else { 1 };
+            }
+            blank(&mut out, i, k + 1);
+            i = k + 1;
+        } else if at(0) == '\'' && (at(1) == '\\' || (at(1) != '\'' && at(2) == '\'')) {
+            let mut k = i + 1;
+            while k < s.len() && s[k] != '\'' {
+                k += if s[k] == '\\' { 2 } else { 1 };
+            }
+            blank(&mut out, i, k + 1);
+            i = k + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Every `fn` item with a body in `text`: (name, first line, line count),
+/// counted from the line of `fn` to the line of its closing brace.
+fn functions(text: &str) -> Vec<(String, usize, usize)> {
+    let s = code_only(text);
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let line_of = |k: usize| s[..k].iter().filter(|&&c| c == '\n').count() + 1;
+    let mut found = Vec::new();
+    for i in 0..s.len().saturating_sub(3) {
+        let is_fn = s[i] == 'f'
+            && s[i + 1] == 'n'
+            && s[i + 2].is_whitespace()
+            && (i == 0 || !ident(s[i - 1]));
+        if !is_fn {
+            continue;
+        }
+        let start = (i + 2..s.len()).find(|&k| !s[k].is_whitespace()).unwrap();
+        let name: String = s[start..].iter().take_while(|&&c| ident(c)).collect();
+        if name.is_empty() {
+            continue; // a function pointer type: `fn(..)`
+        }
+        // The body opens at the first `{` outside the signature's (), []
+        // and <>; a `;` there first is a declaration without a body.
+        let (mut depth, mut k, mut open) = (0i32, start, None);
+        while k < s.len() {
+            match s[k] {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth -= 1,
+                '{' if depth == 0 => {
+                    open = Some(k);
+                    break;
+                }
+                ';' if depth == 0 => break,
+                _ => {}
+            }
+            k += 1;
+        }
+        let Some(open) = open else { continue };
+        let mut braces = 0;
+        let close = (open..s.len())
+            .find(|&k| {
+                match s[k] {
+                    '{' => braces += 1,
+                    '}' => braces -= 1,
+                    _ => {}
+                }
+                braces == 0
+            })
+            .unwrap_or_else(|| panic!("unbalanced braces after fn {name}"));
+        let first = line_of(i);
+        found.push((name, first, line_of(close) - first + 1));
+    }
+    found
+}
+
+#[test]
+fn functions_are_measured_from_fn_to_its_closing_brace() {
+    let text = r##"
+fn short(x: [u8; 2]) -> &'static str {
+    let _ = '{';
+    let _ = "}}}";
+    // }
+    /* { */
+    let _ = r#"{"#;
+    "a"
+}
+trait T { fn declared(&self); }
+fn generic<'a, F: Fn(&'a str) -> u8>(f: F) -> u8 where F: Copy {
+    let p: fn(u8) -> u8 = |x| { x };
+    f("{") + p(1)
+}
+"##;
+    assert_eq!(
+        functions(text),
+        [("short".to_string(), 2, 8), ("generic".to_string(), 11, 4)]
+    );
+}
+
+#[test]
+fn no_function_is_over_100_lines() {
+    let long: Vec<String> = library()
+        .iter()
+        .flat_map(|(rel, text)| {
+            functions(text)
+                .into_iter()
+                .filter(|(_, _, n)| *n > 100)
+                .map(|(name, line, n)| format!("src/{rel}:{line}: fn {name}: {n} lines"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "functions over 100 lines:\n{}",
+        long.join("\n")
     );
 }

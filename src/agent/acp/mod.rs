@@ -1,8 +1,7 @@
-//! ACP agents running turns: the JSON-RPC stdio connection (shared with the
-//! probe), the turn, the translation of `session/update` into boocoder's
+//! ACP agents running turns over the JSON-RPC stdio connection
+//! ([`crate::acp_wire`], shared with the probe): the turn, the translation of `session/update` into boocoder's
 //! events, and the client side of `fs/*` confined to the session's worktree.
 
-pub mod connection;
 mod fs;
 pub mod host;
 mod permission;
@@ -11,7 +10,7 @@ mod turn;
 
 use std::path::{Path, PathBuf};
 
-pub use connection::AcpError;
+pub use crate::acp_wire::AcpError;
 pub use host::AgentKeep;
 pub use turn::{AcpTurns, BACKEND};
 

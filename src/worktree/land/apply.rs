@@ -100,6 +100,30 @@ pub(super) fn apply_blocking(
         .workdir()
         .ok_or_else(|| LandError::Detached(dir.to_path_buf()))?
         .to_path_buf();
+    let (ours, result) = merge_into_head(&target, wt, session_tree, dir, &workdir)?;
+    // Line endings and filters (`.gitattributes`, core.autocrlf): working
+    // files are compared through git's status and written by libgit2.
+    let filtered = crate::worktree::git::needs_filters(&target, &ours)
+        || crate::worktree::git::needs_filters(&target, &result);
+    let writes = checked_writes(&target, &workdir, &ours, &result, filtered, gate)?;
+    gate.begin_writes()?;
+    let files = write_all(&target, &workdir, &result, writes, filtered)?;
+    Ok(Applied {
+        session,
+        dir: workdir.to_string_lossy().into_owned(),
+        files,
+    })
+}
+
+/// The checkout's HEAD tree and the session's changes (its tree against
+/// its base commit) merged into it; a conflict is an error.
+fn merge_into_head<'r>(
+    target: &'r Repository,
+    wt: &WorktreeRow,
+    session_tree: Oid,
+    dir: &Path,
+    workdir: &Path,
+) -> LandResult<(git2::Tree<'r>, git2::Tree<'r>)> {
     let foreign = |source| LandError::ForeignCheckout {
         dir: dir.to_path_buf(),
         source,
@@ -119,25 +143,34 @@ pub(super) fn apply_blocking(
     if merged.has_conflicts() {
         return Err(LandError::Conflict {
             what: "apply",
-            dir: workdir,
+            dir: workdir.to_path_buf(),
             paths: index_conflicts(&merged)?,
             branch: None,
         });
     }
     let result_id = merged
-        .write_tree_to(&target)
+        .write_tree_to(target)
         .map_err(git("write the merged tree"))?;
     let result = target.find_tree(result_id).map_err(git("read a tree"))?;
-    // Line endings and filters (`.gitattributes`, core.autocrlf): working
-    // files are compared through git's status and written by libgit2.
-    let filtered = crate::worktree::git::needs_filters(&target, &ours)
-        || crate::worktree::git::needs_filters(&target, &result);
+    Ok((ours, result))
+}
+
+/// Every file that goes from `ours` to `result`, checked before anything
+/// is written: one the user changed is a conflict unless it already holds
+/// the result; a symlink among its leading directories is a conflict
+/// (nothing is written through a link, as `git apply`); a submodule is
+/// refused.
+fn checked_writes(
+    target: &Repository,
+    workdir: &Path,
+    ours: &git2::Tree<'_>,
+    result: &git2::Tree<'_>,
+    filtered: bool,
+    gate: &Gate,
+) -> LandResult<Vec<Write>> {
     let diff = target
-        .diff_tree_to_tree(Some(&ours), Some(&result), None)
+        .diff_tree_to_tree(Some(ours), Some(result), None)
         .map_err(git("diff"))?;
-    // Check every file first: one the user changed is a conflict unless it
-    // already holds the result; a symlink among its leading directories is
-    // a conflict (nothing is written through a link, as `git apply`).
     let mut writes = Vec::new();
     let mut conflicts = Vec::new();
     let mut gitlinks = Vec::new();
@@ -161,12 +194,12 @@ pub(super) fn apply_blocking(
             gitlinks.push(name);
             continue;
         }
-        if !parents_are_directories(&workdir, &rel, &deleted)? {
+        if !parents_are_directories(workdir, &rel, &deleted)? {
             conflicts.push(name);
             continue;
         }
         let mut w = workdir_entry(&workdir.join(&rel))?;
-        if w.is_some_and(|(_, mode)| mode == 0o040000) && holds_only(&workdir, &rel, &deleted)? {
+        if w.is_some_and(|(_, mode)| mode == 0o040000) && holds_only(workdir, &rel, &deleted)? {
             // A directory the apply empties (a directory replaced by a file).
             w = None;
         }
@@ -175,7 +208,7 @@ pub(super) fn apply_blocking(
         if same_entry(w, m) {
             continue;
         }
-        let as_head = same_entry(w, h) || (filtered && h.is_some() && unchanged(&target, &rel));
+        let as_head = same_entry(w, h) || (filtered && h.is_some() && unchanged(target, &rel));
         if !as_head {
             conflicts.push(name);
             continue;
@@ -184,23 +217,34 @@ pub(super) fn apply_blocking(
     }
     if !gitlinks.is_empty() {
         return Err(LandError::Gitlinks {
-            dir: workdir,
+            dir: workdir.to_path_buf(),
             paths: gitlinks,
         });
     }
     if !conflicts.is_empty() {
         return Err(LandError::Conflict {
             what: "apply",
-            dir: workdir,
+            dir: workdir.to_path_buf(),
             paths: conflicts,
             branch: None,
         });
     }
-    gate.begin_writes()?;
-    // Deletions first (a file replaced by a directory, and the reverse).
+    Ok(writes)
+}
+
+/// Write the checked files (deletions first: a file replaced by a
+/// directory, and the reverse), through libgit2's checkout when filters
+/// apply.
+fn write_all(
+    target: &Repository,
+    workdir: &Path,
+    result: &git2::Tree<'_>,
+    mut writes: Vec<Write>,
+    filtered: bool,
+) -> LandResult<Vec<LandedFile>> {
     writes.sort_by_key(|(_, blob, _)| blob.is_some());
     if filtered {
-        checkout_paths(&target, &result, &writes)?;
+        checkout_paths(target, result, &writes)?;
     }
     let mut files = Vec::new();
     for (rel, blob, status) in writes {
@@ -213,7 +257,7 @@ pub(super) fn apply_blocking(
             }
             None => {
                 std::fs::remove_file(&path).map_err(io("delete", &path))?;
-                remove_empty_parents(&workdir, &rel);
+                remove_empty_parents(workdir, &rel);
             }
         }
         files.push(LandedFile {
@@ -228,11 +272,7 @@ pub(super) fn apply_blocking(
             .into(),
         });
     }
-    Ok(Applied {
-        session,
-        dir: workdir.to_string_lossy().into_owned(),
-        files,
-    })
+    Ok(files)
 }
 
 /// One checked write: the path, its new blob and mode (None: deleted), and

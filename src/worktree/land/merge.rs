@@ -136,22 +136,7 @@ pub(super) fn merge_pending(
             .refname_to_id(&format!("refs/heads/{}", wt.branch))
             .map_err(git(format!("read {}", wt.branch)))?,
     };
-    let mut out = Merged {
-        session: session.to_string(),
-        branch: into.to_string(),
-        session_branch: wt.branch.clone(),
-        kind: MergeKind::UpToDate,
-        old_commit: target_tip.to_string(),
-        commit: target_tip.to_string(),
-        committed: false,
-        pending_commit: None,
-        checkout: None,
-        files: Vec::new(),
-        worktree_removed: false,
-        branch_deleted: false,
-        branch_tip: None,
-        branch_kept: None,
-    };
+    let mut out = up_to_date(session, wt, into, target_tip);
     if session_tip == target_tip
         || repo
             .graph_descendant_of(target_tip, session_tip)
@@ -176,39 +161,11 @@ pub(super) fn merge_pending(
     let (new_id, kind) = if ff {
         (session_tip, MergeKind::FastForward)
     } else {
-        let mut idx = repo
-            .merge_commits(&target_commit, &session_commit, None)
-            .map_err(git("merge"))?;
-        if idx.has_conflicts() {
-            return Err(conflict(Path::new(&wt.repo), index_conflicts(&idx)?));
+        let commits = (&target_commit, &session_commit);
+        match merge_commit(repo, wt, session, req, into, commits)? {
+            Ok(made) => made,
+            Err(paths) => return Err(conflict(Path::new(&wt.repo), paths)),
         }
-        let tree_id = idx
-            .write_tree_to(repo)
-            .map_err(git("write the merged tree"))?;
-        let tree = repo.find_tree(tree_id).map_err(git("read a tree"))?;
-        let sig = signature(repo)?;
-        let (message, parents, kind) = if req.squash {
-            let message = req
-                .message
-                .clone()
-                .unwrap_or_else(|| squash_message(repo, session, target_tip, session_tip));
-            (message, vec![&target_commit], MergeKind::Squash)
-        } else {
-            let message = req
-                .message
-                .clone()
-                .unwrap_or_else(|| format!("Merge branch '{}' into {into}\n", wt.branch));
-            (
-                message,
-                vec![&target_commit, &session_commit],
-                MergeKind::Merge,
-            )
-        };
-        // An unreferenced commit object until the ref moves below.
-        let id = repo
-            .commit(None, &sig, &sig, &message, &tree, &parents)
-            .map_err(git("make the merge commit"))?;
-        (id, kind)
     };
     let new_commit = repo.find_commit(new_id).map_err(git("read a commit"))?;
     let old_tree = target_commit.tree().map_err(git("read a tree"))?;
@@ -255,6 +212,67 @@ pub(super) fn merge_pending(
     let squash = if req.squash { "1" } else { "0" };
     let _ = Hooks::of(&checkout, hook_output).run("post-merge", &[squash.into()], &[], gate);
     Ok(out)
+}
+
+/// The result of a merge that has nothing to do: `into` stays at `tip`.
+fn up_to_date(session: &str, wt: &WorktreeRow, into: &str, tip: Oid) -> Merged {
+    Merged {
+        session: session.to_string(),
+        branch: into.to_string(),
+        session_branch: wt.branch.clone(),
+        kind: MergeKind::UpToDate,
+        old_commit: tip.to_string(),
+        commit: tip.to_string(),
+        committed: false,
+        pending_commit: None,
+        checkout: None,
+        files: Vec::new(),
+        worktree_removed: false,
+        branch_deleted: false,
+        branch_tip: None,
+        branch_kept: None,
+    }
+}
+
+/// The merge (or, with `req.squash`, squash) commit of the session's tip
+/// into `into`'s, as an unreferenced commit object until the ref moves;
+/// or the conflicting paths.
+fn merge_commit(
+    repo: &Repository,
+    wt: &WorktreeRow,
+    session: &str,
+    req: &MergeRequest,
+    into: &str,
+    (target, theirs): (&git2::Commit<'_>, &git2::Commit<'_>),
+) -> LandResult<Result<(Oid, MergeKind), Vec<String>>> {
+    let mut idx = repo
+        .merge_commits(target, theirs, None)
+        .map_err(git("merge"))?;
+    if idx.has_conflicts() {
+        return Ok(Err(index_conflicts(&idx)?));
+    }
+    let tree_id = idx
+        .write_tree_to(repo)
+        .map_err(git("write the merged tree"))?;
+    let tree = repo.find_tree(tree_id).map_err(git("read a tree"))?;
+    let sig = signature(repo)?;
+    let (message, parents, kind) = if req.squash {
+        let message = req
+            .message
+            .clone()
+            .unwrap_or_else(|| squash_message(repo, session, target.id(), theirs.id()));
+        (message, vec![target], MergeKind::Squash)
+    } else {
+        let message = req
+            .message
+            .clone()
+            .unwrap_or_else(|| format!("Merge branch '{}' into {into}\n", wt.branch));
+        (message, vec![target, theirs], MergeKind::Merge)
+    };
+    let id = repo
+        .commit(None, &sig, &sig, &message, &tree, &parents)
+        .map_err(git("make the merge commit"))?;
+    Ok(Ok((id, kind)))
 }
 
 /// What a checkout's update writes: the paths libgit2 updates, and the

@@ -20,7 +20,7 @@ use tokio::net::UnixStream;
 pub use record::{HostDir, HostRecord};
 pub use relay::{HostArgs, serve};
 
-use super::connection::{AcpError, AgentProcess, Connection, Writer};
+use crate::acp_wire::{AcpError, AgentProcess, Connection, Writer};
 use crate::config::{Config, Keep};
 use crate::util::process::pid_alive;
 use crate::util::signal_group;
@@ -111,7 +111,7 @@ pub async fn attach(spec: &HostSpec<'_>) -> Result<AgentProcess, AcpError> {
             let log = std::fs::read_to_string(dir.host_log()).unwrap_or_default();
             return Err(host_error(format!(
                 "the agent host exited at start ({status}){}",
-                super::connection::stderr_tail(&log)
+                crate::acp_wire::stderr_tail(&log)
             )));
         }
         if dir.socket().exists()

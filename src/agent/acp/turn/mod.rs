@@ -19,12 +19,12 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::connection::{AcpError, AgentProcess, Connection, Incoming, Link, Pending, last_lines};
 use super::fs;
 use super::host::{self, AgentKeep, HostSpec};
 use super::permission::{file_request, permission};
 use super::translate::{Translator, prompt_usage};
 use super::{AcpTurnError, Backend};
+use crate::acp_wire::{AcpError, AgentProcess, Connection, Incoming, Link, Pending, last_lines};
 use crate::agent::transport::{
     Ended, Entry, Opened, RunSetup, Sink, Started, Transport, TurnContext,
 };

@@ -93,48 +93,7 @@ async fn spawn_on(
 ) -> Result<Server, OpencodeError> {
     let password = random_password();
     let log = logs.join(format!("opencode-{port}.log"));
-    let log_file = OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&log)
-        .map_err(|source| OpencodeError::State {
-            path: log.clone(),
-            source,
-        })?;
-    let mut cmd = Command::new(&opts.bin);
-    cmd.args([
-        "serve",
-        "--hostname",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-    ])
-    .current_dir(&opts.state_dir)
-    .env("OPENCODE_SERVER_PASSWORD", &password)
-    .env("OPENCODE_SERVER_USERNAME", client::USERNAME)
-    .env("OPENCODE_DISABLE_AUTOUPDATE", "1")
-    .stdin(Stdio::null())
-    .stdout(
-        log_file
-            .try_clone()
-            .map_err(|source| OpencodeError::State {
-                path: log.clone(),
-                source,
-            })?,
-    )
-    .stderr(log_file)
-    // Its own process group: stopping it takes its children too, and a
-    // Ctrl-C at the terminal does not reach a kept server.
-    .process_group(0);
-    if opts.disable_models_fetch {
-        cmd.env("OPENCODE_DISABLE_MODELS_FETCH", "1");
-    }
-    if origin == Origin::ShortLived {
-        stop_with_parent(&mut cmd);
-    }
-    cmd.envs(opts.env.iter().map(|(k, v)| (k, v)));
+    let mut cmd = serve_command(opts, origin, port, &password, &log)?;
     cmd.env(
         "OPENCODE_CONFIG_CONTENT",
         opts.config_content(llama_swap_models),
@@ -165,26 +124,85 @@ async fn spawn_on(
         idle_timeout_seconds: None,
         supervisor_pid: None,
     };
-    let client = Client::new(&record.url, &record.password);
     // Guarded from here: an error, or this future dropped (Ctrl-C), stops
     // the half-started server with its process group.
-    let mut server = Server {
+    let server = Server {
         record,
         origin,
         notice: None,
         child: Some(child),
         attach: None,
     };
-    let deadline = Instant::now() + opts.health_timeout;
+    until_healthy(server, &log, opts.health_timeout).await
+}
+
+/// `opencode serve` on `port` with its password and settings, its output
+/// to a fresh `log` (owner-only), in its own process group.
+fn serve_command(
+    opts: &ServerOptions,
+    origin: Origin,
+    port: u16,
+    password: &str,
+    log: &Path,
+) -> Result<Command, OpencodeError> {
+    let state = |source| OpencodeError::State {
+        path: log.to_path_buf(),
+        source,
+    };
+    let log_file = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(log)
+        .map_err(state)?;
+    let mut cmd = Command::new(&opts.bin);
+    cmd.args([
+        "serve",
+        "--hostname",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+    ])
+    .current_dir(&opts.state_dir)
+    .env("OPENCODE_SERVER_PASSWORD", password)
+    .env("OPENCODE_SERVER_USERNAME", client::USERNAME)
+    .env("OPENCODE_DISABLE_AUTOUPDATE", "1")
+    .stdin(Stdio::null())
+    .stdout(log_file.try_clone().map_err(state)?)
+    .stderr(log_file)
+    // Its own process group: stopping it takes its children too, and a
+    // Ctrl-C at the terminal does not reach a kept server.
+    .process_group(0);
+    if opts.disable_models_fetch {
+        cmd.env("OPENCODE_DISABLE_MODELS_FETCH", "1");
+    }
+    if origin == Origin::ShortLived {
+        stop_with_parent(&mut cmd);
+    }
+    cmd.envs(opts.env.iter().map(|(k, v)| (k, v)));
+    Ok(cmd)
+}
+
+/// Wait for a starting server to answer its health check (with its
+/// version) within `timeout`; stopped, with its log's tail in the error,
+/// when it exits or the time is up.
+async fn until_healthy(
+    mut server: Server,
+    log: &Path,
+    timeout: Duration,
+) -> Result<Server, OpencodeError> {
+    let client = Client::new(&server.record.url, &server.record.password);
+    let deadline = Instant::now() + timeout;
     loop {
         let exited = server
             .child
             .as_mut()
             .and_then(|c| c.try_wait().ok().flatten());
         if let Some(status) = exited {
-            let tail = log_tail(&log, 20);
+            let tail = log_tail(log, 20);
             drop(server);
-            let _ = std::fs::remove_file(&log);
+            let _ = std::fs::remove_file(log);
             return Err(OpencodeError::Exited {
                 status: status.to_string(),
                 log_tail: tail,
@@ -199,10 +217,10 @@ async fn spawn_on(
             return Ok(server);
         }
         if Instant::now() >= deadline {
-            let tail = log_tail(&log, 20);
+            let tail = log_tail(log, 20);
             drop(server);
             return Err(OpencodeError::Unhealthy {
-                seconds: opts.health_timeout.as_secs(),
+                seconds: timeout.as_secs(),
                 log_tail: tail,
             });
         }

@@ -1,5 +1,6 @@
 //! One JSON-RPC 2.0 connection to an ACP agent over its stdio, shared by the
-//! probe and by turns.
+//! probe (`probe::acp`) and by turns (`agent::acp`): it sits below both, so
+//! neither reaches into the other.
 //!
 //! The agent runs in its own process group (killed as a whole when the
 //! [`AgentProcess`] is dropped: on success, error, timeout, and when the
