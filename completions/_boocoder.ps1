@@ -365,7 +365,7 @@ Register-ArgumentCompleter -Native -CommandName 'boocoder' -ScriptBlock {
         }
         'boocoder;worktree;ensure' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'A directory of the git repository')
-            [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'Base branch, tag or commit [default: HEAD of the repository]')
+            [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'Base branch, tag or commit [default: the branch `session merge --remove` merged the session into, else HEAD of the repository]')
             [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Branch to create [default: boocoder/<session>]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]')

@@ -336,7 +336,7 @@ set edit:completion:arg-completer[boocoder] = {|@words|
         }
         &'boocoder;worktree;ensure'= {
             cand --repo 'A directory of the git repository'
-            cand --base 'Base branch, tag or commit [default: HEAD of the repository]'
+            cand --base 'Base branch, tag or commit [default: the branch `session merge --remove` merged the session into, else HEAD of the repository]'
             cand --branch 'Branch to create [default: boocoder/<session>]'
             cand --db 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]'
             cand --config 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]'

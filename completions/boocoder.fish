@@ -287,7 +287,7 @@ complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fi
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -f -a "prune" -d 'Forget vanished worktrees, prune stale git registrations, remove old clean ones'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and not __fish_seen_subcommand_from ensure diff list remove prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l repo -d 'A directory of the git repository' -r -F
-complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l base -d 'Base branch, tag or commit [default: HEAD of the repository]' -r
+complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l base -d 'Base branch, tag or commit [default: the branch `session merge --remove` merged the session into, else HEAD of the repository]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l branch -d 'Branch to create [default: boocoder/<session>]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l db -d 'Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: BOOCODER_DATABASE_URL] [default: sqlite://<data dir>/boocoder.db]' -r
 complete -c boocoder -n "__fish_boocoder_using_subcommand worktree; and __fish_seen_subcommand_from ensure" -l config -d 'Config file [env: BOOCODER_CONFIG] [default: <config dir>/config.toml]' -r -F

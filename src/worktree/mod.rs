@@ -52,7 +52,9 @@ pub const BRANCH_PREFIX: &str = "boocoder/";
 pub struct EnsureOptions {
     /// A directory of the repository (any directory inside its checkout).
     pub repo: PathBuf,
-    /// The base: a branch, tag or commit (default: the repository's HEAD).
+    /// The base: a branch, tag or commit (default: the branch the session
+    /// was merged into by `merge --remove`, while it exists; else the
+    /// repository's HEAD).
     pub base: Option<String>,
     /// The branch to create (default `boocoder/<session>`).
     pub branch: Option<String>,
@@ -275,7 +277,8 @@ impl<'a> Worktrees<'a> {
                 path: root.join(repo_id(&repo)).join(key.as_str()),
                 repo: repo.clone(),
                 name: key.to_string(),
-                landed: landed.is_some(),
+                // Only the session's own branch catches up with it.
+                landed: landed.is_some() && opts.branch.is_none(),
                 base: landed.or_else(|| opts.base.clone()),
                 branch: opts
                     .branch

@@ -22,7 +22,7 @@ pending-work commit on the session branch stays). json: {\"session\",\"branch\",
 \"commit\",\"committed\":bool,\"pending_commit\":sha|null,\"checkout\",\"files\":[{\"path\",\"old_path\",\"status\"}],\
 \"worktree_removed\",\"branch_deleted\",\"branch_tip\",\"branch_kept\":reason|null}. With --remove \
 the session branch is deleted unless it has commits BRANCH lacks (after --squash): then it is kept \
-and said. Before writing, a file the merge changes must have no staged change, no unstaged change \
+and said; the session's next turn makes its worktree from BRANCH's tip (`session show` says so). Before writing, a file the merge changes must have no staged change, no unstaged change \
 and no untracked file in the way (one identical to the merged content is fine), as `git merge` \
 refuses. The pending-work commit runs the commit hooks (--no-verify skips pre-commit and \
 commit-msg); post-merge runs in the updated checkout. Merges into one repository queue on a lock; \

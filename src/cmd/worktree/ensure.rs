@@ -13,7 +13,8 @@ use crate::cmd::Context;
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Creates <worktree root>/<repo-id>/<session> (default root: <data dir>/worktrees) on a \
-new branch boocoder/<session> made from --base (default: the repository's HEAD, \
+new branch boocoder/<session> made from --base (default: the branch the session was \
+merged into by `session merge --remove`, while it exists; else the repository's HEAD, \
 detached or not), and records the session, repository, path, branch and base commit. \
 When the session already has a worktree, returns it and touches nothing (but runs its \
 post_create again when that failed or timed out before). Concurrent \
@@ -43,7 +44,7 @@ pub struct EnsureArgs {
     /// A directory of the git repository
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub repo: PathBuf,
-    /// Base branch, tag or commit [default: HEAD of the repository]
+    /// Base branch, tag or commit [default: the branch `session merge --remove` merged the session into, else HEAD of the repository]
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
     /// Branch to create [default: boocoder/<session>]
