@@ -207,27 +207,8 @@ impl<'a> Worktrees<'a> {
         let repo_dir = opts.repo.clone();
         let repo = blocking(move || main_workdir(&repo_dir)).await?;
         let repo_str = repo.to_string_lossy().into_owned();
-        if let Some(row) = self.existing(key, &repo_str).await? {
-            if let Err(e) = check_host(&row) {
-                if !opts.adopt {
-                    return Err(e.into());
-                }
-                self.store
-                    .set_worktree_host(key.as_str(), &hostname())
-                    .await?;
-            }
-            let path = PathBuf::from(&row.path);
-            let p = path.clone();
-            // A post-create command still to succeed runs under the lock.
-            if path.exists() && !blocking(move || Ok(setup::post_create_pending(&p))).await? {
-                let uninitialised = blocking(move || uninitialised_submodules(&path)).await?;
-                return Ok(Ensured {
-                    worktree: row,
-                    created: false,
-                    uninitialised_submodules: uninitialised,
-                    copied: Vec::new(),
-                });
-            }
+        if let Some(ready) = self.ready(key, &repo_str, opts.adopt).await? {
+            return Ok(ready);
         }
 
         let root = self.prepared_root()?;
@@ -253,40 +234,9 @@ impl<'a> Worktrees<'a> {
                 copied: Vec::new(),
             });
         }
-        // A new worktree: from the asked base, else from the branch the
-        // session was last merged into (`merge --remove`), else HEAD.
-        let landed = match (&existing, &opts.base) {
-            (None, None) => self
-                .next_base(key, &repo)
-                .await?
-                .map(|b| format!("refs/heads/{b}")),
-            _ => None,
-        };
-        let plan = match &existing {
-            // The row outlived its directory: recreate it where it was.
-            Some(row) => Plan {
-                repo: repo.clone(),
-                path: PathBuf::from(&row.path),
-                name: key.to_string(),
-                base: Some(row.base_commit.clone()),
-                branch: row.branch.clone(),
-                branch_created: row.branch_created,
-                landed: false,
-            },
-            None => Plan {
-                path: root.join(repo_id(&repo)).join(key.as_str()),
-                repo: repo.clone(),
-                name: key.to_string(),
-                // Only the session's own branch catches up with it.
-                landed: landed.is_some() && opts.branch.is_none(),
-                base: landed.or_else(|| opts.base.clone()),
-                branch: opts
-                    .branch
-                    .clone()
-                    .unwrap_or_else(|| format!("{BRANCH_PREFIX}{key}")),
-                branch_created: false,
-            },
-        };
+        let plan = self
+            .plan(key, opts, &repo, &root, existing.as_ref())
+            .await?;
         let created = blocking(move || create_worktree(&plan)).await?;
         let row = match existing {
             Some(row) => {
@@ -321,6 +271,87 @@ impl<'a> Worktrees<'a> {
             uninitialised_submodules: created.uninitialised_submodules,
             copied,
         })
+    }
+
+    /// The session's worktree when it is there and set up (re-homed to
+    /// this host with `adopt`): nothing to make.
+    async fn ready(
+        &self,
+        key: &SessionKey,
+        repo_str: &str,
+        adopt: bool,
+    ) -> Result<Option<Ensured>> {
+        if let Some(row) = self.existing(key, repo_str).await? {
+            if let Err(e) = check_host(&row) {
+                if !adopt {
+                    return Err(e.into());
+                }
+                self.store
+                    .set_worktree_host(key.as_str(), &hostname())
+                    .await?;
+            }
+            let path = PathBuf::from(&row.path);
+            let p = path.clone();
+            // A post-create command still to succeed runs under the lock.
+            if path.exists() && !blocking(move || Ok(setup::post_create_pending(&p))).await? {
+                let uninitialised = blocking(move || uninitialised_submodules(&path)).await?;
+                return Ok(Some(Ensured {
+                    worktree: row,
+                    created: false,
+                    uninitialised_submodules: uninitialised,
+                    copied: Vec::new(),
+                }));
+            }
+        }
+
+        Ok(None)
+    }
+
+    /// What to make: the row's worktree again where it was (it outlived
+    /// its directory), or a new one on the session's branch.
+    async fn plan(
+        &self,
+        key: &SessionKey,
+        opts: &EnsureOptions,
+        repo: &Path,
+        root: &Path,
+        existing: Option<&WorktreeRow>,
+    ) -> Result<Plan> {
+        // A new worktree: from the asked base, else from the branch the
+        // session was last merged into (`merge --remove`), else HEAD.
+        let landed = match (existing, &opts.base) {
+            (None, None) => self
+                .next_base(key, repo)
+                .await?
+                .map(|b| format!("refs/heads/{b}")),
+            _ => None,
+        };
+        let plan = match existing {
+            // The row outlived its directory: recreate it where it was.
+            Some(row) => Plan {
+                repo: repo.to_path_buf(),
+                path: PathBuf::from(&row.path),
+                name: key.to_string(),
+                base: Some(row.base_commit.clone()),
+                branch: row.branch.clone(),
+                branch_created: row.branch_created,
+                landed: false,
+            },
+            None => Plan {
+                path: root.join(repo_id(repo)).join(key.as_str()),
+                repo: repo.to_path_buf(),
+                name: key.to_string(),
+                // Only the session's own branch catches up with it.
+                landed: landed.is_some() && opts.branch.is_none(),
+                base: landed.or_else(|| opts.base.clone()),
+                branch: opts
+                    .branch
+                    .clone()
+                    .unwrap_or_else(|| format!("{BRANCH_PREFIX}{key}")),
+                branch_created: false,
+            },
+        };
+        Ok(plan)
     }
 
     /// The branch the session's next worktree is made from: the one
@@ -501,21 +532,10 @@ impl<'a> Worktrees<'a> {
         let now = now_ms();
         let mut done = Vec::new();
         let mut handled = BTreeSet::new();
-        let skip = |row: &WorktreeRow, action, detail: String| Pruned {
-            action,
-            session: Some(row.session.clone()),
-            repo: row.repo.clone(),
-            path: row.path.clone(),
-            done: false,
-            detail: Some(detail),
-            branch_deleted: None,
-            branch_tip: None,
-            branch_kept: None,
-        };
         for row in &rows {
             if !row.host.is_empty() && row.host != hostname() {
                 handled.insert(row.path.clone());
-                done.push(skip(
+                done.push(skipped(
                     row,
                     PruneAction::SkipOtherHost,
                     format!("belongs to host `{}`", row.host),
@@ -537,50 +557,7 @@ impl<'a> Worktrees<'a> {
                 continue;
             };
             handled.insert(row.path.clone());
-            if let Some(lease) = self.live_lease(&row.session).await? {
-                done.push(skip(
-                    &row,
-                    PruneAction::SkipBusy,
-                    format!(
-                        "busy: a turn started {} by {} holds its lease",
-                        format_utc(lease.acquired_at),
-                        lease.owner
-                    ),
-                ));
-                continue;
-            }
-            let path = PathBuf::from(&row.path);
-            let action = if !path.exists() {
-                PruneAction::ForgetMissing
-            } else {
-                let p = path.clone();
-                let files = blocking(move || uncommitted_files(&p)).await?;
-                if !files.is_empty() && !opts.force {
-                    done.push(skip(
-                        &row,
-                        PruneAction::SkipDirty,
-                        format!(
-                            "uncommitted or untracked work: {}",
-                            names_shown(&files, DIRTY_FILES_SHOWN)
-                        ),
-                    ));
-                    continue;
-                }
-                PruneAction::RemoveOld
-            };
-            let mut entry = skip(&row, action, String::new());
-            entry.detail = None;
-            if !opts.dry_run {
-                let r = row.clone();
-                let removed = blocking(move || remove_worktree(&r, true, BranchMode::Safe)).await?;
-                self.store.delete_worktree(&row.session).await?;
-                entry.done = true;
-                entry.detail = (!removed.notes.is_empty()).then(|| removed.notes.join("; "));
-                entry.branch_deleted = Some(removed.branch_deleted);
-                entry.branch_tip = removed.branch_tip;
-                entry.branch_kept = removed.branch_kept;
-            }
-            done.push(entry);
+            done.push(self.prune_one(row, &opts).await?);
         }
 
         let repos: BTreeSet<String> = rows
@@ -604,6 +581,69 @@ impl<'a> Worktrees<'a> {
         .await?;
         done.extend(stale);
         Ok(done)
+    }
+
+    /// Prune one worktree (under its session's lock): skipped when a turn
+    /// holds its lease or (without `force`) it has work; else removed, or
+    /// forgotten when its directory is gone.
+    async fn prune_one(&self, row: WorktreeRow, opts: &PruneOptions) -> Result<Pruned> {
+        if let Some(lease) = self.live_lease(&row.session).await? {
+            return Ok(skipped(
+                &row,
+                PruneAction::SkipBusy,
+                format!(
+                    "busy: a turn started {} by {} holds its lease",
+                    format_utc(lease.acquired_at),
+                    lease.owner
+                ),
+            ));
+        }
+        let path = PathBuf::from(&row.path);
+        let action = if !path.exists() {
+            PruneAction::ForgetMissing
+        } else {
+            let p = path.clone();
+            let files = blocking(move || uncommitted_files(&p)).await?;
+            if !files.is_empty() && !opts.force {
+                return Ok(skipped(
+                    &row,
+                    PruneAction::SkipDirty,
+                    format!(
+                        "uncommitted or untracked work: {}",
+                        names_shown(&files, DIRTY_FILES_SHOWN)
+                    ),
+                ));
+            }
+            PruneAction::RemoveOld
+        };
+        let mut entry = skipped(&row, action, String::new());
+        entry.detail = None;
+        if !opts.dry_run {
+            let r = row.clone();
+            let removed = blocking(move || remove_worktree(&r, true, BranchMode::Safe)).await?;
+            self.store.delete_worktree(&row.session).await?;
+            entry.done = true;
+            entry.detail = (!removed.notes.is_empty()).then(|| removed.notes.join("; "));
+            entry.branch_deleted = Some(removed.branch_deleted);
+            entry.branch_tip = removed.branch_tip;
+            entry.branch_kept = removed.branch_kept;
+        }
+        Ok(entry)
+    }
+}
+
+/// What prune did not do to `row`, and why.
+fn skipped(row: &WorktreeRow, action: PruneAction, detail: String) -> Pruned {
+    Pruned {
+        action,
+        session: Some(row.session.clone()),
+        repo: row.repo.clone(),
+        path: row.path.clone(),
+        done: false,
+        detail: Some(detail),
+        branch_deleted: None,
+        branch_tip: None,
+        branch_kept: None,
     }
 }
 

@@ -3,7 +3,9 @@
 use anyhow::Result;
 use boocoder::Exit;
 use boocoder::agent::acp::host::{KeptAgent, kept_agents};
-use boocoder::agent::opencode::{ServerState, attached, server_status, stops_at};
+use boocoder::agent::opencode::{
+    Health, ServerRecord, ServerState, attached, server_status, stops_at,
+};
 use boocoder::timestamp::now_ms;
 use boocoder::timestamp::rfc3339;
 use clap::Args;
@@ -96,59 +98,70 @@ async fn server(ctx: &Context, agents: Vec<AgentView>) -> Result<Exit> {
             }
             Ok(Exit::No)
         }
-        ServerState::Running { record, health } => {
-            let active = super::active_sessions(ctx, &record.url, &record.password).await;
-            let uptime = (now_ms() - record.started_at).max(0) / 1000;
-            let state_dir = &ctx.config.state_dir;
-            let attached = attached(state_dir);
-            let stops_at = stops_at(state_dir, &record);
-            let stops_in = stops_at.map(|t| (t - now_ms()).max(0) / 1000);
-            if ctx.out.is_text() {
-                let active = active.map_or("unknown".to_string(), |n| n.to_string());
-                let stops = match (record.idle_timeout_seconds, stops_in) {
-                    (None, _) => "on `boocoder server stop`".to_string(),
-                    (Some(idle), None) => {
-                        format!("{idle} s after the last attached command ends (one is attached)")
-                    }
-                    (Some(idle), Some(s)) => {
-                        format!("in {s} s ({idle} s with no command attached)")
-                    }
-                };
-                ctx.out.stdout(&format!(
-                    "running: {}\npid: {}\nopencode: {}\nuptime: {uptime} s\nsessions active: {active}\n\
-                     idle timeout: {}\nstops: {stops}\n",
-                    record.url,
-                    record.pid,
-                    health.version,
-                    record
-                        .idle_timeout_seconds
-                        .map_or("none (kept until stopped)".to_string(), |s| format!("{s} s")),
-                ))?;
-            } else {
-                ctx.out.record(
-                    "server",
-                    &StatusRecord {
-                        running: true,
-                        responding: true,
-                        url: Some(record.url),
-                        pid: Some(record.pid),
-                        port: Some(record.port),
-                        version: Some(health.version),
-                        started_at: Some(rfc3339(record.started_at)),
-                        uptime_seconds: Some(uptime),
-                        sessions_active: Some(active),
-                        idle_timeout_seconds: record.idle_timeout_seconds,
-                        attached: Some(attached),
-                        stops_at: Some(stops_at.map(rfc3339)),
-                        stops_in_seconds: Some(stops_in),
-                        agents: agents.clone(),
-                        ..StatusRecord::default()
-                    },
-                )?;
-            }
-            Ok(Exit::Ok)
-        }
+        ServerState::Running { record, health } => running(ctx, record, health, agents).await,
     }
+}
+
+/// A running server that answers: its URL, version, uptime, active
+/// sessions and when it stops.
+async fn running(
+    ctx: &Context,
+    record: ServerRecord,
+    health: Health,
+    agents: Vec<AgentView>,
+) -> Result<Exit> {
+    let active = super::active_sessions(ctx, &record.url, &record.password).await;
+    let uptime = (now_ms() - record.started_at).max(0) / 1000;
+    let state_dir = &ctx.config.state_dir;
+    let attached = attached(state_dir);
+    let stops_at = stops_at(state_dir, &record);
+    let stops_in = stops_at.map(|t| (t - now_ms()).max(0) / 1000);
+    if ctx.out.is_text() {
+        let active = active.map_or("unknown".to_string(), |n| n.to_string());
+        let stops = match (record.idle_timeout_seconds, stops_in) {
+            (None, _) => "on `boocoder server stop`".to_string(),
+            (Some(idle), None) => {
+                format!("{idle} s after the last attached command ends (one is attached)")
+            }
+            (Some(idle), Some(s)) => {
+                format!("in {s} s ({idle} s with no command attached)")
+            }
+        };
+        ctx.out.stdout(&format!(
+            "running: {}\npid: {}\nopencode: {}\nuptime: {uptime} s\nsessions active: {active}\n\
+             idle timeout: {}\nstops: {stops}\n",
+            record.url,
+            record.pid,
+            health.version,
+            record
+                .idle_timeout_seconds
+                .map_or("none (kept until stopped)".to_string(), |s| format!(
+                    "{s} s"
+                )),
+        ))?;
+    } else {
+        ctx.out.record(
+            "server",
+            &StatusRecord {
+                running: true,
+                responding: true,
+                url: Some(record.url),
+                pid: Some(record.pid),
+                port: Some(record.port),
+                version: Some(health.version),
+                started_at: Some(rfc3339(record.started_at)),
+                uptime_seconds: Some(uptime),
+                sessions_active: Some(active),
+                idle_timeout_seconds: record.idle_timeout_seconds,
+                attached: Some(attached),
+                stops_at: Some(stops_at.map(rfc3339)),
+                stops_in_seconds: Some(stops_in),
+                agents: agents.clone(),
+                ..StatusRecord::default()
+            },
+        )?;
+    }
+    Ok(Exit::Ok)
 }
 
 /// The `server` record of `server status`: the fields of the state it is in

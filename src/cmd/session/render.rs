@@ -189,23 +189,7 @@ impl Renderer {
             return;
         }
         match e {
-            TurnEvent::Agent(AgentEvent::Text { delta, .. }) => {
-                if self.no_stream {
-                    return;
-                }
-                if self.multi {
-                    let mut lines = self.lines.lock().expect("lines");
-                    let buf = lines.entry(session.to_string()).or_default();
-                    buf.push_str(&delta);
-                    while let Some(i) = buf.find('\n') {
-                        let line: String = buf.drain(..=i).collect();
-                        self.out(&format!("[{session}] {line}"));
-                    }
-                } else {
-                    *self.open_line.lock().expect("line") = !delta.ends_with('\n');
-                    self.out(&delta);
-                }
-            }
+            TurnEvent::Agent(AgentEvent::Text { delta, .. }) => self.text(session, &delta),
             TurnEvent::Agent(AgentEvent::Reasoning { delta, .. })
                 if self.show_reasoning && !self.quiet =>
             {
@@ -249,23 +233,30 @@ impl Renderer {
             // A decision not simply allowed by a rule comes with a notice.
             TurnEvent::Permission(_) => {}
             TurnEvent::Agent(AgentEvent::Plan { entries }) => {
-                let steps: Vec<String> = entries
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|e| {
-                        let mark = match e["status"].as_str() {
-                            Some("completed") => "x",
-                            Some("in_progress") => "~",
-                            _ => " ",
-                        };
-                        format!("[{mark}] {}", e["content"].as_str().unwrap_or_default())
-                    })
-                    .collect();
-                self.err(session, &format!("· plan: {}", steps.join("; ")));
+                self.err(session, &format!("· plan: {}", plan_steps(&entries)));
             }
             TurnEvent::Notice { notice } => self.err(session, &format!("note: {notice}")),
             _ => {}
+        }
+    }
+
+    /// The reply's text as it streams: whole lines prefixed with the session
+    /// when several run, else as it comes.
+    fn text(&self, session: &str, delta: &str) {
+        if self.no_stream {
+            return;
+        }
+        if self.multi {
+            let mut lines = self.lines.lock().expect("lines");
+            let buf = lines.entry(session.to_string()).or_default();
+            buf.push_str(delta);
+            while let Some(i) = buf.find('\n') {
+                let line: String = buf.drain(..=i).collect();
+                self.out(&format!("[{session}] {line}"));
+            }
+        } else {
+            *self.open_line.lock().expect("line") = !delta.ends_with('\n');
+            self.out(delta);
         }
     }
 
@@ -463,4 +454,22 @@ pub(super) fn worse(a: Exit, b: Exit) -> Exit {
         Exit::HungUp | Exit::Interrupted | Exit::Terminated => 6,
     };
     if rank(b) > rank(a) { b } else { a }
+}
+
+/// An agent's plan on one line: `[x] done; [~] doing; [ ] to do`.
+fn plan_steps(entries: &serde_json::Value) -> String {
+    let steps: Vec<String> = entries
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let mark = match e["status"].as_str() {
+                Some("completed") => "x",
+                Some("in_progress") => "~",
+                _ => " ",
+            };
+            format!("[{mark}] {}", e["content"].as_str().unwrap_or_default())
+        })
+        .collect();
+    steps.join("; ")
 }

@@ -109,6 +109,25 @@ impl LoopEnd {
     }
 }
 
+/// `initialize`: boocoder offers only what it implements (text files,
+/// inside the worktree); says whether the agent can load and resume
+/// sessions.
+async fn initialize(conn: &mut Connection) -> Result<(bool, bool), AcpError> {
+    let caps = ClientCapabilities::new().fs(FileSystemCapabilities::new()
+        .read_text_file(true)
+        .write_text_file(true));
+    let init =
+        serde_json::to_value(InitializeRequest::new(ProtocolVersion::V1).client_capabilities(caps))
+            .expect("initialize request serializes");
+    let init = conn
+        .request("initialize", init, SETUP_TIMEOUT, &mut Vec::new())
+        .await?;
+    let agent_caps = &init["agentCapabilities"];
+    let can_load = agent_caps["loadSession"].as_bool().unwrap_or(false);
+    let can_resume = agent_caps["sessionCapabilities"]["resume"].is_object();
+    Ok((can_load, can_resume))
+}
+
 /// Translate a `session/update` into events for `sink`, keeping the text.
 fn pass_on(translator: &mut Translator, update: &Value, text: &mut String, sink: Sink<'_>) {
     for e in translator.translate(update) {
@@ -339,22 +358,7 @@ impl AcpTurns<'_> {
         fingerprint: &str,
         model: Option<&str>,
     ) -> Result<(String, Option<String>, Option<String>), AcpError> {
-        let mut notes = Vec::new();
-        // Only what boocoder implements: text files, inside the worktree.
-        let caps = ClientCapabilities::new().fs(FileSystemCapabilities::new()
-            .read_text_file(true)
-            .write_text_file(true));
-        let init = serde_json::to_value(
-            InitializeRequest::new(ProtocolVersion::V1).client_capabilities(caps),
-        )
-        .expect("initialize request serializes");
-        let init = conn
-            .request("initialize", init, SETUP_TIMEOUT, &mut notes)
-            .await?;
-        let agent_caps = &init["agentCapabilities"];
-        let can_load = agent_caps["loadSession"].as_bool().unwrap_or(false);
-        let can_resume = agent_caps["sessionCapabilities"]["resume"].is_object();
-
+        let (can_load, can_resume) = initialize(conn).await?;
         let stored = self
             .store
             .get_agent_session(&session.name, &session.agent)
@@ -396,7 +400,7 @@ impl AcpTurns<'_> {
             None => {
                 let params = json!({"cwd": dir, "mcpServers": []});
                 let v = conn
-                    .request("session/new", params, SETUP_TIMEOUT, &mut notes)
+                    .request("session/new", params, SETUP_TIMEOUT, &mut Vec::new())
                     .await?;
                 let id = v["sessionId"]
                     .as_str()
