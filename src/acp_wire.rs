@@ -63,6 +63,10 @@ pub enum AcpError {
     Protocol { step: &'static str, detail: String },
     #[error("kept agent host: {detail}")]
     Host { detail: String },
+    /// The kept agent host refused to stop: commands are attached to it,
+    /// or turns run on it.
+    #[error("kept agent host: {detail}")]
+    HostBusy { detail: String },
 }
 
 impl AcpError {
@@ -75,7 +79,7 @@ impl AcpError {
             AcpError::Timeout { .. } => "timeout",
             AcpError::Exited { .. } => "crashed",
             AcpError::Rpc { .. } | AcpError::Protocol { .. } => "protocol",
-            AcpError::Host { .. } => "host",
+            AcpError::Host { .. } | AcpError::HostBusy { .. } => "host",
         }
     }
 

@@ -69,6 +69,10 @@ pub struct HostSpec<'a> {
     pub idle: Option<Duration>,
 }
 
+/// The JSON-RPC error code of a host refusing `boocoder/stop` (commands
+/// attached, turns running).
+pub(super) const HOST_BUSY: i64 = -32010;
+
 fn host_error(detail: impl Into<String>) -> AcpError {
     AcpError::Host {
         detail: detail.into(),
@@ -205,9 +209,11 @@ async fn request_once(
     let v: Value = serde_json::from_str(&line)
         .map_err(|e| host_error(format!("the agent host answered no JSON: {e}")))?;
     if let Some(e) = v.get("error") {
-        return Err(host_error(
-            e["message"].as_str().unwrap_or("refused").to_string(),
-        ));
+        let detail = e["message"].as_str().unwrap_or("refused").to_string();
+        if e["code"].as_i64() == Some(HOST_BUSY) {
+            return Err(AcpError::HostBusy { detail });
+        }
+        return Err(host_error(detail));
     }
     Ok((v["result"].clone(), read, Box::new(write)))
 }
@@ -352,7 +358,7 @@ pub async fn stop_kept_agents(state_dir: &Path, force: bool) -> Vec<StoppedAgent
         }
         let refused = match request_once(&dir, "boocoder/stop", json!({"force": force})).await {
             Ok(_) => None,
-            Err(AcpError::Host { detail }) if detail.contains("running") => Some(detail),
+            Err(AcpError::HostBusy { detail }) => Some(detail),
             Err(_) => {
                 kill_host(&rec).await;
                 dir.clear();

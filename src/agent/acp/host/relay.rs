@@ -390,12 +390,12 @@ impl Host {
                 let attached = self.clients.values().filter(|c| c.attached).count();
                 let turns = self.turns();
                 if params["ifIdle"] == true && attached > 0 {
-                    self.reply_error(client, &id, -32603, "commands are attached");
+                    self.reply_error(client, &id, super::HOST_BUSY, "commands are attached");
                     return false;
                 }
                 if params["force"] != true && turns > 0 {
                     let msg = format!("{turns} turn(s) running");
-                    self.reply_error(client, &id, -32603, &msg);
+                    self.reply_error(client, &id, super::HOST_BUSY, &msg);
                     return false;
                 }
                 self.dir.clear();
@@ -416,7 +416,7 @@ impl Host {
                             && let Err(e) = self.start_agent()
                         {
                             let msg = format!("cannot start {}: {e}", self.args.program.display());
-                            self.reply_error(client, &id, -32603, &msg);
+                            self.reply_error(client, &id, super::HOST_BUSY, &msg);
                             return false;
                         }
                         self.init = Init::Pending(Vec::new());
