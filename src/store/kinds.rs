@@ -194,6 +194,44 @@ impl std::str::FromStr for ChangeStatus {
     }
 }
 
+/// An agent session's state in the store: `active` (turns resume it), or
+/// `crashed` (its turn broke off). Stored as [`AgentSessionStatus::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentSessionStatus {
+    Active,
+    Crashed,
+}
+
+impl AgentSessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentSessionStatus::Active => "active",
+            AgentSessionStatus::Crashed => "crashed",
+        }
+    }
+}
+
+impl std::str::FromStr for AgentSessionStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<AgentSessionStatus, String> {
+        [AgentSessionStatus::Active, AgentSessionStatus::Crashed]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| format!("unknown agent session status {s:?}"))
+    }
+}
+
+/// How the store reads a stored status.
+impl TryFrom<String> for AgentSessionStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> std::result::Result<AgentSessionStatus, String> {
+        s.parse()
+    }
+}
+
 /// How the store reads a stored status.
 impl TryFrom<String> for ChangeStatus {
     type Error = String;
@@ -211,7 +249,7 @@ impl std::fmt::Display for ChangeStatus {
 
 #[cfg(test)]
 mod tests {
-    use super::{ChangeStatus, ToolStatus, TurnStatus};
+    use super::{AgentSessionStatus, ChangeStatus, ToolStatus, TurnStatus};
 
     #[test]
     fn every_turn_status_is_stored_and_read_back_as_itself() {
@@ -220,6 +258,11 @@ mod tests {
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }
         assert!("finished".parse::<TurnStatus>().is_err());
+        for a in [AgentSessionStatus::Active, AgentSessionStatus::Crashed] {
+            assert_eq!(a.as_str().parse::<AgentSessionStatus>(), Ok(a));
+            assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
+        }
+        assert!("gone".parse::<AgentSessionStatus>().is_err());
         assert!(TurnStatus::Crashed.broke_off() && TurnStatus::LeaseLost.broke_off());
         assert!(!TurnStatus::Failed.broke_off());
         for (agent, ours) in [

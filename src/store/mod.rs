@@ -34,7 +34,7 @@ use sqlx::sqlite::{
 
 pub use agents::{AvailableAgentRow, SnapshotCacheRow};
 pub use changes::{PendingChange, PendingChangeRow};
-pub use kinds::{ChangeStatus, TokenUsage, ToolStatus, TurnStatus};
+pub use kinds::{AgentSessionStatus, ChangeStatus, TokenUsage, ToolStatus, TurnStatus};
 pub use leases::{LeaseAttempt, LeaseRow};
 pub use probe_locks::ProbeLock;
 pub use sessions::{AgentSessionRow, SessionRow};

@@ -30,7 +30,8 @@ pub struct AgentSessionRow {
     pub directory: Option<String>,
     /// Fingerprint of agent, model and provider config at creation.
     pub config_hash: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: super::AgentSessionStatus,
     /// Why this agent session replaced an earlier one, if it did.
     pub reason: Option<String>,
     #[serde(with = "crate::timestamp::ms")]
@@ -193,7 +194,7 @@ impl Store {
         .bind(&a.server_url)
         .bind(&a.directory)
         .bind(&a.config_hash)
-        .bind(&a.status)
+        .bind(a.status.as_str())
         .bind(&a.reason)
         .bind(a.created_at)
         .bind(a.updated_at)
@@ -223,7 +224,7 @@ impl Store {
         &self,
         session: &str,
         agent: &str,
-        status: &str,
+        status: super::AgentSessionStatus,
         now: i64,
     ) -> Result<bool, StoreError> {
         let n = with_pool!(self, pool => sqlx::query(
@@ -231,7 +232,7 @@ impl Store {
         )
         .bind(session)
         .bind(agent)
-        .bind(status)
+        .bind(status.as_str())
         .bind(now)
         .execute(pool)
         .await?

@@ -142,7 +142,7 @@ store_test!(sessions_insert_read_update_delete, |store, _b| {
             server_url: None,
             directory: None,
             config_hash: "h".into(),
-            status: "active".into(),
+            status: AgentSessionStatus::Active,
             reason: None,
             created_at: 1,
             updated_at: 1,
@@ -240,7 +240,7 @@ store_test!(agent_sessions_upsert_and_status, |store, _b| {
         server_url: Some("http://127.0.0.1:4096".into()),
         directory: Some("/wt/s".into()),
         config_hash: "h1".into(),
-        status: "active".into(),
+        status: AgentSessionStatus::Active,
         reason: None,
         created_at: 1,
         updated_at: 1,
@@ -252,14 +252,14 @@ store_test!(agent_sessions_upsert_and_status, |store, _b| {
     );
     assert!(
         store
-            .set_agent_session_status("s", "opencode", "crashed", 2)
+            .set_agent_session_status("s", "opencode", AgentSessionStatus::Crashed, 2)
             .await
             .unwrap()
     );
     a.agent_session_id = "ses_b".into();
     a.config_hash = "h2".into();
     a.reason = Some("config changed".into());
-    a.status = "active".into();
+    a.status = AgentSessionStatus::Active;
     a.updated_at = 3;
     store.upsert_agent_session(&a).await.unwrap();
     assert_eq!(

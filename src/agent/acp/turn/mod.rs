@@ -426,7 +426,7 @@ impl AcpTurns<'_> {
             server_url: None,
             directory: Some(dir_str.to_string()),
             config_hash: fingerprint.to_string(),
-            status: "active".into(),
+            status: crate::store::AgentSessionStatus::Active,
             reason: if is_new { reason.clone() } else { None },
             created_at,
             updated_at: now,

@@ -50,7 +50,7 @@ impl TurnRunner<'_> {
             None => {
                 let mut a = stored.expect("reused means stored");
                 a.server_url = Some(self.server.record.url.clone());
-                a.status = "active".into();
+                a.status = crate::store::AgentSessionStatus::Active;
                 a.updated_at = now;
                 self.store.upsert_agent_session(&a).await?;
                 Ok((a.agent_session_id, None))
@@ -65,7 +65,7 @@ impl TurnRunner<'_> {
                         server_url: Some(self.server.record.url.clone()),
                         directory: Some(dir_str.to_string()),
                         config_hash: fingerprint.to_string(),
-                        status: "active".into(),
+                        status: crate::store::AgentSessionStatus::Active,
                         reason: why.map(String::from),
                         created_at: now,
                         updated_at: now,
