@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 use serde_json::json;
 
-use super::transport::{Ended, Opened, Sink, Transport, TurnContext};
+use super::transport::{Ended, Opened, Sink, Stop, Stopper, Transport, TurnContext};
 use super::turn::{Endpoint, TurnError, TurnEvent};
 use super::{AgentEvent, PermissionReply, TokenUsage, TurnStatus};
 use crate::store::{SessionRow, TurnRow};
@@ -24,8 +24,11 @@ pub enum Step {
     Ask { tool: String, patterns: Vec<String> },
     /// Write a file in the directory the agent works in.
     Write { path: String, text: String },
-    /// Work this long, unless cancelled or the lease is lost meanwhile.
+    /// Work this long without a sign of life, unless stopped meanwhile (a
+    /// signal, the lease lost, the watchdog).
     Work(Duration),
+    /// Work this long, showing a sign of life every 50 ms.
+    Busy(Duration),
 }
 
 /// A backend playing `steps` on every turn.
@@ -95,6 +98,8 @@ impl Scripted {
                         patterns: patterns.clone(),
                         metadata: json!({}),
                     };
+                    // The agent waits on boocoder meanwhile, as real ones do.
+                    let _held = cx.stop.hold();
                     let d = cx
                         .req
                         .permissions
@@ -106,13 +111,30 @@ impl Scripted {
                 Step::Work(d) => {
                     tokio::select! {
                         _ = tokio::time::sleep(*d) => {}
-                        _ = cx.lost.cancelled() => return Ok(Ended::lease_lost()),
-                        _ = cx.cancel.cancelled() => return Ok(ended(TurnStatus::Interrupted, Some("interrupted"), text)),
+                        _ = cx.stop.stopped() => return Ok(stopped(cx.stop, text)),
+                    }
+                }
+                Step::Busy(d) => {
+                    let until = tokio::time::Instant::now() + *d;
+                    while tokio::time::Instant::now() < until {
+                        tokio::select! {
+                            _ = tokio::time::sleep(Duration::from_millis(50)) => cx.stop.alive(),
+                            _ = cx.stop.stopped() => return Ok(stopped(cx.stop, text)),
+                        }
                     }
                 }
             }
         }
         Ok(ended(TurnStatus::Done, None, text))
+    }
+}
+
+/// How a turn the engine stopped ends.
+fn stopped(stop: &Stopper, text: String) -> Ended {
+    match stop.why() {
+        Some(Stop::LeaseLost) => Ended::lease_lost(),
+        Some(Stop::Stalled) => ended(TurnStatus::Stalled, Some("stalled"), text),
+        _ => ended(TurnStatus::Interrupted, Some("interrupted"), text),
     }
 }
 

@@ -41,6 +41,94 @@ pub trait BeginTurn: Send + Sync {
     fn begin<'a>(&'a self, opened: &'a Opened) -> BoxFuture<'a, crate::Result<()>>;
 }
 
+/// Why the engine stops a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Ctrl-C, SIGTERM, SIGHUP: the turn ends `interrupted`.
+    Interrupted,
+    /// The session's lease was lost: stop the agent, record nothing more.
+    LeaseLost,
+    /// The watchdog: no sign of life from the agent for the turn's
+    /// `watchdog` while it stayed busy.
+    Stalled,
+}
+
+/// The one token a turn is stopped through (a signal, the lease lost, the
+/// watchdog), and the watchdog's clock, which the backend winds on every
+/// sign of life from its agent ([`Stopper::alive`]).
+pub struct Stopper {
+    token: CancellationToken,
+    why: std::sync::OnceLock<Stop>,
+    last_alive: std::sync::Mutex<tokio::time::Instant>,
+    /// Requests being answered (a person asked, a file served): the agent
+    /// waits on boocoder, so the watchdog waits too.
+    held: std::sync::atomic::AtomicUsize,
+}
+
+impl Default for Stopper {
+    fn default() -> Self {
+        Stopper {
+            token: CancellationToken::new(),
+            why: std::sync::OnceLock::new(),
+            last_alive: std::sync::Mutex::new(tokio::time::Instant::now()),
+            held: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+}
+
+/// While held, the watchdog does not fire (see [`Stopper::hold`]).
+pub struct Held<'a>(&'a Stopper);
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.0.alive();
+        self.0
+            .held
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Stopper {
+    /// Resolves once the turn is to stop; [`Stopper::why`] says why.
+    pub async fn stopped(&self) {
+        self.token.cancelled().await
+    }
+
+    /// Why the turn is to stop (None: it is not).
+    pub fn why(&self) -> Option<Stop> {
+        self.why.get().copied()
+    }
+
+    /// Stop the turn (the first reason given stays).
+    pub fn stop(&self, why: Stop) {
+        let _ = self.why.set(why);
+        self.token.cancel();
+    }
+
+    /// The agent showed a sign of life (an event, a request): the
+    /// watchdog starts again.
+    pub fn alive(&self) {
+        *self.last_alive.lock().expect("watchdog clock") = tokio::time::Instant::now();
+    }
+
+    /// The agent waits on boocoder (a request being answered): no watchdog
+    /// until the guard drops, which counts as a sign of life.
+    pub fn hold(&self) -> Held<'_> {
+        self.held.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Held(self)
+    }
+
+    /// Whether a request is being answered.
+    pub fn held(&self) -> bool {
+        self.held.load(std::sync::atomic::Ordering::SeqCst) > 0
+    }
+
+    /// When the agent last showed a sign of life.
+    pub fn last_alive(&self) -> tokio::time::Instant {
+        *self.last_alive.lock().expect("watchdog clock")
+    }
+}
+
 /// What the engine hands a backend for one turn.
 pub struct TurnContext<'a> {
     pub req: &'a TurnRequest,
@@ -52,11 +140,14 @@ pub struct TurnContext<'a> {
     pub dir: &'a Path,
     /// The model decided by the engine (None: the agent's own).
     pub model: Option<String>,
-    /// Fires when the session's lease is lost: stop the agent and end the
-    /// turn with [`Ended::lease_lost`]; nothing more is recorded.
-    pub lost: &'a CancellationToken,
-    /// The run's cancellation (Ctrl-C, SIGTERM, SIGHUP): abort the agent's
-    /// turn and end `interrupted`.
+    /// Stops the turn once it is prompted (before that, the run's
+    /// `cancel` does): a signal (abort the agent's turn, end
+    /// `interrupted`), the lease lost (stop the agent, end with
+    /// [`Ended::lease_lost`]; nothing more is recorded), the watchdog (end
+    /// `stalled`). The backend calls [`Stopper::alive`] on every sign of
+    /// life from its agent.
+    pub stop: &'a Stopper,
+    /// The run's cancellation, for the set-up before the prompt.
     pub cancel: &'a CancellationToken,
     pub sink: Sink<'a>,
     pub begin: &'a dyn BeginTurn,

@@ -19,7 +19,9 @@ use super::record::{ToolLog, TurnEnd, begin_turn, record_lease_lost, record_turn
 use super::{
     SessionError, Sessions, TurnError, TurnEvent, TurnOutcome, TurnRequest, default_model,
 };
-use crate::agent::transport::{BeginTurn, Ended, Opened, Route, Sink, Transport, TurnContext};
+use crate::agent::transport::{
+    BeginTurn, Ended, Opened, Route, Sink, Stop, Stopper, Transport, TurnContext,
+};
 use crate::config::Config;
 use crate::lease::{Lease, lease_owner};
 use crate::session_key::SessionKey;
@@ -60,6 +62,9 @@ struct Beginner<'a> {
     prompt: &'a str,
     dir: &'a Path,
     begun: Mutex<Option<Begun>>,
+    /// Its watchdog starts when the turn begins.
+    stop: &'a Stopper,
+    armed: std::sync::atomic::AtomicBool,
 }
 
 impl BeginTurn for Beginner<'_> {
@@ -87,6 +92,8 @@ impl BeginTurn for Beginner<'_> {
                 before,
                 opened: opened.clone(),
             });
+            self.stop.alive();
+            self.armed.store(true, std::sync::atomic::Ordering::SeqCst);
             Ok(())
         })
     }
@@ -207,6 +214,7 @@ impl Engine<'_> {
                 .as_ref()
                 .map(|_| dir.to_string_lossy().into_owned()),
         });
+        let stop = Stopper::default();
         let beginner = Beginner {
             store: self.store,
             sink,
@@ -215,20 +223,26 @@ impl Engine<'_> {
             prompt: &req.text,
             dir: &dir,
             begun: Mutex::new(None),
+            stop: &stop,
+            armed: false.into(),
         };
-        let ended = transport
-            .turn(TurnContext {
-                req,
-                session,
-                route,
-                dir: &dir,
-                model,
-                lost: &lease.lost,
-                cancel: &self.cancel,
-                sink,
-                begin: &beginner,
-            })
-            .await;
+        let turn = transport.turn(TurnContext {
+            req,
+            session,
+            route,
+            dir: &dir,
+            model,
+            stop: &stop,
+            cancel: &self.cancel,
+            sink,
+            begin: &beginner,
+        });
+        tokio::pin!(turn);
+        let watch = self.watch(&stop, &lease.lost, req.watchdog, &beginner.armed);
+        let ended = tokio::select! {
+            ended = &mut turn => ended,
+            () = watch => turn.await,
+        };
         let begun = beginner.begun.lock().expect("begun").take();
         let (ended, begun) = match (ended, begun) {
             (Ok(ended), Some(begun)) => (ended, begun),
@@ -248,13 +262,40 @@ impl Engine<'_> {
         }
         let ran = Ran {
             has_worktree: worktree.is_some(),
-            dir,
+            dir: dir.clone(),
             begun,
             ended,
             calls: tools.lock().expect("tool log").calls(),
             started_ms,
         };
         self.finish(transport, req, session, ran, sink).await
+    }
+
+    /// Stop the turn through `stop` on a signal, the lease's loss, or (once
+    /// `armed`: the turn began) the watchdog: no sign of life from the agent
+    /// for `watchdog`.
+    async fn watch(
+        &self,
+        stop: &Stopper,
+        lost: &CancellationToken,
+        watchdog: std::time::Duration,
+        armed: &std::sync::atomic::AtomicBool,
+    ) {
+        loop {
+            tokio::select! {
+                _ = self.cancel.cancelled() => return stop.stop(Stop::Interrupted),
+                _ = lost.cancelled() => return stop.stop(Stop::LeaseLost),
+                _ = tokio::time::sleep_until(stop.last_alive() + watchdog) => {
+                    if !armed.load(std::sync::atomic::Ordering::SeqCst) || stop.held() {
+                        // Not prompted yet (the backend's set-up has its own
+                        // limits), or the agent waits on boocoder.
+                        stop.alive();
+                    } else if tokio::time::Instant::now() >= stop.last_alive() + watchdog {
+                        return stop.stop(Stop::Stalled);
+                    }
+                }
+            }
+        }
     }
 
     /// A turn the backend gave up on after it began: recorded `failed`

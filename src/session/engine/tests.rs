@@ -353,6 +353,66 @@ async fn a_signal_mid_turn_records_it_interrupted_and_frees_the_session() {
 }
 
 #[tokio::test]
+async fn the_watchdog_stalls_a_silent_agent_but_not_a_busy_one() {
+    let f = fixture(30).await;
+    let cancel = CancellationToken::new();
+    let mut req = request(&f, "workspace");
+    req.watchdog = Duration::from_millis(400);
+    // Busy for three watchdogs, a sign of life every 50 ms: it finishes.
+    let busy = Scripted::new(vec![Step::Busy(Duration::from_millis(1200))]);
+    let out = engine(&f, &cancel)
+        .run(&busy, &route(), &req, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(out.status, TurnStatus::Done);
+    // Silent: stalled after one watchdog, not after its 30 s of work.
+    let silent = Scripted::new(vec![Step::Work(Duration::from_secs(30))]);
+    let started = std::time::Instant::now();
+    let out = engine(&f, &cancel)
+        .run(&silent, &route(), &req, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(out.status, TurnStatus::Stalled);
+    assert!(started.elapsed() < Duration::from_secs(10), "stalled early");
+    let t = f.store.last_turn("s").await.unwrap().unwrap();
+    assert_eq!(t.status, TurnStatus::Stalled);
+    assert!(f.store.get_lease("s").await.unwrap().is_none(), "released");
+}
+
+#[tokio::test]
+async fn a_person_slower_than_the_watchdog_does_not_stall_the_turn() {
+    let f = fixture(30).await;
+    let cancel = CancellationToken::new();
+    let mut req = request(&f, "ask");
+    req.watchdog = Duration::from_millis(300);
+    let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = asked.clone();
+    let ask: crate::agent::turn::AskPermission = Arc::new(move |_, _| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(1000));
+        PermissionReply::Once
+    });
+    req.permissions = PermissionPolicy::new(
+        Policy::resolve(&f.config, Some("ask"), "test").unwrap(),
+        Some(ask),
+    );
+    let agent = Scripted::new(vec![
+        Step::Ask {
+            tool: "bash".into(),
+            patterns: vec!["make".into()],
+        },
+        Step::Work(Duration::from_millis(100)),
+    ]);
+    let out = engine(&f, &cancel)
+        .run(&agent, &route(), &req, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(out.status, TurnStatus::Done);
+    assert_eq!(*agent.replies.lock().unwrap(), vec![PermissionReply::Once]);
+}
+
+#[tokio::test]
 async fn permissions_are_decided_by_the_turns_policy_and_counted() {
     let f = fixture(30).await;
     let agent = Scripted::new(vec![

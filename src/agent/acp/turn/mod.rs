@@ -26,7 +26,7 @@ use super::translate::{Translator, prompt_usage};
 use super::{AcpTurnError, Backend};
 use crate::acp_wire::{AcpError, AgentProcess, Connection, Incoming, Link, Pending, last_lines};
 use crate::agent::transport::{
-    Ended, Entry, Opened, RunSetup, Sink, Started, Transport, TurnContext,
+    Ended, Entry, Opened, RunSetup, Sink, Started, Stop, Stopper, Transport, TurnContext,
 };
 use crate::agent::turn::{Endpoint, TurnError, TurnEvent, TurnRequest};
 use crate::agent::{AgentEvent, TokenUsage, TurnStatus};
@@ -170,7 +170,7 @@ impl AcpTurns<'_> {
             route,
             dir,
             model,
-            lost,
+            stop,
             sink,
             begin,
             ..
@@ -220,7 +220,7 @@ impl AcpTurns<'_> {
                 })
                 .await?;
             Ok(self
-                .converse(agent, backend, req, &agent_session_id, dir, lost, sink)
+                .converse(agent, backend, req, &agent_session_id, dir, stop, sink)
                 .await)
         };
         let ran = match self.keep {
@@ -284,7 +284,7 @@ impl AcpTurns<'_> {
         req: &TurnRequest,
         asid: &str,
         dir: &Path,
-        lost: &CancellationToken,
+        stop: &Stopper,
         sink: Sink<'_>,
     ) -> Ended {
         let mut tokens = TokenUsage::default();
@@ -297,7 +297,7 @@ impl AcpTurns<'_> {
                 dir,
                 &mut tokens,
                 &mut text,
-                lost,
+                stop,
                 sink,
             )
             .await;
@@ -317,7 +317,7 @@ impl AcpTurns<'_> {
             stop_reason: end.stop_reason,
             sign_in: end.sign_in.then(|| backend.login_hint()),
             setup_error: false,
-            lease_lost: lost.is_cancelled(),
+            lease_lost: stop.why() == Some(Stop::LeaseLost),
         }
     }
 
@@ -486,7 +486,7 @@ impl AcpTurns<'_> {
         dir: &Path,
         tokens: &mut TokenUsage,
         text: &mut String,
-        lost: &CancellationToken,
+        stop: &Stopper,
         sink: Sink<'_>,
     ) -> LoopEnd {
         let link = conn.link.clone();
@@ -496,18 +496,20 @@ impl AcpTurns<'_> {
             Err(e) => return crashed_or_failed(e),
         };
         let mut translator = Translator::default();
-        let mut last_event = Instant::now();
         let mut open = true;
         loop {
             tokio::select! {
                 biased;
-                _ = lost.cancelled() => {
+                _ = stop.stopped() => {
                     cancel(conn, &link, &mut pending, asid).await;
-                    return LoopEnd::cancelled("the session's lease was lost");
-                }
-                _ = self.cancel.cancelled() => {
-                    cancel(conn, &link, &mut pending, asid).await;
-                    return LoopEnd::cancelled("interrupted");
+                    return match stop.why() {
+                        Some(Stop::LeaseLost) => LoopEnd::cancelled("the session's lease was lost"),
+                        Some(Stop::Stalled) => {
+                            let stalled = TurnError::Stalled { seconds: req.watchdog.as_secs() };
+                            LoopEnd::ended(TurnStatus::Stalled, stalled.to_string())
+                        }
+                        _ => LoopEnd::cancelled("interrupted"),
+                    };
                 }
                 got = conn.next_incoming(), if open => match got {
                     None => open = false,
@@ -515,16 +517,20 @@ impl AcpTurns<'_> {
                         if method != "session/update" || params["sessionId"] != asid {
                             continue;
                         }
-                        last_event = Instant::now();
+                        stop.alive();
                         pass_on(&mut translator, &params["update"], text, sink);
                     }
                     Some(Incoming::Request { id, method, params }) => {
                         // Served within the watchdog: a request still
                         // unanswered then leaves the turn stalled.
-                        last_event = Instant::now();
-                        let deadline = last_event + req.watchdog;
-                        if self.answer_request(&link, &id, &method, &params, dir, req, deadline, sink).await {
-                            last_event = Instant::now();
+                        let deadline = Instant::now() + req.watchdog;
+                        let held = stop.hold();
+                        let in_time = self.answer_request(&link, &id, &method, &params, dir, req, deadline, sink).await;
+                        drop(held);
+                        // A file request cut off by its deadline stalls the
+                        // turn (a signal that cut it off stopped it first).
+                        if !in_time {
+                            stop.stop(Stop::Stalled);
                         }
                         // `non_interactive = "fail"`: the request was
                         // rejected; the turn ends here.
@@ -553,11 +559,6 @@ impl AcpTurns<'_> {
                         }
                         Err(e) => crashed_or_failed(e),
                     };
-                }
-                _ = tokio::time::sleep_until(last_event + req.watchdog) => {
-                    cancel(conn, &link, &mut pending, asid).await;
-                    let stalled = TurnError::Stalled { seconds: req.watchdog.as_secs() };
-                    return LoopEnd::ended(TurnStatus::Stalled, stalled.to_string());
                 }
             }
         }

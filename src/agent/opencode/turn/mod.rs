@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::agent::TurnStatus;
 use crate::agent::opencode::{EventHub, Server, llama_swap_model_id};
-use crate::agent::transport::{Ended, Opened, Sink, Transport, TurnContext};
+use crate::agent::transport::{Ended, Opened, Sink, Stop, Transport, TurnContext};
 use crate::agent::turn::Endpoint;
 use crate::config::Config;
 use crate::store::{SessionRow, Store, TurnRow};
@@ -110,7 +110,7 @@ impl TurnRunner<'_> {
             session,
             dir,
             model,
-            lost,
+            stop,
             sink,
             begin,
             ..
@@ -166,19 +166,17 @@ impl TurnRunner<'_> {
                     dir,
                     started_ms,
                     sink,
+                    stop,
                 };
-                tokio::select! {
-                    end = self.stream(&turn, &mut sub, &mut progress) => Some(end),
-                    _ = lost.cancelled() => None,
-                }
+                self.stream(&turn, &mut sub, &mut progress).await
             }
-            Err(e) => Some(StreamEnd {
+            Err(e) => StreamEnd {
                 status: TurnStatus::Failed,
                 error: Some(self.readable(&e.to_string())),
-            }),
+            },
         };
         drop(sub);
-        let Some(end) = end else {
+        if stop.why() == Some(Stop::LeaseLost) {
             // Another process owns the session now (or may, any moment):
             // stop the agent; the engine writes nothing more.
             if let Err(e) = client.abort(&agent_session_id, dir).await {
@@ -187,7 +185,7 @@ impl TurnRunner<'_> {
                 });
             }
             return Ok(Ended::lease_lost());
-        };
+        }
         let setup_error = progress.setup_error();
         Ok(Ended {
             status: end.status,

@@ -9,6 +9,7 @@ use tokio::time::Instant;
 
 use super::TurnRunner;
 use crate::agent::opencode::{Client, StreamItem, Subscription};
+use crate::agent::transport::{Stop, Stopper};
 use crate::agent::turn::{TurnError, TurnEvent, TurnRequest};
 use crate::agent::{AgentEvent, AgentState, TokenUsage, TurnStatus};
 
@@ -53,12 +54,14 @@ pub(super) struct Turn<'t> {
     /// When the prompt was sent (its assistant messages are newer).
     pub(super) started_ms: i64,
     pub(super) sink: &'t (dyn Fn(TurnEvent) + Send + Sync),
+    /// The engine's stop (a signal, the lease lost, the watchdog), told of
+    /// every sign of life.
+    pub(super) stop: &'t Stopper,
 }
 
 /// The loop's timers.
 struct Clock {
     start_check: Instant,
-    last_event: Instant,
     idle_at: Option<Instant>,
     /// The event stream was lost at, with why.
     lost_since: Option<(Instant, String)>,
@@ -90,7 +93,6 @@ impl TurnRunner<'_> {
         let stream_timeout = self.config.server.stream_timeout;
         let mut c = Clock {
             start_check: Instant::now() + START_CHECK,
-            last_event: Instant::now(),
             idle_at: None,
             lost_since: None,
             error_check: None,
@@ -104,7 +106,9 @@ impl TurnRunner<'_> {
             if c.idle_at.is_some() && settle.is_zero() {
                 return self.finished(p);
             }
-            let mut wake = c.last_event + t.req.watchdog;
+            // The watchdog is the engine's: without a timer of its own the
+            // loop waits for the stream or the stop.
+            let mut wake = Instant::now() + Duration::from_secs(3600);
             for at in [
                 c.idle_at.map(|i| i + settle),
                 (!p.started).then_some(c.start_check),
@@ -117,10 +121,7 @@ impl TurnRunner<'_> {
                 wake = wake.min(at);
             }
             let end = tokio::select! {
-                _ = self.cancel.cancelled() => {
-                    let _ = t.client.abort(t.asid, t.dir).await;
-                    Some(StreamEnd { status: TurnStatus::Interrupted, error: Some("interrupted".into()) })
-                }
+                _ = t.stop.stopped() => Some(self.stopped(t, p).await),
                 item = sub.next() => self.on_item(t, item, &mut c, p).await,
                 _ = tokio::time::sleep_until(wake) => self.on_wake(t, settle, &mut c, p).await,
             };
@@ -145,7 +146,7 @@ impl TurnRunner<'_> {
                 error: Some("the event stream ended".into()),
             }),
             Some(StreamItem::Event(e)) => {
-                c.last_event = Instant::now();
+                t.stop.alive();
                 match &e {
                     AgentEvent::Idle => {
                         c.idle_at.get_or_insert_with(Instant::now);
@@ -168,7 +169,12 @@ impl TurnRunner<'_> {
                         ..
                     }
                 );
-                self.handle(e, client, dir, p, t.req, t.sink).await;
+                {
+                    // A permission asked of a person waits on boocoder, not
+                    // the agent: no watchdog meanwhile.
+                    let _held = t.stop.hold();
+                    self.handle(e, client, dir, p, t.req, t.sink).await;
+                }
                 if retry && p.fatal.is_none() {
                     p.fatal = self.llama_swap_fault(p).await;
                 }
@@ -198,7 +204,7 @@ impl TurnRunner<'_> {
             }
             Some(StreamItem::Reconnected) => {
                 c.lost_since = None;
-                c.last_event = Instant::now();
+                t.stop.alive();
                 (t.sink)(TurnEvent::Notice {
                     notice: "event stream back; reconciling".into(),
                 });
@@ -209,7 +215,7 @@ impl TurnRunner<'_> {
     }
 
     /// What a timer does: the turn settled after its idle, an error
-    /// without an idle, the stream lost too long, no start, the watchdog.
+    /// without an idle, the stream lost too long, no start.
     async fn on_wake(
         &self,
         t: &Turn<'_>,
@@ -260,13 +266,32 @@ impl TurnRunner<'_> {
                 }
             }
         }
-        if now >= c.last_event + t.req.watchdog {
-            let stalled = TurnError::Stalled {
-                seconds: t.req.watchdog.as_secs(),
-            };
-            return Some(self.give_up(t, p, TurnStatus::Stalled, stalled).await);
-        }
         None
+    }
+
+    /// The engine stops the turn: a signal aborts the agent's turn
+    /// (`interrupted`); the watchdog gives it up (`stalled`, unless it
+    /// finished meanwhile); a lost lease ends the loop (the turn aborts it).
+    async fn stopped(&self, t: &Turn<'_>, p: &mut Progress) -> StreamEnd {
+        match t.stop.why() {
+            Some(Stop::Stalled) => {
+                let stalled = TurnError::Stalled {
+                    seconds: t.req.watchdog.as_secs(),
+                };
+                self.give_up(t, p, TurnStatus::Stalled, stalled).await
+            }
+            Some(Stop::LeaseLost) => StreamEnd {
+                status: TurnStatus::LeaseLost,
+                error: None,
+            },
+            _ => {
+                let _ = t.client.abort(t.asid, t.dir).await;
+                StreamEnd {
+                    status: TurnStatus::Interrupted,
+                    error: Some("interrupted".into()),
+                }
+            }
+        }
     }
 
     /// The turn shows no sign of life: unless the server says it finished
