@@ -461,6 +461,20 @@ fn a_command_reattaching_after_its_supervisor_was_killed_starts_a_new_one() {
     wait_until("the supervisor is gone", Duration::from_secs(10), || {
         !alive(supervisor)
     });
+    // status does not promise an idle stop that nothing will do.
+    let status = rig
+        .run(None, &["server", "status", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(status["supervisor_running"], false, "{status}");
+    assert_eq!(status["stops_at"], Value::Null, "{status}");
+    let text = rig.run(None, &["server", "status"]).expect(0);
+    assert!(
+        text.stdout
+            .contains("stops: not by itself: its idle supervisor is gone"),
+        "{}",
+        text.stdout
+    );
 
     rig.prompt(None, "again").expect(0);
     let rec = rig.record().unwrap();
@@ -468,6 +482,11 @@ fn a_command_reattaching_after_its_supervisor_was_killed_starts_a_new_one() {
     let new = rec["supervisor_pid"].as_u64().unwrap();
     assert_ne!(new, supervisor);
     assert!(alive(new));
+    let status = rig
+        .run(None, &["server", "status", "--json"])
+        .expect(0)
+        .json();
+    assert_eq!(status["supervisor_running"], true, "{status}");
     // It does its job: the idle server stops.
     wait_until("the idle server stops", Duration::from_secs(30), || {
         group_members(pid as u32).is_empty()

@@ -16,7 +16,7 @@ pub use server::{
     LLAMA_SWAP_PROVIDER, Origin, Server, ServerOptions, ServerRecord, ServerState, active_turns,
     attached, dispose_directory, ensure_server, fingerprint, group_rss_mb, idle_since,
     llama_swap_model_id, read_state, server_status, settings, start_kept_server, stop_server,
-    stops_at, supervise,
+    stops_at, supervise, supervisor_running,
 };
 pub use sse::SseParser;
 pub use translate::{Translator, event_session};

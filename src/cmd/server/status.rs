@@ -4,7 +4,7 @@ use anyhow::Result;
 use boocoder::Exit;
 use boocoder::agent::acp::host::{KeptAgent, kept_agents};
 use boocoder::agent::opencode::{
-    Health, ServerRecord, ServerState, attached, server_status, stops_at,
+    Health, ServerRecord, ServerState, attached, server_status, stops_at, supervisor_running,
 };
 use boocoder::timestamp::now_ms;
 use boocoder::timestamp::rfc3339;
@@ -22,7 +22,9 @@ gone (or whose pid now belongs to another program) is cleared. \
 repositories and worktrees). A server a command started under keep = \"auto\" stops itself \
 after `idle_timeout_seconds` with no boocoder command attached: `idle_timeout_seconds`, \
 `attached` (a command uses it now), `stops_at` (RFC 3339 UTC; null while attached or for a server \
-kept until `server stop`) and `stops_in_seconds` say when. Kept ACP agents follow (JSON `agents`: \
+kept until `server stop`) and `stops_in_seconds` say when; `supervisor_running` false (text: \
+\"stops: not by itself\") means its idle supervisor is gone and nothing stops it until a command \
+uses it again (which starts a new one) or `server stop`. Kept ACP agents follow (JSON `agents`: \
 `agent`, `pid`, `agent_pid`, `sessions_loaded`, `attached`, `turns`, `idle_timeout_seconds`, \
 `stops_at`, `stops_in_seconds`)."
 )]
@@ -114,12 +116,19 @@ async fn running(
     let uptime = (now_ms() - record.started_at).max(0) / 1000;
     let state_dir = &ctx.config.state_dir;
     let attached = attached(state_dir);
-    let stops_at = stops_at(state_dir, &record);
+    let supervised = supervisor_running(&record);
+    // A dead supervisor stops nothing: no idle stop is scheduled.
+    let stops_at = stops_at(state_dir, &record).filter(|_| supervised != Some(false));
     let stops_in = stops_at.map(|t| (t - now_ms()).max(0) / 1000);
     if ctx.out.is_text() {
         let active = active.map_or("unknown".to_string(), |n| n.to_string());
         let stops = match (record.idle_timeout_seconds, stops_in) {
             (None, _) => "on `boocoder server stop`".to_string(),
+            (Some(_), _) if supervised == Some(false) => {
+                "not by itself: its idle supervisor is gone (the next command that uses it \
+                 starts a new one; `boocoder server stop` stops it)"
+                    .to_string()
+            }
             (Some(idle), None) => {
                 format!("{idle} s after the last attached command ends (one is attached)")
             }
@@ -154,6 +163,7 @@ async fn running(
                 sessions_active: Some(active),
                 idle_timeout_seconds: record.idle_timeout_seconds,
                 attached: Some(attached),
+                supervisor_running: supervised,
                 stops_at: Some(stops_at.map(rfc3339)),
                 stops_in_seconds: Some(stops_in),
                 agents: agents.clone(),
@@ -197,6 +207,10 @@ struct StatusRecord {
     idle_timeout_seconds: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     attached: Option<bool>,
+    /// Whether the idle supervisor of a server with an idle timeout runs
+    /// (false: nothing stops it by itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    supervisor_running: Option<bool>,
     /// When the idle timeout stops it (`null`: not scheduled).
     #[serde(skip_serializing_if = "Option::is_none")]
     stops_at: Option<Option<String>>,

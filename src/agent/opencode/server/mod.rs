@@ -43,7 +43,7 @@ pub(crate) use lean::note_directory;
 pub use lean::{dispose_directory, group_rss_mb};
 pub(crate) use state::create_private_dir;
 pub use state::{ServerRecord, read_state};
-pub use supervisor::supervise;
+pub use supervisor::{supervise, supervisor_running};
 
 /// The provider id boocoder gives llama-swap inside opencode.
 pub const LLAMA_SWAP_PROVIDER: &str = "llama-swap";

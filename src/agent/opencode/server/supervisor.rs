@@ -77,6 +77,14 @@ pub(super) fn supervisor_alive(rec: &ServerRecord) -> bool {
             .any(|w| w[0] == b"--pid" && w[1] == server.as_bytes())
 }
 
+/// Whether the idle supervisor of a self-kept server runs (None: the
+/// server has no idle timeout, it is kept until `server stop`). A dead one
+/// stops nothing: the server stays until a command that uses it starts a
+/// new supervisor, or `server stop`.
+pub fn supervisor_running(rec: &ServerRecord) -> Option<bool> {
+    rec.idle_timeout_seconds.map(|_| supervisor_alive(rec))
+}
+
 /// Stop the record's supervisor (it ignores TERM): the server is kept
 /// until `server stop` from now on.
 pub(super) fn stop_supervisor(rec: &ServerRecord) {
