@@ -7,6 +7,49 @@
 
 use serde::Serialize;
 
+/// A status stored as its name: `as_str`, every value (`ALL`), `FromStr`
+/// and `TryFrom<String>` (how the store reads it back) and `Display`.
+macro_rules! stored_names {
+    ($ty:ident, $what:literal, { $($v:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$v),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$v => $name),+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<$ty, String> {
+                $ty::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| format!(concat!("unknown ", $what, " {:?}"), s))
+            }
+        }
+
+        /// How the store reads a stored status.
+        impl TryFrom<String> for $ty {
+            type Error = String;
+
+            fn try_from(s: String) -> Result<$ty, String> {
+                s.parse()
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 /// Token counts reported at the end of a step.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TokenUsage {
@@ -38,16 +81,14 @@ pub enum ToolStatus {
     Error,
 }
 
-impl ToolStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ToolStatus::Pending => "pending",
-            ToolStatus::Running => "running",
-            ToolStatus::Completed => "completed",
-            ToolStatus::Error => "error",
-        }
-    }
+stored_names!(ToolStatus, "tool status", {
+    Pending => "pending",
+    Running => "running",
+    Completed => "completed",
+    Error => "error",
+});
 
+impl ToolStatus {
     /// A status as an agent names it (opencode's or ACP's); one it does not
     /// know yet is taken as running.
     pub fn from_agent(s: &str) -> ToolStatus {
@@ -57,12 +98,6 @@ impl ToolStatus {
             "error" | "failed" => ToolStatus::Error,
             _ => ToolStatus::Running,
         }
-    }
-}
-
-impl std::fmt::Display for ToolStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -89,64 +124,23 @@ pub enum TurnStatus {
     LeaseLost,
 }
 
-impl TurnStatus {
-    pub const ALL: [TurnStatus; 8] = [
-        TurnStatus::Running,
-        TurnStatus::Done,
-        TurnStatus::Failed,
-        TurnStatus::Stalled,
-        TurnStatus::ServerLost,
-        TurnStatus::Crashed,
-        TurnStatus::Interrupted,
-        TurnStatus::LeaseLost,
-    ];
+stored_names!(TurnStatus, "turn status", {
+    Running => "running",
+    Done => "done",
+    Failed => "failed",
+    Stalled => "stalled",
+    ServerLost => "server_lost",
+    Crashed => "crashed",
+    Interrupted => "interrupted",
+    LeaseLost => "lease_lost",
+});
 
+impl TurnStatus {
     /// The turn broke off without the agent settling its session (its
     /// process died, or another took over): the next turn starts a new
     /// agent session.
     pub fn broke_off(self) -> bool {
         matches!(self, TurnStatus::Crashed | TurnStatus::LeaseLost)
-    }
-}
-
-impl TurnStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TurnStatus::Running => "running",
-            TurnStatus::Done => "done",
-            TurnStatus::Failed => "failed",
-            TurnStatus::Stalled => "stalled",
-            TurnStatus::ServerLost => "server_lost",
-            TurnStatus::Crashed => "crashed",
-            TurnStatus::Interrupted => "interrupted",
-            TurnStatus::LeaseLost => "lease_lost",
-        }
-    }
-}
-
-impl std::str::FromStr for TurnStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<TurnStatus, String> {
-        TurnStatus::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| format!("unknown turn status {s:?}"))
-    }
-}
-
-/// How the store reads a stored status.
-impl TryFrom<String> for TurnStatus {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<TurnStatus, String> {
-        s.parse()
-    }
-}
-
-impl std::fmt::Display for TurnStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -163,36 +157,14 @@ pub enum ChangeStatus {
     Typechange,
 }
 
-impl ChangeStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeStatus::Added => "added",
-            ChangeStatus::Modified => "modified",
-            ChangeStatus::Deleted => "deleted",
-            ChangeStatus::Renamed => "renamed",
-            ChangeStatus::Copied => "copied",
-            ChangeStatus::Typechange => "typechange",
-        }
-    }
-}
-
-impl std::str::FromStr for ChangeStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> std::result::Result<ChangeStatus, String> {
-        [
-            ChangeStatus::Added,
-            ChangeStatus::Modified,
-            ChangeStatus::Deleted,
-            ChangeStatus::Renamed,
-            ChangeStatus::Copied,
-            ChangeStatus::Typechange,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-        .ok_or_else(|| format!("unknown change status {s:?}"))
-    }
-}
+stored_names!(ChangeStatus, "change status", {
+    Added => "added",
+    Modified => "modified",
+    Deleted => "deleted",
+    Renamed => "renamed",
+    Copied => "copied",
+    Typechange => "typechange",
+});
 
 /// An agent session's state in the store: `active` (turns resume it), or
 /// `crashed` (its turn broke off). Stored as [`AgentSessionStatus::as_str`].
@@ -203,66 +175,42 @@ pub enum AgentSessionStatus {
     Crashed,
 }
 
-impl AgentSessionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgentSessionStatus::Active => "active",
-            AgentSessionStatus::Crashed => "crashed",
-        }
-    }
-}
-
-impl std::str::FromStr for AgentSessionStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> std::result::Result<AgentSessionStatus, String> {
-        [AgentSessionStatus::Active, AgentSessionStatus::Crashed]
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| format!("unknown agent session status {s:?}"))
-    }
-}
-
-/// How the store reads a stored status.
-impl TryFrom<String> for AgentSessionStatus {
-    type Error = String;
-
-    fn try_from(s: String) -> std::result::Result<AgentSessionStatus, String> {
-        s.parse()
-    }
-}
-
-/// How the store reads a stored status.
-impl TryFrom<String> for ChangeStatus {
-    type Error = String;
-
-    fn try_from(s: String) -> std::result::Result<ChangeStatus, String> {
-        s.parse()
-    }
-}
-
-impl std::fmt::Display for ChangeStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+stored_names!(AgentSessionStatus, "agent session status", {
+    Active => "active",
+    Crashed => "crashed",
+});
 
 #[cfg(test)]
 mod tests {
     use super::{AgentSessionStatus, ChangeStatus, ToolStatus, TurnStatus};
 
+    /// Every value is stored as its name, read back as itself, and named
+    /// in JSON as in the store; an unknown name is refused.
+    fn round_trips<T>(all: &[T], unknown: &str)
+    where
+        T: Copy
+            + PartialEq
+            + std::fmt::Debug
+            + std::fmt::Display
+            + std::str::FromStr<Err = String>
+            + serde::Serialize,
+    {
+        for v in all {
+            let name = v.to_string();
+            assert_eq!(name.parse::<T>(), Ok(*v));
+            assert_eq!(serde_json::to_value(v).unwrap(), name.as_str());
+        }
+        assert!(unknown.parse::<T>().is_err());
+    }
+
     #[test]
-    fn every_turn_status_is_stored_and_read_back_as_itself() {
-        for s in TurnStatus::ALL {
-            assert_eq!(s.as_str().parse::<TurnStatus>(), Ok(s));
-            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
-        }
-        assert!("finished".parse::<TurnStatus>().is_err());
-        for a in [AgentSessionStatus::Active, AgentSessionStatus::Crashed] {
-            assert_eq!(a.as_str().parse::<AgentSessionStatus>(), Ok(a));
-            assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
-        }
-        assert!("gone".parse::<AgentSessionStatus>().is_err());
+    fn every_status_is_stored_and_read_back_as_itself() {
+        round_trips(TurnStatus::ALL, "finished");
+        round_trips(ToolStatus::ALL, "in_progress");
+        round_trips(ChangeStatus::ALL, "moved");
+        round_trips(AgentSessionStatus::ALL, "gone");
+        assert_eq!(TurnStatus::ALL.len(), 8);
+        assert_eq!(ChangeStatus::ALL.len(), 6);
         assert!(TurnStatus::Crashed.broke_off() && TurnStatus::LeaseLost.broke_off());
         assert!(!TurnStatus::Failed.broke_off());
         for (agent, ours) in [
@@ -275,17 +223,5 @@ mod tests {
         ] {
             assert_eq!(ToolStatus::from_agent(agent), ours);
         }
-        for c in [
-            ChangeStatus::Added,
-            ChangeStatus::Modified,
-            ChangeStatus::Deleted,
-            ChangeStatus::Renamed,
-            ChangeStatus::Copied,
-            ChangeStatus::Typechange,
-        ] {
-            assert_eq!(c.as_str().parse::<ChangeStatus>(), Ok(c));
-            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
-        }
-        assert!("moved".parse::<ChangeStatus>().is_err());
     }
 }
