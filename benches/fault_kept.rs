@@ -95,22 +95,15 @@ impl World {
             &std::fs::read(self.root.path().join("state/server.json")).unwrap(),
         )
         .unwrap();
-        let url = format!("{}/session/status", state["url"].as_str().unwrap());
-        let password = state["password"].as_str().unwrap().to_string();
-        let dir = dir.to_string();
-        let v: Value = tokio::runtime::Runtime::new().unwrap().block_on(async {
-            reqwest::Client::new()
-                .get(url)
-                .query(&[("directory", dir)])
-                .basic_auth("opencode", Some(password))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap()
-        });
-        v.as_object().unwrap().keys().cloned().collect()
+        let client = boocoder::agent::opencode::Client::new(
+            state["url"].as_str().unwrap(),
+            state["password"].as_str().unwrap(),
+        );
+        let busy = tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(client.session_status(std::path::Path::new(dir)))
+            .unwrap();
+        busy.into_keys().collect()
     }
 }
 

@@ -107,28 +107,23 @@ impl Rig {
 }
 
 /// The busy agent sessions of `dir` on the server `state` (its record,
-/// `server.json`) describes, as its `/session/status` says.
+/// `server.json`) describes, as its `/session/status` says (asked with the
+/// library's own client).
 pub(crate) fn busy_sessions(state: &Value, dir: &str) -> Vec<String> {
-    let url = format!("{}/session/status", state["url"].as_str().unwrap());
-    let password = state["password"].as_str().unwrap().to_string();
-    let dir = dir.to_string();
-    let v: Value = std::thread::spawn(move || {
-        tokio::runtime::Runtime::new().unwrap().block_on(async {
-            reqwest::Client::new()
-                .get(url)
-                .query(&[("directory", dir)])
-                .basic_auth("opencode", Some(password))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap()
-        })
+    let client = boocoder::agent::opencode::Client::new(
+        state["url"].as_str().unwrap(),
+        state["password"].as_str().unwrap(),
+    );
+    let dir = std::path::PathBuf::from(dir);
+    let busy = std::thread::spawn(move || {
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(client.session_status(&dir))
+            .unwrap()
     })
     .join()
     .unwrap();
-    v.as_object().unwrap().keys().cloned().collect()
+    busy.into_keys().collect()
 }
 
 fn alive(pid: u64) -> bool {
