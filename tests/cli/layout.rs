@@ -66,19 +66,23 @@ fn only_config_and_the_command_layer_read_the_environment() {
     );
 }
 
+/// What writes to stdout or stderr.
+const PRINT_SITES: &[&str] = &[
+    "println!(",
+    "print!(",
+    "eprintln!(",
+    "eprint!(",
+    "dbg!(",
+    ".print()",
+    "stdout()",
+    "stderr()",
+    "io::stdout",
+    "io::stderr",
+];
+
 #[test]
 fn the_library_prints_nothing() {
-    let found = offenders(
-        &[
-            "println!(",
-            "print!(",
-            "eprintln!(",
-            "eprint!(",
-            "dbg!(",
-            "io::stdout()",
-        ],
-        is_cmd,
-    );
+    let found = offenders(PRINT_SITES, is_cmd);
     assert!(
         found.is_empty(),
         "printing below cmd:\n{}",
@@ -95,21 +99,7 @@ fn is_printer(rel: &str) -> bool {
 
 #[test]
 fn one_printer() {
-    let found = offenders(
-        &[
-            "println!(",
-            "print!(",
-            "eprintln!(",
-            "eprint!(",
-            "dbg!(",
-            ".print()",
-            "stdout()",
-            "stderr()",
-            "io::stdout",
-            "io::stderr",
-        ],
-        is_printer,
-    );
+    let found = offenders(PRINT_SITES, is_printer);
     assert!(
         found.is_empty(),
         "stdout or stderr outside the printer (src/cmd/printer/):\n{}",
