@@ -140,15 +140,13 @@ pub struct TurnContext<'a> {
     pub dir: &'a Path,
     /// The model decided by the engine (None: the agent's own).
     pub model: Option<String>,
-    /// Stops the turn once it is prompted (before that, the run's
-    /// `cancel` does): a signal (abort the agent's turn, end
+    /// Stops the turn (a backend's set-up before the prompt also watches
+    /// the run's cancellation, which it got at its start): a signal (abort the agent's turn, end
     /// `interrupted`), the lease lost (stop the agent, end with
     /// [`Ended::lease_lost`]; nothing more is recorded), the watchdog (end
     /// `stalled`). The backend calls [`Stopper::alive`] on every sign of
     /// life from its agent.
     pub stop: &'a Stopper,
-    /// The run's cancellation, for the set-up before the prompt.
-    pub cancel: &'a CancellationToken,
     pub sink: Sink<'a>,
     pub begin: &'a dyn BeginTurn,
 }

@@ -233,7 +233,6 @@ impl Engine<'_> {
             dir: &dir,
             model,
             stop: &stop,
-            cancel: &self.cancel,
             sink,
             begin: &beginner,
         });

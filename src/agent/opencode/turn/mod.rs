@@ -17,7 +17,6 @@ pub use start::BACKEND;
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use tokio_util::sync::CancellationToken;
 
 use crate::agent::TurnStatus;
 use crate::agent::opencode::{EventHub, Server, llama_swap_model_id};
@@ -40,7 +39,6 @@ pub struct TurnRunner<'a> {
     /// llama-swap's model ids, asked for once and only when a model id is
     /// ambiguous (has a `/` but no `llama-swap/` prefix).
     pub llama_swap_models: tokio::sync::OnceCell<Vec<String>>,
-    pub cancel: CancellationToken,
     /// Keep agent errors whole (else their first line: no stack traces).
     pub verbose: bool,
 }

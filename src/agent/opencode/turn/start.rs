@@ -31,7 +31,6 @@ fn start<'a>(run: &'a RunSetup<'a>) -> BoxFuture<'a, crate::Result<Started<'a>>>
                 server: server.clone(),
                 hub,
                 llama_swap_models: tokio::sync::OnceCell::new(),
-                cancel: run.cancel.clone(),
                 verbose: run.verbose,
             }),
             keep_alive: Some(Box::new(server)),
