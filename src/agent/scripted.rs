@@ -155,7 +155,6 @@ fn ended(status: TurnStatus, error: Option<&str>, text: String) -> Ended {
         stop_reason: None,
         sign_in: None,
         setup_error: false,
-        lease_lost: false,
     }
 }
 

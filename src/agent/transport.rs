@@ -165,12 +165,11 @@ pub struct Ended {
     /// The agent's error names a missing model or provider (a runtime
     /// error, not a failed turn).
     pub setup_error: bool,
-    /// The turn stopped because the lease was lost (the agent was stopped).
-    pub lease_lost: bool,
 }
 
 impl Ended {
-    /// The turn stopped because its lease was lost (the agent stopped).
+    /// The turn stopped because its lease was lost (the agent stopped; the
+    /// engine, which saw the lease go, records nothing more).
     pub fn lease_lost() -> Ended {
         Ended {
             status: TurnStatus::LeaseLost,
@@ -180,7 +179,6 @@ impl Ended {
             stop_reason: None,
             sign_in: None,
             setup_error: false,
-            lease_lost: true,
         }
     }
 }

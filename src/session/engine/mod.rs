@@ -255,8 +255,9 @@ impl Engine<'_> {
             (Err(e), None) => return Err(e),
         };
         // Another process owns the session now (or may, any moment): write
-        // nothing more (its `crashed` mark and pending changes stay).
-        if ended.lease_lost || !lease.check().await {
+        // nothing more (its `crashed` mark and pending changes stay). A lost
+        // lease (what stopped the turn, if it did) fails the check at once.
+        if !lease.check().await {
             return Err(record_lease_lost(self.store, begun.turn_id, lease).await);
         }
         let ran = Ran {

@@ -317,7 +317,6 @@ impl AcpTurns<'_> {
             stop_reason: end.stop_reason,
             sign_in: end.sign_in.then(|| backend.login_hint()),
             setup_error: false,
-            lease_lost: stop.why() == Some(Stop::LeaseLost),
         }
     }
 

@@ -193,7 +193,6 @@ impl TurnRunner<'_> {
             stop_reason: None,
             sign_in: None,
             setup_error,
-            lease_lost: false,
         })
     }
 }
