@@ -1,11 +1,14 @@
 //! The kept server's memory: one self-kept opencode server, 30 sessions
 //! created (each in its own worktree), prompted once and removed; the
 //! server's process-group RSS after the 30th against after the first
-//! (target: below 1.5x), with recycling on (`max_rss_mb` at its default,
-//! 1024) and off (`max_rss_mb = 0`, the reference: a server that only
-//! grows), in the same run. `BENCH_BEFORE=<boocoder binary>` makes the
-//! reference another build with its default config instead (e.g. one from
-//! before removed worktrees' instances were disposed of and servers recycled).
+//! (target: below 1.5x), with recycling as by default (`max_rss_mb` 1024,
+//! no `max_directories`) and off (`max_rss_mb = 0`, the reference: a server
+//! that only grows), in the same run. The RSS after sessions 1, 2, 5, 10,
+//! ... goes to stderr: with removed worktrees disposed of, it levels off
+//! after about five sessions (warm-up, not a per-directory leak).
+//! `BENCH_BEFORE=<boocoder binary>` makes the reference another build with
+//! its default config instead (e.g. one from before removed worktrees'
+//! instances were disposed of and servers recycled).
 //! Run: `cargo bench --bench kept_rss` (BENCH_SESSIONS, default 30).
 
 mod common;
@@ -15,7 +18,8 @@ use common::{World, run};
 
 const MODEL: &str = "scripted-model";
 
-/// (RSS after the first session, after the last) in MiB.
+/// (RSS after the first session, after the last) in MiB; prints the RSS
+/// after sessions 1, 2, 5, 10, 15, ... as it goes.
 fn cycle(
     world: &World,
     bin: Option<&std::ffi::OsStr>,
@@ -48,8 +52,13 @@ fn cycle(
         world.models.push(Script::new().text("Short reply."));
         run(cmd(&["session", "prompt", &name, "hi"]));
         run(cmd(&["session", "rm", &name, "--force"]));
-        if i == 0 {
-            first = rss();
+        let n = i + 1;
+        if n == 1 || n == 2 || n % 5 == 0 || n == sessions {
+            let now = rss();
+            eprintln!("  after {n}: {now} MiB");
+            if n == 1 {
+                first = now;
+            }
         }
     }
     let last = rss();
@@ -93,7 +102,7 @@ fn main() {
         ratio(gn, g1)
     );
     println!(
-        "  this build (max_rss_mb = 1024): after 1: {l1}, after {sessions}: {ln} ({:.2}x; target < 1.5x)",
+        "  this build (default max_rss_mb = 1024): after 1: {l1}, after {sessions}: {ln} ({:.2}x; target < 1.5x)",
         ratio(ln, l1)
     );
     println!(
