@@ -22,7 +22,6 @@ pub struct AvailableAgentRow {
     pub updated_at: i64,
 }
 
-#[derive(sqlx::FromRow)]
 struct AvailableAgentRaw {
     name: String,
     install_path: Option<String>,
@@ -35,6 +34,19 @@ struct AvailableAgentRaw {
     last_probed_at: Option<i64>,
     updated_at: i64,
 }
+
+super::rows::from_row!(AvailableAgentRaw {
+    name,
+    install_path,
+    supports_acp,
+    models,
+    commands,
+    label,
+    transport,
+    version,
+    last_probed_at,
+    updated_at,
+});
 
 impl TryFrom<AvailableAgentRaw> for AvailableAgentRow {
     type Error = StoreError;

@@ -6,30 +6,45 @@ use serde::{Deserialize, Serialize};
 use super::{Store, StoreError, with_pool};
 
 /// One changed file of a session's pending changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingChange {
     pub path: String,
     pub old_path: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: super::ChangeStatus,
     pub insertions: i64,
     pub deletions: i64,
-    #[sqlx(rename = "is_binary")]
+    /// Stored as `is_binary`.
     pub binary: bool,
     pub patch: Option<String>,
 }
 
 /// A stored pending change with its stamp.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingChangeRow {
     pub session: String,
-    #[sqlx(flatten)]
     #[serde(flatten)]
     pub change: PendingChange,
     pub agent: String,
     #[serde(with = "crate::timestamp::ms")]
     pub created_at: i64,
 }
+
+super::rows::from_row!(PendingChange, |row| Ok(PendingChange {
+    path: row.try_get("path")?,
+    old_path: row.try_get("old_path")?,
+    status: super::rows::parsed(row, "status")?,
+    insertions: row.try_get("insertions")?,
+    deletions: row.try_get("deletions")?,
+    binary: row.try_get("is_binary")?,
+    patch: row.try_get("patch")?,
+}));
+
+super::rows::from_row!(PendingChangeRow, |row| Ok(PendingChangeRow {
+    session: row.try_get("session")?,
+    change: sqlx::FromRow::from_row(row)?,
+    agent: row.try_get("agent")?,
+    created_at: row.try_get("created_at")?,
+}));
 
 impl Store {
     /// Replace a session's pending changes with `changes`, stamped with

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{Store, StoreError, with_pool};
 
 /// Who holds a session's turn, until when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaseRow {
     pub session: String,
     pub owner: String,
@@ -18,6 +18,14 @@ pub struct LeaseRow {
     /// reused pid is not taken for the owner; None when unknown.
     pub owner_start: Option<i64>,
 }
+
+super::rows::from_row!(LeaseRow {
+    session,
+    owner,
+    acquired_at,
+    expires_at,
+    owner_start,
+});
 
 const LEASE_COLUMNS: &str = "session, owner, acquired_at, expires_at, owner_start";
 

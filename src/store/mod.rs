@@ -16,6 +16,7 @@ mod changes;
 mod kinds;
 mod leases;
 mod probe_locks;
+mod rows;
 mod sessions;
 mod turn_history;
 mod turns;
@@ -26,7 +27,6 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde::Serialize;
-use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -44,8 +44,7 @@ pub use worktrees::WorktreeRow;
 
 use crate::config::mask_url_password;
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+use rows::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 
 /// How long a writer waits for SQLite's lock before giving up.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -463,8 +462,8 @@ impl Store {
     /// The migrations this build knows for `backend`, all marked pending.
     pub fn known_migrations(backend: Backend) -> Vec<MigrationStatus> {
         let migrator = match backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
+            Backend::Sqlite => &*SQLITE_MIGRATIONS,
+            Backend::Postgres => &*POSTGRES_MIGRATIONS,
         };
         migrator
             .iter()
@@ -497,8 +496,8 @@ impl Store {
             });
         }
         let checksums = match self {
-            Store::Sqlite { .. } => &SQLITE_MIGRATIONS,
-            Store::Postgres { .. } => &POSTGRES_MIGRATIONS,
+            Store::Sqlite { .. } => &*SQLITE_MIGRATIONS,
+            Store::Postgres { .. } => &*POSTGRES_MIGRATIONS,
         };
         Ok(Self::known_migrations(self.backend())
             .into_iter()

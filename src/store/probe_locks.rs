@@ -7,13 +7,19 @@ use serde::{Deserialize, Serialize};
 use super::{Store, StoreError, with_pool};
 
 /// Who is probing an agent, until when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProbeLock {
     pub name: String,
     pub owner: String,
     #[serde(with = "crate::timestamp::ms")]
     pub expires_at: i64,
 }
+
+super::rows::from_row!(ProbeLock {
+    name,
+    owner,
+    expires_at,
+});
 
 impl Store {
     /// Take the probe lock of `name` for `owner` for `ttl_ms` (the

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{Store, StoreError, with_pool};
 
 /// A boocoder session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionRow {
     pub name: String,
     pub repo: String,
@@ -20,7 +20,7 @@ pub struct SessionRow {
 }
 
 /// The agent-side session a boocoder session maps to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentSessionRow {
     pub session: String,
     pub agent: String,
@@ -30,7 +30,6 @@ pub struct AgentSessionRow {
     pub directory: Option<String>,
     /// Fingerprint of agent, model and provider config at creation.
     pub config_hash: String,
-    #[sqlx(try_from = "String")]
     pub status: super::AgentSessionStatus,
     /// Why this agent session replaced an earlier one, if it did.
     pub reason: Option<String>,
@@ -39,6 +38,29 @@ pub struct AgentSessionRow {
     #[serde(with = "crate::timestamp::ms")]
     pub updated_at: i64,
 }
+
+super::rows::from_row!(SessionRow {
+    name,
+    repo,
+    agent,
+    model,
+    use_worktree,
+    created_at,
+    updated_at,
+});
+
+super::rows::from_row!(AgentSessionRow, |row| Ok(AgentSessionRow {
+    session: row.try_get("session")?,
+    agent: row.try_get("agent")?,
+    agent_session_id: row.try_get("agent_session_id")?,
+    server_url: row.try_get("server_url")?,
+    directory: row.try_get("directory")?,
+    config_hash: row.try_get("config_hash")?,
+    status: super::rows::parsed(row, "status")?,
+    reason: row.try_get("reason")?,
+    created_at: row.try_get("created_at")?,
+    updated_at: row.try_get("updated_at")?,
+}));
 
 impl Store {
     // ---- sessions ---------------------------------------------------------

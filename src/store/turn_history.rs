@@ -58,9 +58,7 @@ pub struct TurnLogRow {
     pub permissions: Option<PermissionLog>,
 }
 
-#[derive(sqlx::FromRow)]
 struct Raw {
-    #[sqlx(flatten)]
     turn: TurnRow,
     prompt: Option<String>,
     reply: Option<String>,
@@ -69,6 +67,16 @@ struct Raw {
     stop_reason: Option<String>,
     permissions: Option<String>,
 }
+
+super::rows::from_row!(Raw, |row| Ok(Raw {
+    turn: sqlx::FromRow::from_row(row)?,
+    prompt: row.try_get("prompt")?,
+    reply: row.try_get("reply")?,
+    tools: row.try_get("tools")?,
+    turn_changes: row.try_get("turn_changes")?,
+    stop_reason: row.try_get("stop_reason")?,
+    permissions: row.try_get("permissions")?,
+}));
 
 impl Store {
     /// Store a turn's prompt (at its start).

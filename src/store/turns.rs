@@ -4,23 +4,18 @@ use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, with_pool};
 
-/// Token counts of a turn.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+/// Token counts of a turn (columns `tokens_<field>`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tokens {
-    #[sqlx(rename = "tokens_input")]
     pub input: Option<i64>,
-    #[sqlx(rename = "tokens_output")]
     pub output: Option<i64>,
-    #[sqlx(rename = "tokens_reasoning")]
     pub reasoning: Option<i64>,
-    #[sqlx(rename = "tokens_cache_read")]
     pub cache_read: Option<i64>,
-    #[sqlx(rename = "tokens_cache_write")]
     pub cache_write: Option<i64>,
 }
 
 /// One turn of a session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TurnRow {
     pub id: i64,
     pub session: String,
@@ -29,13 +24,31 @@ pub struct TurnRow {
     pub started_at: i64,
     #[serde(with = "crate::timestamp::opt_ms")]
     pub ended_at: Option<i64>,
-    #[sqlx(try_from = "String")]
     pub status: super::TurnStatus,
     pub model: Option<String>,
-    #[sqlx(flatten)]
     pub tokens: Tokens,
     pub error: Option<String>,
 }
+
+super::rows::from_row!(Tokens, |row| Ok(Tokens {
+    input: row.try_get("tokens_input")?,
+    output: row.try_get("tokens_output")?,
+    reasoning: row.try_get("tokens_reasoning")?,
+    cache_read: row.try_get("tokens_cache_read")?,
+    cache_write: row.try_get("tokens_cache_write")?,
+}));
+
+super::rows::from_row!(TurnRow, |row| Ok(TurnRow {
+    id: row.try_get("id")?,
+    session: row.try_get("session")?,
+    agent_session_id: row.try_get("agent_session_id")?,
+    started_at: row.try_get("started_at")?,
+    ended_at: row.try_get("ended_at")?,
+    status: super::rows::parsed(row, "status")?,
+    model: row.try_get("model")?,
+    tokens: sqlx::FromRow::from_row(row)?,
+    error: row.try_get("error")?,
+}));
 
 impl Store {
     /// Record the start of a turn (status `running`); returns its id.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{Store, StoreError, with_pool};
 
 /// A session-keyed git worktree and the commit it was made from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorktreeRow {
     pub session: String,
     pub repo: String,
@@ -23,6 +23,18 @@ pub struct WorktreeRow {
     /// hosts were recorded: any host may act on them).
     pub host: String,
 }
+
+super::rows::from_row!(WorktreeRow {
+    session,
+    repo,
+    path,
+    branch,
+    base_commit,
+    base_ref,
+    created_at,
+    branch_created,
+    host,
+});
 
 impl Store {
     /// Record a worktree unless the session already has one; returns the row

@@ -1,0 +1,177 @@
+//! What the store builds without sqlx's procedural macros: the migrations,
+//! embedded in the binary, and reading a row into a struct on both backends.
+//!
+//! `sqlx::migrate!` and `#[derive(sqlx::FromRow)]` pull in sqlx's macro
+//! crates, which compile a second copy of sqlx, both database drivers and
+//! the bundled SQLite for the build host: about a third of a cold release
+//! build. The same two things are a few lines here.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+
+/// `(file name, SQL)` of each migration in `migrations/<dir>`, in order.
+macro_rules! embed {
+    ($dir:literal: $($file:literal),+ $(,)?) => {
+        &[$((
+            $file,
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/", $dir, "/", $file)),
+        )),+]
+    };
+}
+
+/// Every migration file of `migrations/sqlite` (a test checks the list
+/// against the folder).
+pub(super) const SQLITE_FILES: &[(&str, &str)] = embed!("sqlite":
+    "0001_init.sql",
+    "0002_probe_locks.sql",
+    "0003_worktree_owner.sql",
+    "0005_turn_history.sql",
+    "0006_stop_reason.sql",
+    "0007_permissions.sql",
+    "0008_lease_owner_start.sql",
+    "0009_next_base.sql",
+);
+
+/// Every migration file of `migrations/postgres`.
+pub(super) const POSTGRES_FILES: &[(&str, &str)] = embed!("postgres":
+    "0001_init.sql",
+    "0002_probe_locks.sql",
+    "0003_worktree_owner.sql",
+    "0005_turn_history.sql",
+    "0006_stop_reason.sql",
+    "0007_permissions.sql",
+    "0008_lease_owner_start.sql",
+    "0009_next_base.sql",
+);
+
+pub(super) static SQLITE_MIGRATIONS: LazyLock<Migrator> = LazyLock::new(|| migrator(SQLITE_FILES));
+pub(super) static POSTGRES_MIGRATIONS: LazyLock<Migrator> =
+    LazyLock::new(|| migrator(POSTGRES_FILES));
+
+/// Embedded migration files, read as sqlx reads a migrations folder:
+/// `<version>_<description>.sql`, the description's `_` as spaces, the
+/// checksum over the file's text (so databases migrated by earlier builds
+/// match), `-- no-transaction` at the top opting out of the transaction.
+#[derive(Debug)]
+struct Embedded(&'static [(&'static str, &'static str)]);
+
+impl<'s> MigrationSource<'s> for Embedded {
+    fn resolve(self) -> BoxFuture<'s, Result<Vec<Migration>, BoxDynError>> {
+        let migrations = self.0.iter().map(|(file, sql)| {
+            let (version, rest) = file
+                .split_once('_')
+                .ok_or_else(|| format!("migration {file}: expected <version>_<name>.sql"))?;
+            let version: i64 = version
+                .parse()
+                .map_err(|_| format!("migration {file}: the version is not a number"))?;
+            let description = rest.trim_end_matches(".sql").replace('_', " ");
+            Ok(Migration::new(
+                version,
+                Cow::Owned(description),
+                MigrationType::Simple,
+                Cow::Borrowed(*sql),
+                sql.starts_with("-- no-transaction"),
+            ))
+        });
+        let mut all = migrations.collect::<Result<Vec<_>, BoxDynError>>();
+        if let Ok(all) = &mut all {
+            all.sort_by_key(|m| m.version);
+        }
+        async move { all }.boxed()
+    }
+}
+
+fn migrator(files: &'static [(&'static str, &'static str)]) -> Migrator {
+    Migrator::new(Embedded(files))
+        .now_or_never()
+        .expect("embedded migrations resolve at once")
+        .expect("embedded migration file names are <version>_<name>.sql")
+}
+
+/// `sqlx::FromRow` for SQLite's and PostgreSQL's rows, from one body that
+/// reads `$row` (`use sqlx::Row` is in scope for `try_get`).
+/// `from_row!(Type { a, b })` reads each field from the column of its name.
+macro_rules! from_row {
+    ($ty:ident { $($field:ident),+ $(,)? }) => {
+        $crate::store::rows::from_row!($ty, |row| Ok($ty {
+            $($field: row.try_get(stringify!($field))?),+
+        }));
+    };
+    ($ty:ty, |$row:ident| $body:expr) => {
+        impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for $ty {
+            fn from_row($row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<Self> {
+                #[allow(unused_imports)]
+                use sqlx::Row;
+                $body
+            }
+        }
+        impl sqlx::FromRow<'_, sqlx::postgres::PgRow> for $ty {
+            fn from_row($row: &sqlx::postgres::PgRow) -> sqlx::Result<Self> {
+                #[allow(unused_imports)]
+                use sqlx::Row;
+                $body
+            }
+        }
+    };
+}
+pub(super) use from_row;
+
+/// A text column read into a type that parses it (a stored status), its
+/// parse error reported as the column's decode error.
+pub(super) fn parsed<'r, R, T>(row: &'r R, column: &'static str) -> sqlx::Result<T>
+where
+    R: sqlx::Row,
+    &'static str: sqlx::ColumnIndex<R>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    T: TryFrom<String>,
+    T::Error: Into<BoxDynError>,
+{
+    let text: String = row.try_get(column)?;
+    T::try_from(text).map_err(|e| sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: e.into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on_disk(dir: &str) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(dir);
+        let mut names: Vec<String> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn every_migration_file_is_embedded() {
+        for (dir, files) in [("sqlite", SQLITE_FILES), ("postgres", POSTGRES_FILES)] {
+            let embedded: Vec<String> = files.iter().map(|(f, _)| f.to_string()).collect();
+            assert_eq!(embedded, on_disk(dir), "migrations/{dir}");
+        }
+    }
+
+    #[test]
+    fn migrations_read_as_sqlx_reads_a_folder() {
+        let m: Vec<&Migration> = SQLITE_MIGRATIONS.iter().collect();
+        assert_eq!(m.len(), SQLITE_FILES.len());
+        assert_eq!((m[0].version, m[0].description.as_ref()), (1, "init"));
+        let owner = m.iter().find(|m| m.version == 8).unwrap();
+        assert_eq!(owner.description, "lease owner start");
+        assert!(m.windows(2).all(|w| w[0].version < w[1].version));
+        assert!(m.iter().all(|m| !m.no_tx && m.checksum.len() == 48));
+        assert_eq!(POSTGRES_MIGRATIONS.iter().count(), POSTGRES_FILES.len());
+    }
+}
