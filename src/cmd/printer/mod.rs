@@ -5,6 +5,7 @@
 //! the command starts; every command and renderer writes through it.
 
 mod progress;
+mod report;
 
 use std::io::{IsTerminal, Write};
 
@@ -15,6 +16,7 @@ use super::GlobalArgs;
 use super::output::{ColorChoice, ErrorRecord, Format, classify, error_message, render};
 
 pub use progress::{Waiting, stderr_writer};
+pub use report::Reporting;
 
 #[derive(Debug, Clone)]
 pub struct Printer {
@@ -220,10 +222,16 @@ impl Printer {
         Waiting::start(show, message)
     }
 
-    /// One spinner line per provider on a terminal's stderr while probes
-    /// run; nothing otherwise (or with --quiet).
-    pub fn provider_lines(&self) -> std::sync::Arc<dyn boocoder::providers::Reporter> {
-        progress::provider_lines(!self.quiet && self.terminals.stderr)
+    /// The command's reporter, to hand to the library: one spinner line
+    /// per provider on a terminal's stderr while probes run (not with
+    /// --quiet).
+    pub fn reporter(&self) -> std::sync::Arc<dyn boocoder::Reporter> {
+        self.reporting().shared()
+    }
+
+    /// [`Printer::reporter`], to be told more first (a prompt's).
+    pub fn reporting(&self) -> Reporting {
+        Reporting::new(self)
     }
 }
 
