@@ -4,18 +4,22 @@
 //! the reporter, and the caller decides what is shown.
 //!
 //! Each lower layer names only what it reports, in a narrow trait of its
-//! own (the providers' [`Progress`]); [`Reporter`] has them all as
+//! own (the providers' [`Progress`], the worktree service's [`Output`]);
+//! [`Reporter`] has them all as
 //! supertraits, so a caller passes `reporter.clone()` and each layer gets
 //! its view of it. Every method does nothing unless implemented.
 
 pub use crate::providers::Progress;
+pub use crate::worktree::{Output, OutputSource};
 
 /// Everything the library reports while a command runs.
-pub trait Reporter: Progress + Send + Sync {}
+pub trait Reporter: Progress + Output + Send + Sync {}
 
 /// A reporter that reports nothing.
 pub struct NoReporter;
 
 impl Progress for NoReporter {}
+
+impl Output for NoReporter {}
 
 impl Reporter for NoReporter {}

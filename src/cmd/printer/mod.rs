@@ -131,23 +131,6 @@ impl Printer {
         eprint!("{s}");
     }
 
-    /// Lines for people on stderr as they come (a command's output, such
-    /// as a worktree's post-create command), unless --quiet.
-    pub fn lines(&self) -> impl Fn(&str) + Send + Sync + 'static {
-        let quiet = self.quiet;
-        move |line| {
-            if !quiet {
-                eprintln!("{line}");
-            }
-        }
-    }
-
-    /// The output lines of the repository's git hooks, on stderr as git
-    /// shows them: with --quiet too.
-    pub fn hook_lines(&self) -> impl Fn(&str) + Send + Sync + 'static {
-        |line| eprintln!("{line}")
-    }
-
     pub fn style(&self, s: &str, code: &str) -> String {
         if self.color_stdout {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -224,7 +207,9 @@ impl Printer {
 
     /// The command's reporter, to hand to the library: one spinner line
     /// per provider on a terminal's stderr while probes run (not with
-    /// --quiet).
+    /// --quiet); the output lines of a worktree's post-create command on
+    /// stderr (not with --quiet), and of the repository's git hooks (as git
+    /// shows them: with --quiet too).
     pub fn reporter(&self) -> std::sync::Arc<dyn boocoder::Reporter> {
         self.reporting().shared()
     }
