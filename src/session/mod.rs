@@ -13,9 +13,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use crate::agent::turn::{
-    AskPermission, ChangesSummary, Endpoint, PermissionChoice, PermissionCounts,
-    PermissionDecision, PermissionEvent, PermissionPolicy, TurnError, TurnEvent, TurnOutcome,
-    TurnRequest,
+    ChangesSummary, Endpoint, PermissionCounts, PermissionDecision, PermissionEvent,
+    PermissionPolicy, TurnError, TurnEvent, TurnOutcome, TurnRequest,
 };
 
 use crate::Exit;
@@ -34,7 +33,7 @@ use crate::worktree::{
     Worktrees,
 };
 pub use one_shot::{OneShot, OneShotEnd};
-pub use run::{RunEvent, TurnPlan, Turns, run_turns};
+pub use run::{TurnPlan, Turns, run_turns};
 
 /// A session failure.
 #[derive(Debug, thiserror::Error)]

@@ -16,7 +16,7 @@ use super::GlobalArgs;
 use super::output::{ColorChoice, ErrorRecord, Format, classify, error_message, render};
 
 pub use progress::{Waiting, stderr_writer};
-pub use report::Reporting;
+pub use report::{Reporting, TurnView};
 
 #[derive(Debug, Clone)]
 pub struct Printer {
