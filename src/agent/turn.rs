@@ -71,17 +71,21 @@ impl TurnError {
     }
 }
 
-/// Asks a person about a permission (session name, the request); blocks.
-pub type AskPermission = Arc<dyn Fn(&str, &AgentEvent) -> PermissionReply + Send + Sync>;
+/// A person to ask about a permission the policy says to ask about: this
+/// layer's view of the command's reporter (`crate::report::Reporter`).
+pub trait AskPerson: Send + Sync {
+    /// Whether anyone can be asked (false: the policy's `non_interactive`
+    /// rule decides what it says to ask about).
+    fn can_ask(&self) -> bool {
+        false
+    }
 
-/// The permission policy a run's turns use.
-#[derive(Clone, Default)]
-pub struct PermissionChoice {
-    /// `--permissions`: a preset or a policy file (None: each session's
-    /// stored one, else the default preset).
-    pub spec: Option<String>,
-    /// Asks a person (None: no one can be asked).
-    pub ask: Option<AskPermission>,
+    /// Ask about `event`, a permission request of `session`'s turn, and
+    /// wait for the answer (it runs on the blocking pool); only when
+    /// [`AskPerson::can_ask`].
+    fn ask_permission(&self, _session: &str, _event: &AgentEvent) -> PermissionReply {
+        PermissionReply::Reject
+    }
 }
 
 /// What to answer when the agent asks for a permission: the turn's
@@ -90,7 +94,7 @@ pub struct PermissionChoice {
 #[derive(Clone)]
 pub struct PermissionPolicy {
     pub policy: Arc<Policy>,
-    pub ask: Option<AskPermission>,
+    person: Option<Arc<dyn AskPerson>>,
     log: Arc<Mutex<TurnPermissions>>,
 }
 
@@ -152,10 +156,12 @@ impl PermissionDecision {
 }
 
 impl PermissionPolicy {
-    pub fn new(policy: Policy, ask: Option<AskPermission>) -> PermissionPolicy {
+    /// `policy`, asking `person` what it says to ask about when one can
+    /// be asked.
+    pub fn new(policy: Policy, person: Arc<dyn AskPerson>) -> PermissionPolicy {
         PermissionPolicy {
             policy: Arc::new(policy),
-            ask,
+            person: person.can_ask().then_some(person),
             log: Arc::default(),
         }
     }
@@ -164,7 +170,7 @@ impl PermissionPolicy {
     pub fn for_turn(&self) -> PermissionPolicy {
         PermissionPolicy {
             policy: self.policy.clone(),
-            ask: self.ask.clone(),
+            person: self.person.clone(),
             log: Arc::default(),
         }
     }
@@ -189,17 +195,17 @@ impl PermissionPolicy {
                 .iter()
                 .any(|(t, p)| t == permission && p == patterns)
         };
-        let decision = match (verdict.action, &self.ask) {
+        let decision = match (verdict.action, &self.person) {
             (Action::Ask, _) if remembered => PermissionDecision {
                 decision: Action::Allow,
                 by: "person",
                 rule: verdict.rule,
                 fail: false,
             },
-            (Action::Ask, Some(ask)) => {
-                let ask = ask.clone();
+            (Action::Ask, Some(person)) => {
+                let person = person.clone();
                 let (s, e) = (session.to_string(), event.clone());
-                let reply = crate::util::blocking(move || ask(&s, &e))
+                let reply = crate::util::blocking(move || person.ask_permission(&s, &e))
                     .await
                     .unwrap_or(PermissionReply::Reject);
                 if reply == PermissionReply::Always {
@@ -255,7 +261,7 @@ impl PermissionPolicy {
 
     /// Decide `event` (see [`Self::decide`]) and report it: the
     /// `permission` event with the decision, and a notice.
-    pub async fn answer(
+    pub(crate) async fn answer(
         &self,
         session: &str,
         event: &AgentEvent,
@@ -306,7 +312,7 @@ impl std::fmt::Debug for PermissionPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PermissionPolicy")
             .field("policy", &self.policy.name)
-            .field("ask", &self.ask.is_some())
+            .field("ask", &self.person.is_some())
             .finish()
     }
 }

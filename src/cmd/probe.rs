@@ -36,7 +36,7 @@ pub async fn run(ctx: &Context, args: &ProbeArgs) -> Result<Exit> {
     let req = provider_table::request(ctx, args.cwd.as_deref(), args.force)?;
     let store = ctx.store().await?;
     let (reports, warnings) =
-        boocoder::providers::probe(store, &req, &args.names, provider_table::reporter(ctx)).await?;
+        boocoder::providers::probe(store, &req, &args.names, ctx.out.reporter()).await?;
     for w in &warnings {
         tracing::warn!("{w}");
     }

@@ -1,12 +1,10 @@
 //! What `probe` and `snapshot` share: the request built from the context and
-//! the process environment, the progress lines (the printer's), and the
-//! text table.
+//! the process environment, and the text table.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::Result;
-use boocoder::providers::{Entry, Reporter, SnapshotRequest};
+use boocoder::providers::{Entry, SnapshotRequest};
 
 use super::Context;
 
@@ -27,11 +25,6 @@ pub fn request(ctx: &Context, cwd: Option<&Path>, force: bool) -> Result<Snapsho
         force,
         cancel: ctx.cancel.clone(),
     })
-}
-
-/// One spinner line per provider on a terminal's stderr; nothing otherwise.
-pub fn reporter(ctx: &Context) -> Arc<dyn Reporter> {
-    ctx.out.provider_lines()
 }
 
 /// The text table: one row per entry, `extra` adds a last column.

@@ -64,19 +64,15 @@ pub struct Entry {
     pub fetched_at: Option<i64>,
 }
 
-/// Progress of a snapshot or probe, one provider at a time. The command
+/// Progress of a snapshot or probe, one provider at a time: this layer's
+/// view of the command's reporter (`crate::report::Reporter`). The command
 /// layer draws it; the library only calls it.
-pub trait Reporter: Send + Sync {
-    /// Work on `name` began.
-    fn started(&self, _name: &str) {}
-    /// `name` is done.
-    fn finished(&self, _entry: &Entry) {}
+pub trait Progress: Send + Sync {
+    /// Work on provider `name` began.
+    fn provider_started(&self, _name: &str) {}
+    /// The provider of `entry` is done.
+    fn provider_finished(&self, _entry: &Entry) {}
 }
-
-/// A reporter that reports nothing.
-pub struct NoReporter;
-
-impl Reporter for NoReporter {}
 
 /// A snapshot or probe that could not run at all.
 #[derive(Debug, thiserror::Error)]

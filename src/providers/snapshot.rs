@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{OnceCell, Semaphore};
 
 use super::registry::{self, ModelSource, Provider};
-use super::{Entry, EntryError, ProviderError, Reporter, Status};
+use super::{Entry, EntryError, Progress, ProviderError, Status};
 use crate::config::{Config, Transport};
 use crate::probe::acp::{self, AcpError, AcpProbe};
 use crate::probe::{
@@ -120,7 +120,7 @@ impl ProbeReport {
 pub async fn snapshot(
     store: &Store,
     req: &SnapshotRequest,
-    reporter: Arc<dyn Reporter>,
+    progress: Arc<dyn Progress>,
 ) -> crate::Result<Snapshot> {
     let cwd = canonical_cwd(&req.cwd)?;
     let shown = cwd.display().to_string();
@@ -139,7 +139,7 @@ pub async fn snapshot(
         });
     }
     let (providers, warnings) = registry::configured(&req.config);
-    let (reports, mut more) = build(store, req, &cwd, providers, reporter).await?;
+    let (reports, mut more) = build(store, req, &cwd, providers, progress).await?;
     let mut all_warnings = warnings;
     all_warnings.append(&mut more);
     let entries: Vec<Entry> = reports.into_iter().map(|r| r.entry).collect();
@@ -166,7 +166,7 @@ pub async fn probe(
     store: &Store,
     req: &SnapshotRequest,
     names: &[String],
-    reporter: Arc<dyn Reporter>,
+    progress: Arc<dyn Progress>,
 ) -> crate::Result<(Vec<ProbeReport>, Vec<String>)> {
     let cwd = canonical_cwd(&req.cwd)?;
     let (mut providers, mut warnings) = registry::configured(&req.config);
@@ -181,7 +181,7 @@ pub async fn probe(
         }
         providers.retain(|p| names.contains(&p.name));
     }
-    let (reports, mut more) = build(store, req, &cwd, providers, reporter).await?;
+    let (reports, mut more) = build(store, req, &cwd, providers, progress).await?;
     warnings.append(&mut more);
     Ok((reports, warnings))
 }
@@ -219,12 +219,17 @@ pub async fn peek(
         &stored_only,
         &cwd,
         providers,
-        Arc::new(super::NoReporter),
+        Arc::new(Unwatched),
         false,
     )
     .await?;
     Ok(reports.into_iter().next().map(|r| (r.entry, None)))
 }
+
+/// Progress nobody watches (a peek starts no agent).
+struct Unwatched;
+
+impl Progress for Unwatched {}
 
 fn canonical_cwd(cwd: &Path) -> Result<PathBuf, ProviderError> {
     let bad = |source| ProviderError::BadCwd {
@@ -267,9 +272,9 @@ async fn build(
     req: &SnapshotRequest,
     cwd: &Path,
     providers: Vec<Provider>,
-    reporter: Arc<dyn Reporter>,
+    progress: Arc<dyn Progress>,
 ) -> crate::Result<(Vec<ProbeReport>, Vec<String>)> {
-    build_with(store, req, cwd, providers, reporter, true).await
+    build_with(store, req, cwd, providers, progress, true).await
 }
 
 /// [`build`], with tier 2 allowed or not (`may_probe`: false never starts
@@ -279,7 +284,7 @@ async fn build_with(
     req: &SnapshotRequest,
     cwd: &Path,
     providers: Vec<Provider>,
-    reporter: Arc<dyn Reporter>,
+    progress: Arc<dyn Progress>,
     may_probe: bool,
 ) -> crate::Result<(Vec<ProbeReport>, Vec<String>)> {
     let shared = Arc::new(Shared {
@@ -298,13 +303,13 @@ async fn build_with(
     let limit = Arc::new(Semaphore::new(req.config.probe_concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for (i, p) in providers.into_iter().enumerate() {
-        let (shared, limit, reporter) = (shared.clone(), limit.clone(), reporter.clone());
+        let (shared, limit, progress) = (shared.clone(), limit.clone(), progress.clone());
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("semaphore open");
-            reporter.started(&p.name);
+            progress.provider_started(&p.name);
             let r = shared.provider(&p).await;
             if let Ok(r) = &r {
-                reporter.finished(&r.entry);
+                progress.provider_finished(&r.entry);
             }
             (i, r)
         });

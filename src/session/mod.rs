@@ -8,13 +8,13 @@ mod record;
 mod run;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 pub use crate::agent::turn::{
-    AskPermission, ChangesSummary, Endpoint, PermissionChoice, PermissionCounts,
-    PermissionDecision, PermissionEvent, PermissionPolicy, TurnError, TurnEvent, TurnOutcome,
-    TurnRequest,
+    ChangesSummary, Endpoint, PermissionCounts, PermissionDecision, PermissionEvent,
+    PermissionPolicy, TurnError, TurnEvent, TurnOutcome, TurnRequest,
 };
 
 use crate::Exit;
@@ -29,10 +29,11 @@ use crate::session_key::SessionKey;
 use crate::store::{AgentSessionRow, SessionRow, Store, TurnRow, WorktreeRow};
 use crate::timestamp::now_ms;
 use crate::worktree::{
-    BranchMode, EnsureOptions, RemoveOptions, Removed, WorktreeError, Worktrees,
+    BranchMode, EnsureOptions, Output, OutputSource, RemoveOptions, Removed, WorktreeError,
+    Worktrees,
 };
 pub use one_shot::{OneShot, OneShotEnd};
-pub use run::{RunEvent, TurnPlan, Turns, run_turns};
+pub use run::{TurnPlan, Turns, run_turns};
 
 /// A session failure.
 #[derive(Debug, thiserror::Error)]
@@ -191,12 +192,21 @@ pub fn work_dir(session: &SessionRow, worktree: Option<&WorktreeRow>) -> PathBuf
     }
 }
 
+/// A turn's post-create output, queued for the turn's notices.
+struct Queued(tokio::sync::mpsc::UnboundedSender<String>);
+
+impl Output for Queued {
+    fn output_line(&self, _source: OutputSource, line: &str) {
+        let _ = self.0.send(line.to_string());
+    }
+}
+
 /// Sessions in one store, under one config.
 pub struct Sessions<'a> {
     pub store: &'a Store,
     pub config: &'a Config,
-    /// Where a new worktree's post-create output goes.
-    setup_output: Option<crate::worktree::setup::OutputLines>,
+    /// Where a new worktree's post-create output goes (None: nowhere).
+    output: Option<Arc<dyn Output>>,
 }
 
 impl<'a> Sessions<'a> {
@@ -204,28 +214,31 @@ impl<'a> Sessions<'a> {
         Sessions {
             store,
             config,
-            setup_output: None,
+            output: None,
         }
     }
 
-    /// Send the post-create command's output lines (of a worktree made
-    /// here) to `f`.
-    pub fn with_setup_output(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
-        self.setup_output = Some(std::sync::Arc::new(f));
+    /// Report the post-create command's output lines (of a worktree made
+    /// here) to `output`.
+    pub fn reporting_to(mut self, output: Arc<dyn Output>) -> Self {
+        self.output = Some(output);
         self
     }
 
     pub fn worktrees(&self) -> Worktrees<'a> {
-        let mut setup = self.config.worktree_setup();
-        setup.on_output = self.setup_output.clone();
-        Worktrees::new(self.store, self.config.worktree_root.clone()).with_setup(setup)
+        let worktrees = Worktrees::new(self.store, self.config.worktree_root.clone())
+            .with_setup(self.config.worktree_setup());
+        match &self.output {
+            Some(output) => worktrees.reporting_to(output.clone()),
+            None => worktrees,
+        }
     }
 
     /// Where a turn of `session` works: its worktree, ensured (recreated
     /// when its directory is gone; refused when another host owns it), and
     /// the canonical directory the agent runs in. Both backends start here.
     /// A post-create command's output reaches `sink` as notices.
-    pub async fn turn_dir(
+    pub(crate) async fn turn_dir(
         &self,
         session: &SessionRow,
         key: &SessionKey,
@@ -234,9 +247,7 @@ impl<'a> Sessions<'a> {
         let worktree = if session.use_worktree {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
             let worktrees = Sessions::new(self.store, self.config)
-                .with_setup_output(move |line| {
-                    let _ = tx.send(line.to_string());
-                })
+                .reporting_to(Arc::new(Queued(tx)))
                 .worktrees();
             let note = |line: String| {
                 sink(TurnEvent::Notice {

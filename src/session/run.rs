@@ -3,21 +3,20 @@
 //! before any server starts), starts each registered backend the sessions
 //! need once (opencode's server and event stream, the ACP agents' side),
 //! runs every turn concurrently through the turn engine and reports what
-//! happens through one sink. The command layer only builds the plan and
-//! renders.
+//! happens to the caller's [`Reporter`]. The command layer only builds the
+//! plan and renders.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
 use super::engine::Engine;
-use super::{
-    PermissionChoice, PermissionPolicy, SessionError, TurnEvent, TurnOutcome, TurnRequest,
-    default_model,
-};
+use super::{PermissionPolicy, SessionError, TurnOutcome, TurnRequest, default_model};
 use crate::agent::transport::{BACKENDS, Route, RunSetup, Started};
 use crate::config::Config;
 use crate::probe::ProbeEnv;
+use crate::report::Reporter;
 use crate::session_key::SessionKey;
 use crate::store::Store;
 
@@ -30,8 +29,10 @@ pub struct TurnPlan {
     pub agent_mode: Option<String>,
     /// No update for this long stalls the turn (default: the config's).
     pub watchdog: Option<Duration>,
-    /// `--permissions` (else each session's own) and who can be asked.
-    pub permissions: PermissionChoice,
+    /// `--permissions`: a preset or a policy file (None: each session's
+    /// stored one, else the default preset). Who can be asked about what a
+    /// policy says to ask about is the reporter's to say.
+    pub permissions: Option<String>,
     /// Wait for a busy session's lease instead of failing.
     pub wait: bool,
     /// Keep the opencode server this run starts.
@@ -40,18 +41,6 @@ pub struct TurnPlan {
     pub env: ProbeEnv,
     /// Keep agent errors whole (else their first line).
     pub verbose: bool,
-}
-
-/// What a run reports as it goes.
-pub enum RunEvent<'a> {
-    /// About the whole run (the default model chosen, the server reused).
-    Note(String),
-    /// Every session and model is decided and the servers are up: from
-    /// here a signal (Ctrl-C, SIGTERM, SIGHUP) interrupts the turns, which
-    /// record themselves.
-    Ready,
-    /// An event of one session's turn.
-    Turn(&'a str, TurnEvent),
 }
 
 /// The turns' results, in the plan's order. Holds what the run's backends
@@ -66,19 +55,25 @@ pub struct Turns {
 /// process per ACP session). Err when the run could not start (an unknown
 /// session or agent, no model, no server); each turn's own failure is in
 /// [`Turns::results`].
+///
+/// `reporter` hears notes about the whole run (the default model chosen,
+/// the server reused); that the run is ready (every session and model
+/// decided, the servers up: from here a signal interrupts the turns, which
+/// record themselves); each turn's events; and it is asked about the
+/// permissions a policy says to ask about.
 pub async fn run_turns(
     store: &Store,
     config: &Config,
     cancel: &CancellationToken,
     plan: &TurnPlan,
-    sink: &(dyn for<'e> Fn(RunEvent<'e>) + Send + Sync),
+    reporter: Arc<dyn Reporter>,
 ) -> crate::Result<Turns> {
     let Decided {
         routes,
         models,
         policies,
-    } = decide(store, config, plan, sink).await?;
-    let note = |n: String| sink(RunEvent::Note(n));
+    } = decide(store, config, plan, &reporter).await?;
+    let note = |n: String| reporter.note(&n);
     let setup = RunSetup {
         store,
         config,
@@ -100,7 +95,7 @@ pub async fn run_turns(
         config,
         cancel: cancel.clone(),
     };
-    sink(RunEvent::Ready);
+    reporter.ready();
     let turns = plan.sessions.iter().enumerate().map(|(i, name)| {
         let route = &routes[i];
         let req = TurnRequest {
@@ -118,12 +113,8 @@ pub async fn run_turns(
             .expect("started above")
             .1
             .transport;
-        let engine = &engine;
-        async move {
-            let session = req.session.to_string();
-            let sink = move |e: TurnEvent| sink(RunEvent::Turn(&session, e));
-            engine.run(transport.as_ref(), route, &req, &sink).await
-        }
+        let (engine, reporter) = (&engine, reporter.as_ref());
+        async move { engine.run(transport.as_ref(), route, &req, reporter).await }
     });
     let results = futures_util::future::join_all(turns).await;
     if let Some(model) = plan.model.as_deref().filter(|m| !m.trim().is_empty()) {
@@ -155,7 +146,7 @@ async fn decide(
     store: &Store,
     config: &Config,
     plan: &TurnPlan,
-    sink: &(dyn for<'e> Fn(RunEvent<'e>) + Send + Sync),
+    reporter: &Arc<dyn Reporter>,
 ) -> crate::Result<Decided> {
     let mut decided = Decided {
         routes: Vec::new(),
@@ -172,7 +163,7 @@ async fn decide(
         if let Some(note) = &route.note
             && !notes.contains(note)
         {
-            sink(RunEvent::Note(note.clone()));
+            reporter.note(note);
             notes.push(note.clone());
         }
         // A worktree another host owns is refused here, before any server
@@ -196,7 +187,7 @@ async fn decide(
                 None => {
                     let (m, notice) = default_model(config).await?;
                     if let Some(notice) = notice {
-                        sink(RunEvent::Note(notice));
+                        reporter.note(&notice);
                     }
                     default = Some(m.clone());
                     Some(m)
@@ -206,7 +197,7 @@ async fn decide(
         decided.models.push(model);
         decided
             .policies
-            .push(session_policy(store, config, plan, n).await?);
+            .push(session_policy(store, config, plan, n, reporter.clone()).await?);
         decided.routes.push(route);
     }
     Ok(decided)
@@ -214,14 +205,16 @@ async fn decide(
 
 /// A session's permission policy for this run: `--permissions`, else the
 /// one stored with the session, else the default preset; the config's
-/// `[permissions]` rules on top of a preset, a policy file's on top of both.
+/// `[permissions]` rules on top of a preset, a policy file's on top of both;
+/// what it says to ask about, asked of `person` when one can be asked.
 async fn session_policy(
     store: &Store,
     config: &Config,
     plan: &TurnPlan,
     session: &SessionKey,
+    person: Arc<dyn Reporter>,
 ) -> crate::Result<PermissionPolicy> {
-    let (spec, from) = match &plan.permissions.spec {
+    let (spec, from) = match &plan.permissions {
         Some(s) => (Some(s.clone()), "--permissions"),
         None => (
             store.session_permissions(session.as_str()).await?,
@@ -229,7 +222,7 @@ async fn session_policy(
         ),
     };
     let policy = crate::config::Policy::resolve(config, spec.as_deref(), from)?;
-    Ok(PermissionPolicy::new(policy, plan.permissions.ask.clone()))
+    Ok(PermissionPolicy::new(policy, person))
 }
 
 /// A turn's `--model` becomes its session's model for later turns, once

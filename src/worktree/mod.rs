@@ -29,6 +29,7 @@ pub use diff::{ChangeStatus, DiffFile, DiffRequest, WorktreeDiff, pending_change
 mod errors;
 mod git;
 pub mod land;
+mod output;
 mod remove;
 pub mod setup;
 
@@ -41,6 +42,7 @@ use git::{
     Plan, base_drift, create_worktree, main_workdir, uncommitted_files, uninitialised_submodules,
 };
 pub use git::{check_host, repo_id};
+pub use output::{Output, OutputSource};
 pub use remove::branch_verdict;
 use remove::{prune_stale_registrations, remove_worktree};
 
@@ -183,6 +185,8 @@ pub struct Worktrees<'a> {
     store: &'a Store,
     root: PathBuf,
     setup: crate::worktree::setup::WorktreeSetup,
+    /// Where the post-create command's output goes (None: nowhere).
+    output: Option<std::sync::Arc<dyn Output>>,
 }
 
 impl<'a> Worktrees<'a> {
@@ -192,12 +196,19 @@ impl<'a> Worktrees<'a> {
             store,
             root: root.into(),
             setup: Default::default(),
+            output: None,
         }
     }
 
     /// What a new worktree gets: copied set-up files, a post-create command.
     pub fn with_setup(mut self, setup: crate::worktree::setup::WorktreeSetup) -> Self {
         self.setup = setup;
+        self
+    }
+
+    /// Report the post-create command's output lines to `output`.
+    pub fn reporting_to(mut self, output: std::sync::Arc<dyn Output>) -> Self {
+        self.output = Some(output);
         self
     }
 
@@ -225,7 +236,7 @@ impl<'a> Worktrees<'a> {
             && Path::new(&row.path).exists()
         {
             let path = PathBuf::from(&row.path);
-            setup::rerun_pending(&self.setup, &path).await?;
+            setup::rerun_pending(&self.setup, self.output.as_ref(), &path).await?;
             let uninitialised = blocking(move || uninitialised_submodules(&path)).await?;
             return Ok(Ensured {
                 worktree: row.clone(),
@@ -263,8 +274,13 @@ impl<'a> Worktrees<'a> {
                 row
             }
         };
-        let copied =
-            crate::worktree::setup::set_up(&self.setup, &repo, Path::new(&row.path)).await?;
+        let copied = setup::set_up(
+            &self.setup,
+            self.output.as_ref(),
+            &repo,
+            Path::new(&row.path),
+        )
+        .await?;
         Ok(Ensured {
             worktree: row,
             created: true,

@@ -11,45 +11,21 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::{Output, OutputSource};
+
 /// The file at the repository root that lists what to copy.
 pub const INCLUDE_FILE: &str = ".worktreeinclude";
 /// How many of the post-create command's last output lines an error shows.
 const TAIL_LINES: usize = 20;
 
-/// Where the post-create command's output goes, a line at a time, as it
-/// comes (the library prints nothing: the caller decides).
-pub type OutputLines = Arc<dyn Fn(&str) + Send + Sync>;
-
 /// What a new worktree gets.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WorktreeSetup {
     /// Globs (gitignore syntax) of ignored files to copy, besides `.worktreeinclude`.
     pub include: Vec<String>,
     /// A shell command run in the new worktree.
     pub post_create: Option<String>,
     pub post_create_timeout: Duration,
-    /// Receives the post-create command's output lines (None: only its
-    /// last lines are kept, for the error when it fails).
-    pub on_output: Option<OutputLines>,
-}
-
-impl std::fmt::Debug for WorktreeSetup {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WorktreeSetup")
-            .field("include", &self.include)
-            .field("post_create", &self.post_create)
-            .field("post_create_timeout", &self.post_create_timeout)
-            .field("on_output", &self.on_output.is_some())
-            .finish()
-    }
-}
-
-impl WorktreeSetup {
-    /// Send the post-create command's output lines to `f`.
-    pub fn on_output(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
-        self.on_output = Some(Arc::new(f));
-        self
-    }
 }
 
 /// A set-up failure.
@@ -333,7 +309,8 @@ fn linked_parent(dest: &Path, rel: &str) -> Option<String> {
 }
 
 /// Run the post-create command in `dir` with `sh -c`, each output line to
-/// `on_output`. It runs in a process group of its own, killed when `sh`
+/// `output` (without one, only its last lines are kept, for the error when
+/// it fails). It runs in a process group of its own, killed when `sh`
 /// exits (its background children with it) or at `timeout`; the output is
 /// read until then at most (a process that left the group may hold the
 /// pipes: it is not waited for).
@@ -341,7 +318,7 @@ pub fn run_post_create(
     command: &str,
     dir: &Path,
     timeout: Duration,
-    on_output: Option<&OutputLines>,
+    output: Option<&Arc<dyn Output>>,
 ) -> Result<(), SetupError> {
     use std::os::unix::process::CommandExt;
     let fail = |how: String, tail: Vec<String>| SetupError::PostCreate {
@@ -379,12 +356,12 @@ pub fn run_post_create(
     let readers = streams.len();
     for stream in streams {
         let tail = tail.clone();
-        let on_output = on_output.cloned();
+        let output = output.cloned();
         let done = done_tx.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                if let Some(f) = &on_output {
-                    f(&line);
+                if let Some(o) = &output {
+                    o.output_line(OutputSource::PostCreate, &line);
                 }
                 let mut t = tail.lock().expect("tail");
                 t.push_back(line);
@@ -452,7 +429,11 @@ pub fn post_create_pending(worktree: &Path) -> bool {
 }
 
 /// Run the post-create command, marked pending until it succeeds.
-fn post_create_marked(setup: &WorktreeSetup, worktree: &Path) -> Result<(), SetupError> {
+fn post_create_marked(
+    setup: &WorktreeSetup,
+    output: Option<&Arc<dyn Output>>,
+    worktree: &Path,
+) -> Result<(), SetupError> {
     let marker = pending_marker(worktree);
     let Some(cmd) = &setup.post_create else {
         if let Some(m) = &marker {
@@ -463,12 +444,7 @@ fn post_create_marked(setup: &WorktreeSetup, worktree: &Path) -> Result<(), Setu
     if let Some(m) = &marker {
         let _ = std::fs::write(m, cmd);
     }
-    run_post_create(
-        cmd,
-        worktree,
-        setup.post_create_timeout,
-        setup.on_output.as_ref(),
-    )?;
+    run_post_create(cmd, worktree, setup.post_create_timeout, output)?;
     if let Some(m) = &marker {
         let _ = std::fs::remove_file(m);
     }
@@ -476,16 +452,19 @@ fn post_create_marked(setup: &WorktreeSetup, worktree: &Path) -> Result<(), Setu
 }
 
 /// Copy the set-up files into a new worktree, then run the post-create
-/// command there (off the async threads). Returns the copied paths.
+/// command there (off the async threads), its output to `output`. Returns
+/// the copied paths.
 pub async fn set_up(
     setup: &WorktreeSetup,
+    output: Option<&Arc<dyn Output>>,
     repo: &Path,
     worktree: &Path,
 ) -> crate::Result<Vec<String>> {
     let (setup, repo, worktree) = (setup.clone(), repo.to_path_buf(), worktree.to_path_buf());
+    let output = output.cloned();
     let copied = crate::util::blocking(move || {
         let copied = copy_included(&repo, &worktree, &setup.include)?;
-        post_create_marked(&setup, &worktree)?;
+        post_create_marked(&setup, output.as_ref(), &worktree)?;
         Ok::<_, SetupError>(copied)
     })
     .await??;
@@ -494,11 +473,15 @@ pub async fn set_up(
 
 /// Run the post-create command of an existing worktree again when it has
 /// not succeeded yet (a failure or timeout the last time).
-pub async fn rerun_pending(setup: &WorktreeSetup, worktree: &Path) -> crate::Result<()> {
-    let (setup, worktree) = (setup.clone(), worktree.to_path_buf());
+pub async fn rerun_pending(
+    setup: &WorktreeSetup,
+    output: Option<&Arc<dyn Output>>,
+    worktree: &Path,
+) -> crate::Result<()> {
+    let (setup, worktree, output) = (setup.clone(), worktree.to_path_buf(), output.cloned());
     crate::util::blocking(move || {
         if post_create_pending(&worktree) {
-            post_create_marked(&setup, &worktree)?;
+            post_create_marked(&setup, output.as_ref(), &worktree)?;
         }
         Ok::<_, SetupError>(())
     })
@@ -513,7 +496,6 @@ impl crate::config::Config {
             include: self.worktree.include.clone(),
             post_create: self.worktree.post_create.clone(),
             post_create_timeout: self.worktree.post_create_timeout,
-            on_output: None,
         }
     }
 }

@@ -1,10 +1,12 @@
 //! The library's shape, as anyone can check it with grep: nothing below
 //! the command layer reads the process environment except the one place
 //! that captures it (`config`), nothing below it prints, one printer owns
-//! stdout and stderr, no source file is over 700 lines and no function over
+//! stdout and stderr, the library reports through one reporter trait and
+//! no callbacks, no source file is over 700 lines and no function over
 //! 100, the prompt command is arguments and a plan, blocking work goes
 //! through one helper, and imports point down (the store and the probe
-//! below `agent`, nothing below `session` importing it).
+//! below `agent`, nothing below `session` importing it, nothing below the
+//! reporter naming it).
 
 use std::path::{Path, PathBuf};
 
@@ -225,6 +227,7 @@ fn nothing_below_the_session_layer_imports_it() {
             "util/",
             "acp_wire.rs",
             "lease.rs",
+            "report.rs",
         ],
         &[],
     );
@@ -406,5 +409,193 @@ fn no_function_is_over_100_lines() {
         long.is_empty(),
         "functions over 100 lines:\n{}",
         long.join("\n")
+    );
+}
+
+/// A closure type at `k` in `s` (`Fn(` or `FnMut(`, not part of a longer
+/// name) that returns nothing: no `->` after its parameters. A closure
+/// that returns nothing is called for its effect: a reporting channel.
+fn reporting_closure_at(s: &[char], k: usize) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    if k > 0 && ident(s[k - 1]) {
+        return false;
+    }
+    let open = if s[k..].starts_with(&['F', 'n', '(']) {
+        k + 2
+    } else if s[k..].starts_with(&['F', 'n', 'M', 'u', 't', '(']) {
+        k + 5
+    } else {
+        return false;
+    };
+    let mut depth = 0;
+    let Some(close) = (open..s.len()).find(|&i| {
+        match s[i] {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        depth == 0
+    }) else {
+        return false;
+    };
+    let after: String = s[close + 1..]
+        .iter()
+        .skip_while(|c| c.is_whitespace())
+        .take(2)
+        .collect();
+    after != "->"
+}
+
+/// Where `text` keeps a closure as a callback or takes one to report
+/// through: lines (1-based) of every `Arc<dyn ..Fn..>`, `Box<dyn ..>` or
+/// `Rc<dyn ..>` closure type, and of every public function (`pub fn`, also
+/// `pub async fn`, ...; not `pub(crate)`) whose signature takes a closure
+/// returning nothing (`impl Fn(&str)`, `&dyn Fn(Event)`, `F: FnMut(u8)`).
+/// Comments and string literals do not count.
+fn reporting_callbacks(text: &str) -> Vec<usize> {
+    let s = code_only(text);
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let line_of = |k: usize| s[..k].iter().filter(|&&c| c == '\n').count() + 1;
+    let word_at = |k: usize, w: &str| {
+        let w: Vec<char> = w.chars().collect();
+        s[k..].starts_with(&w)
+            && (k == 0 || !ident(s[k - 1]))
+            && s.get(k + w.len()).is_none_or(|&c| !ident(c))
+    };
+    let skip_space = |mut k: usize| {
+        while k < s.len() && s[k].is_whitespace() {
+            k += 1;
+        }
+        k
+    };
+    let mut found = Vec::new();
+    for k in 0..s.len() {
+        // A kept closure: Arc<dyn Fn..>, Box<dyn for<'a> FnMut..>, ...
+        if ["Arc", "Box", "Rc"].iter().any(|w| word_at(k, w)) {
+            let mut i = k + if s[k] == 'R' { 2 } else { 3 };
+            if s.get(i) != Some(&'<') {
+                continue;
+            }
+            i = skip_space(i + 1);
+            if !word_at(i, "dyn") {
+                continue;
+            }
+            i = skip_space(i + 3);
+            if word_at(i, "for") {
+                i = (i..s.len())
+                    .find(|&j| s[j] == '>')
+                    .map_or(s.len(), |j| j + 1);
+                i = skip_space(i);
+            }
+            if s[i..].starts_with(&['F', 'n']) {
+                found.push(line_of(k));
+            }
+        }
+        // A public function taking a reporting closure.
+        if word_at(k, "pub") && s.get(k + 3).is_some_and(|c| c.is_whitespace()) {
+            let mut i = skip_space(k + 3);
+            while ["async", "const", "unsafe"].iter().any(|w| word_at(i, w)) {
+                i = skip_space((i..s.len()).find(|&j| !ident(s[j])).unwrap_or(s.len()));
+            }
+            if !word_at(i, "fn") {
+                continue;
+            }
+            let mut depth = 0i32;
+            let mut j = i;
+            while j < s.len() {
+                match s[j] {
+                    '(' | '[' => depth += 1,
+                    ')' | ']' => depth -= 1,
+                    '{' | ';' if depth == 0 => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if (i..j).any(|c| reporting_closure_at(&s, c)) {
+                found.push(line_of(k));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn reporting_callbacks_are_found_in_what_a_library_declares() {
+    let text = r##"
+pub type Lines = Arc<dyn Fn(&str) + Send + Sync>;
+pub type Ask = Arc<dyn Fn(&str, &Event) -> Reply + Send + Sync>;
+struct Kept { f: Box<dyn for<'a> FnMut(&'a str)> }
+pub fn on_output(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self { self }
+pub async fn run(
+    plan: &Plan,
+    sink: &(dyn for<'e> Fn(Event<'e>) + Send + Sync),
+) -> Result<()> {
+    Ok(())
+}
+pub fn each<F>(f: F) where F: FnMut(u8) { }
+pub fn ok(status: impl Fn(u16) -> bool) -> bool { true }
+pub fn blocking<T>(f: impl FnOnce() -> T + Send) -> T { f() }
+pub(crate) fn answer(sink: &(dyn Fn(Event) + Send + Sync)) {}
+fn private(f: impl Fn(&str)) {}
+pub fn reporting_to(self, output: Arc<dyn Output>) -> Self { self }
+pub struct Arcade; pub fn unboxed(b: Box<dyn Error>, r: Rc<dyn Output>) {}
+// pub type Commented = Arc<dyn Fn(&str)>;
+pub fn quoted() -> &'static str { "pub fn x(f: impl Fn(&str)) {}" }
+"##;
+    assert_eq!(reporting_callbacks(text), [2, 3, 4, 5, 6, 12]);
+}
+
+#[test]
+fn the_library_reports_through_one_reporter_not_callbacks() {
+    // The library reports to its caller through one trait,
+    // `report::Reporter`, which the command layer implements once: the
+    // lower layers name only their view of it (`providers::Progress`,
+    // `worktree::Output`, `agent::turn::AskPerson`), its supertraits. No
+    // closure is kept as a callback, and no public function takes one to
+    // report through.
+    let found: Vec<String> = library()
+        .iter()
+        .filter(|(rel, _)| !is_cmd(rel))
+        .flat_map(|(rel, text)| {
+            let lines: Vec<&str> = text.lines().collect();
+            reporting_callbacks(text)
+                .into_iter()
+                .map(|n| format!("src/{rel}:{n}: {}", lines[n - 1].trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "callbacks in the library's API (report through report::Reporter):\n{}",
+        found.join("\n")
+    );
+    let defines = |what: &str| -> Vec<String> {
+        library()
+            .into_iter()
+            .filter(|(_, t)| t.contains(what))
+            .map(|(rel, _)| rel)
+            .collect()
+    };
+    assert_eq!(defines("pub trait Reporter"), ["report.rs"]);
+    // The layers below name only their view, never the reporter itself.
+    let found = imports_of(
+        "report",
+        &[
+            "agent/",
+            "worktree/",
+            "store/",
+            "providers/",
+            "probe/",
+            "config/",
+            "util/",
+            "acp_wire.rs",
+            "lease.rs",
+        ],
+        &[],
+    );
+    assert!(
+        found.is_empty(),
+        "importing the reporter from below it:\n{}",
+        found.join("\n")
     );
 }

@@ -5,6 +5,7 @@
 //! the command starts; every command and renderer writes through it.
 
 mod progress;
+mod report;
 
 use std::io::{IsTerminal, Write};
 
@@ -15,6 +16,7 @@ use super::GlobalArgs;
 use super::output::{ColorChoice, ErrorRecord, Format, classify, error_message, render};
 
 pub use progress::{Waiting, stderr_writer};
+pub use report::{Reporting, TurnView};
 
 #[derive(Debug, Clone)]
 pub struct Printer {
@@ -129,23 +131,6 @@ impl Printer {
         eprint!("{s}");
     }
 
-    /// Lines for people on stderr as they come (a command's output, such
-    /// as a worktree's post-create command), unless --quiet.
-    pub fn lines(&self) -> impl Fn(&str) + Send + Sync + 'static {
-        let quiet = self.quiet;
-        move |line| {
-            if !quiet {
-                eprintln!("{line}");
-            }
-        }
-    }
-
-    /// The output lines of the repository's git hooks, on stderr as git
-    /// shows them: with --quiet too.
-    pub fn hook_lines(&self) -> impl Fn(&str) + Send + Sync + 'static {
-        |line| eprintln!("{line}")
-    }
-
     pub fn style(&self, s: &str, code: &str) -> String {
         if self.color_stdout {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -220,10 +205,18 @@ impl Printer {
         Waiting::start(show, message)
     }
 
-    /// One spinner line per provider on a terminal's stderr while probes
-    /// run; nothing otherwise (or with --quiet).
-    pub fn provider_lines(&self) -> std::sync::Arc<dyn boocoder::providers::Reporter> {
-        progress::provider_lines(!self.quiet && self.terminals.stderr)
+    /// The command's reporter, to hand to the library: one spinner line
+    /// per provider on a terminal's stderr while probes run (not with
+    /// --quiet); the output lines of a worktree's post-create command on
+    /// stderr (not with --quiet), and of the repository's git hooks (as git
+    /// shows them: with --quiet too).
+    pub fn reporter(&self) -> std::sync::Arc<dyn boocoder::Reporter> {
+        self.reporting().shared()
+    }
+
+    /// [`Printer::reporter`], to be told more first (a prompt's).
+    pub fn reporting(&self) -> Reporting {
+        Reporting::new(self)
     }
 }
 

@@ -2,10 +2,10 @@
 //! it waits for the agent's first event, the probes' lines per provider,
 //! and the log writer that keeps log lines off the spinner's line.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use boocoder::providers::{Entry, NoReporter, Reporter, Status};
+use boocoder::providers::{Entry, Progress, Status};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// The spinner on screen, if any: log lines are written around it.
@@ -79,24 +79,22 @@ impl Drop for Waiting {
     }
 }
 
-/// One spinner line per provider when `show`; nothing otherwise.
-pub(super) fn provider_lines(show: bool) -> Arc<dyn Reporter> {
-    if !show {
-        return Arc::new(NoReporter);
-    }
-    Arc::new(Lines {
+/// One spinner line per provider when `show`; None otherwise.
+pub(super) fn provider_lines(show: bool) -> Option<ProviderLines> {
+    show.then(|| ProviderLines {
         multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
         bars: Mutex::new(Vec::new()),
     })
 }
 
-struct Lines {
+/// A snapshot's or probe's progress: a spinner line per provider.
+pub(super) struct ProviderLines {
     multi: MultiProgress,
     bars: Mutex<Vec<(String, ProgressBar)>>,
 }
 
-impl Reporter for Lines {
-    fn started(&self, name: &str) {
+impl Progress for ProviderLines {
+    fn provider_started(&self, name: &str) {
         let bar = self.multi.add(ProgressBar::new_spinner());
         bar.set_style(
             ProgressStyle::with_template("{spinner} {prefix:<10} {msg}")
@@ -111,7 +109,7 @@ impl Reporter for Lines {
             .push((name.to_string(), bar));
     }
 
-    fn finished(&self, entry: &Entry) {
+    fn provider_finished(&self, entry: &Entry) {
         let bars = self.bars.lock().expect("bars lock");
         if let Some((_, bar)) = bars.iter().find(|(n, _)| n == &entry.name) {
             bar.set_style(

@@ -35,7 +35,7 @@ pub async fn run(ctx: &Context, args: &CommitArgs) -> Result<Exit> {
     let store = ctx.store().await?;
     let c = Landing::new(store, &ctx.config)
         .cancelled_by(ctx.cancel.clone())
-        .hook_output(ctx.out.hook_lines())
+        .reporting_to(ctx.out.reporter())
         .commit(&args.name, args.message.as_deref(), args.no_verify)
         .await?;
     if !ctx.out.is_text() {

@@ -61,7 +61,7 @@ pub async fn run(ctx: &Context, args: &MergeArgs) -> Result<Exit> {
     };
     let m = match Landing::new(store, &ctx.config)
         .cancelled_by(ctx.cancel.clone())
-        .hook_output(ctx.out.hook_lines())
+        .reporting_to(ctx.out.reporter())
         .merge(&args.name, &req)
         .await
     {

@@ -7,7 +7,6 @@ mod list;
 mod log;
 mod merge;
 pub(crate) mod new;
-mod permission;
 pub mod prompt;
 mod render;
 mod rm;

@@ -70,7 +70,7 @@ pub async fn run(ctx: &Context, args: &NewArgs) -> Result<Exit> {
     check_agent_and_model(ctx, &args.agent, args.model.as_deref(), &args.repo).await?;
     let store = ctx.store().await?;
     let info = Sessions::new(store, &ctx.config)
-        .with_setup_output(ctx.out.lines())
+        .reporting_to(ctx.out.reporter())
         .create(&NewSession {
             name: args.name.clone(),
             repo: std::path::absolute(&args.repo)?,

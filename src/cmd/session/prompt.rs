@@ -3,11 +3,10 @@
 use std::sync::Arc;
 
 use anyhow::Result;
-use boocoder::session::{RunEvent, TurnOutcome, TurnPlan};
+use boocoder::session::{TurnOutcome, TurnPlan};
 use boocoder::{Exit, SessionKey};
 use clap::Args;
 
-use super::permission::permission_policy;
 use super::render::{Renderer, outcome_exit, worse};
 pub use super::turn_flags::{TurnFlags, TurnOptions, prompt_text};
 use crate::cmd::Context;
@@ -157,24 +156,25 @@ pub async fn run_turns(
         model: opts.flags.model.clone(),
         agent_mode: opts.flags.agent_mode.clone(),
         watchdog: opts.flags.timeout,
-        permissions: permission_policy(&ctx.out, opts, waiting.clone()),
+        permissions: opts.flags.permissions.clone(),
         wait: opts.wait,
         keep_server: opts.flags.keep_server,
         env: ctx.env.clone(),
         verbose: ctx.out.verbose > 0,
     };
-    let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts, waiting));
-    let sink = |e: RunEvent<'_>| match e {
-        RunEvent::Note(n) => ctx.out.info(&format!("note: {n}")),
-        // From here a signal (Ctrl-C, SIGTERM, SIGHUP) aborts the turns and
-        // records them before exiting.
-        RunEvent::Ready => ctx
-            .graceful
-            .store(true, std::sync::atomic::Ordering::SeqCst),
-        RunEvent::Turn(session, e) => render.event(session, e),
-    };
+    let render = Arc::new(Renderer::new(ctx, names.len() > 1, opts, waiting.clone()));
+    let reporter = ctx
+        .out
+        .reporting()
+        // Once ready, a signal (Ctrl-C, SIGTERM, SIGHUP) aborts the turns
+        // and records them before exiting.
+        .graceful_when_ready(ctx.graceful.clone())
+        .showing_turns(render.clone())
+        // The permission question, on a terminal (stdin not the text).
+        .asking(ctx.out.can_ask(opts.text_from_stdin), waiting)
+        .shared();
     let mut turns =
-        boocoder::session::run_turns(store, &ctx.config, &ctx.cancel, &plan, &sink).await?;
+        boocoder::session::run_turns(store, &ctx.config, &ctx.cancel, &plan, reporter).await?;
     let mut exit = Exit::Ok;
     let mut outcomes = Vec::new();
     for (name, r) in names.iter().zip(std::mem::take(&mut turns.results)) {

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::cmd::output::render;
 
 use super::turn_flags::TurnOptions;
-use crate::cmd::printer::Waiting;
+use crate::cmd::printer::{TurnView, Waiting};
 use crate::cmd::{Context, Format, Printer};
 
 /// One event of a session's turn, as an ndjson record.
@@ -423,6 +423,12 @@ fn names_shown(paths: &[String]) -> String {
         s.push_str(&format!(" and {} more", paths.len() - SHOWN));
     }
     s
+}
+
+impl TurnView for Renderer {
+    fn event(&self, session: &str, event: TurnEvent) {
+        Renderer::event(self, session, event);
+    }
 }
 
 /// The exit code of one turn's outcome.

@@ -47,7 +47,7 @@ pub async fn run(ctx: &Context, args: &SnapshotArgs) -> Result<Exit> {
     }
     let req = provider_table::request(ctx, args.cwd.as_deref(), args.force)?;
     let store = ctx.store().await?;
-    let snap = boocoder::providers::snapshot(store, &req, provider_table::reporter(ctx)).await?;
+    let snap = boocoder::providers::snapshot(store, &req, ctx.out.reporter()).await?;
     for w in &snap.warnings {
         tracing::warn!("{w}");
     }

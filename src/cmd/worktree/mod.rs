@@ -43,7 +43,8 @@ pub async fn run(ctx: &Context, cmd: &WorktreeCommand) -> Result<Exit> {
 async fn worktrees(ctx: &Context) -> Result<Worktrees<'_>> {
     Ok(
         Worktrees::new(ctx.store().await?, ctx.config.worktree_root.clone())
-            .with_setup(ctx.config.worktree_setup().on_output(ctx.out.lines())),
+            .with_setup(ctx.config.worktree_setup())
+            .reporting_to(ctx.out.reporter()),
     )
 }
 

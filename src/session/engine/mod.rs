@@ -24,6 +24,7 @@ use crate::agent::transport::{
 };
 use crate::config::Config;
 use crate::lease::{Lease, lease_owner};
+use crate::report::Reporter;
 use crate::session_key::SessionKey;
 use crate::store::{SessionRow, Store};
 use crate::timestamp::now_ms;
@@ -100,16 +101,18 @@ impl BeginTurn for Beginner<'_> {
 }
 
 impl Engine<'_> {
-    /// Run one turn of `req.session` on `transport`. `sink` gets events as
-    /// they happen. Ok for every turn that ran (whatever its status); Err
-    /// when it could not run, or lost its lease.
+    /// Run one turn of `req.session` on `transport`. `reporter` gets the
+    /// turn's events as they happen. Ok for every turn that ran (whatever
+    /// its status); Err when it could not run, or lost its lease.
     pub(crate) async fn run(
         &self,
         transport: &dyn Transport,
         route: &Route,
         req: &TurnRequest,
-        sink: Sink<'_>,
+        reporter: &dyn Reporter,
     ) -> crate::Result<TurnOutcome> {
+        let sink = |e: TurnEvent| reporter.turn_event(req.session.as_str(), e);
+        let sink: Sink<'_> = &sink;
         if req.text.trim().is_empty() {
             return Err(TurnError::EmptyPrompt.into());
         }

@@ -18,6 +18,7 @@ use crate::agent::turn::{PermissionPolicy, TurnEvent, TurnRequest};
 use crate::agent::{AgentEvent, PermissionReply, TurnStatus};
 use crate::config::{Config, Env, Overrides, Policy, TurnsVia};
 use crate::lease::LeaseError;
+use crate::report::{AskPerson, NoReporter, Output, Progress, Reporter};
 use crate::session_key::SessionKey;
 use crate::store::{LeaseAttempt, Migrate, SessionRow, Store};
 
@@ -99,7 +100,7 @@ fn request(f: &Fixture, policy: &str) -> TurnRequest {
         model: None,
         agent_mode: None,
         watchdog: Duration::from_secs(60),
-        permissions: PermissionPolicy::new(policy, None),
+        permissions: PermissionPolicy::new(policy, Arc::new(NoReporter)),
         wait: false,
     }
 }
@@ -112,16 +113,24 @@ fn engine<'a>(f: &'a Fixture, cancel: &CancellationToken) -> Engine<'a> {
     }
 }
 
-/// Events of a turn, collected.
+/// A reporter that records the events of a turn.
 #[derive(Default, Clone)]
 struct Seen(Arc<std::sync::Mutex<Vec<TurnEvent>>>);
 
-impl Seen {
-    fn sink(&self) -> impl Fn(TurnEvent) + Send + Sync + use<> {
-        let seen = self.0.clone();
-        move |e| seen.lock().unwrap().push(e)
-    }
+impl Progress for Seen {}
 
+impl Output for Seen {}
+
+impl AskPerson for Seen {}
+
+impl Reporter for Seen {
+    fn turn_event(&self, session: &str, event: TurnEvent) {
+        assert_eq!(session, "s");
+        self.0.lock().unwrap().push(event);
+    }
+}
+
+impl Seen {
     fn notices(&self) -> Vec<String> {
         self.0
             .lock()
@@ -159,7 +168,7 @@ async fn a_turn_is_leased_recorded_and_released() {
     let seen = Seen::default();
     let cancel = CancellationToken::new();
     let out = engine(&f, &cancel)
-        .run(&agent, &route(), &request(&f, "workspace"), &seen.sink())
+        .run(&agent, &route(), &request(&f, "workspace"), &seen)
         .await
         .unwrap();
     assert_eq!(out.status, TurnStatus::Done);
@@ -198,9 +207,8 @@ async fn a_lease_taken_over_mid_turn_stops_the_agent_and_records_nothing_more() 
     let cancel = CancellationToken::new();
     let req = request(&f, "workspace");
     let seen = Seen::default();
-    let sink = seen.sink();
     let (e, r) = (engine(&f, &cancel), route());
-    let turn = e.run(&agent, &r, &req, &sink);
+    let turn = e.run(&agent, &r, &req, &seen);
     let thief = async {
         // Once the turn runs, another process takes the lease over.
         loop {
@@ -260,7 +268,7 @@ async fn a_crashed_owner_is_taken_over_its_agent_stopped_first() {
     let agent = Scripted::replying("ok");
     let cancel = CancellationToken::new();
     let out = engine(&f, &cancel)
-        .run(&agent, &route(), &request(&f, "workspace"), &|_| {})
+        .run(&agent, &route(), &request(&f, "workspace"), &NoReporter)
         .await
         .unwrap();
     assert_eq!(out.status, TurnStatus::Done);
@@ -279,7 +287,7 @@ async fn a_crashed_owner_whose_agent_cannot_be_stopped_blocks_the_turn() {
     agent.refuse_abort = true;
     let cancel = CancellationToken::new();
     let err = engine(&f, &cancel)
-        .run(&agent, &route(), &request(&f, "workspace"), &|_| {})
+        .run(&agent, &route(), &request(&f, "workspace"), &NoReporter)
         .await
         .expect_err("two agents must not edit one worktree");
     assert!(err.to_string().contains("old-agent-session"), "{err}");
@@ -306,7 +314,7 @@ async fn a_signal_while_queued_behind_a_busy_session_ends_the_wait() {
         cancel.cancel();
     };
     let (e, r) = (engine(&f, &cancel), route());
-    let (result, ()) = tokio::join!(e.run(&agent, &r, &req, &|_| {}), stop);
+    let (result, ()) = tokio::join!(e.run(&agent, &r, &req, &NoReporter), stop);
     assert!(
         matches!(result, Err(crate::Error::Interrupted)),
         "{result:?}"
@@ -317,7 +325,7 @@ async fn a_signal_while_queued_behind_a_busy_session_ends_the_wait() {
     // Without --wait, the same busy session is refused at once.
     req.wait = false;
     let err = engine(&f, &CancellationToken::new())
-        .run(&agent, &route(), &req, &|_| {})
+        .run(&agent, &route(), &req, &NoReporter)
         .await
         .expect_err("busy");
     assert!(
@@ -344,7 +352,7 @@ async fn a_signal_mid_turn_records_it_interrupted_and_frees_the_session() {
         cancel.cancel();
     };
     let (e, r) = (engine(&f, &cancel), route());
-    let (result, ()) = tokio::join!(e.run(&agent, &r, &req, &|_| {}), stop);
+    let (result, ()) = tokio::join!(e.run(&agent, &r, &req, &NoReporter), stop);
     let out = result.unwrap();
     assert_eq!(out.status, TurnStatus::Interrupted);
     let t = f.store.last_turn("s").await.unwrap().unwrap();
@@ -361,7 +369,7 @@ async fn the_watchdog_stalls_a_silent_agent_but_not_a_busy_one() {
     // Busy for three watchdogs, a sign of life every 50 ms: it finishes.
     let busy = Scripted::new(vec![Step::Busy(Duration::from_millis(1200))]);
     let out = engine(&f, &cancel)
-        .run(&busy, &route(), &req, &|_| {})
+        .run(&busy, &route(), &req, &NoReporter)
         .await
         .unwrap();
     assert_eq!(out.status, TurnStatus::Done);
@@ -369,7 +377,7 @@ async fn the_watchdog_stalls_a_silent_agent_but_not_a_busy_one() {
     let silent = Scripted::new(vec![Step::Work(Duration::from_secs(30))]);
     let started = std::time::Instant::now();
     let out = engine(&f, &cancel)
-        .run(&silent, &route(), &req, &|_| {})
+        .run(&silent, &route(), &req, &NoReporter)
         .await
         .unwrap();
     assert_eq!(out.status, TurnStatus::Stalled);
@@ -379,22 +387,34 @@ async fn the_watchdog_stalls_a_silent_agent_but_not_a_busy_one() {
     assert!(f.store.get_lease("s").await.unwrap().is_none(), "released");
 }
 
+/// A person who takes a second to allow once, counting the questions.
+#[derive(Default)]
+struct SlowPerson {
+    asked: std::sync::atomic::AtomicUsize,
+}
+
+impl AskPerson for SlowPerson {
+    fn can_ask(&self) -> bool {
+        true
+    }
+
+    fn ask_permission(&self, _session: &str, _event: &AgentEvent) -> PermissionReply {
+        self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(1000));
+        PermissionReply::Once
+    }
+}
+
 #[tokio::test]
 async fn a_person_slower_than_the_watchdog_does_not_stall_the_turn() {
     let f = fixture(30).await;
     let cancel = CancellationToken::new();
     let mut req = request(&f, "ask");
     req.watchdog = Duration::from_millis(300);
-    let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = asked.clone();
-    let ask: crate::agent::turn::AskPermission = Arc::new(move |_, _| {
-        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        std::thread::sleep(Duration::from_millis(1000));
-        PermissionReply::Once
-    });
+    let person = Arc::new(SlowPerson::default());
     req.permissions = PermissionPolicy::new(
         Policy::resolve(&f.config, Some("ask"), "test").unwrap(),
-        Some(ask),
+        person.clone(),
     );
     let agent = Scripted::new(vec![
         Step::Ask {
@@ -404,12 +424,50 @@ async fn a_person_slower_than_the_watchdog_does_not_stall_the_turn() {
         Step::Work(Duration::from_millis(100)),
     ]);
     let out = engine(&f, &cancel)
-        .run(&agent, &route(), &req, &|_| {})
+        .run(&agent, &route(), &req, &NoReporter)
         .await
         .unwrap();
-    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(person.asked.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert_eq!(out.status, TurnStatus::Done);
     assert_eq!(*agent.replies.lock().unwrap(), vec![PermissionReply::Once]);
+}
+
+/// Someone who cannot be asked (no terminal): never asked.
+struct Nobody;
+
+impl AskPerson for Nobody {
+    fn ask_permission(&self, _session: &str, _event: &AgentEvent) -> PermissionReply {
+        panic!("asked someone who cannot be asked")
+    }
+}
+
+#[tokio::test]
+async fn without_a_person_to_ask_the_non_interactive_rule_decides() {
+    let f = fixture(30).await;
+    let mut req = request(&f, "ask");
+    req.permissions = PermissionPolicy::new(
+        Policy::resolve(&f.config, Some("ask"), "test").unwrap(),
+        Arc::new(Nobody),
+    );
+    let agent = Scripted::new(vec![Step::Ask {
+        tool: "bash".into(),
+        patterns: vec!["make".into()],
+    }]);
+    let seen = Seen::default();
+    let out = engine(&f, &CancellationToken::new())
+        .run(&agent, &route(), &req, &seen)
+        .await
+        .unwrap();
+    assert_eq!(
+        *agent.replies.lock().unwrap(),
+        vec![PermissionReply::Reject]
+    );
+    assert_eq!(out.permissions.denied, 1);
+    assert!(
+        seen.notices().iter().any(|n| n.contains("non_interactive")),
+        "{:?}",
+        seen.notices()
+    );
 }
 
 #[tokio::test]
@@ -428,7 +486,7 @@ async fn permissions_are_decided_by_the_turns_policy_and_counted() {
     let seen = Seen::default();
     let cancel = CancellationToken::new();
     let out = engine(&f, &cancel)
-        .run(&agent, &route(), &request(&f, "read-only"), &seen.sink())
+        .run(&agent, &route(), &request(&f, "read-only"), &seen)
         .await
         .unwrap();
     assert_eq!(
@@ -464,7 +522,7 @@ async fn a_turn_that_cannot_be_recorded_never_prompts_and_frees_the_session() {
     let agent = Scripted::replying("never");
     let cancel = CancellationToken::new();
     let err = engine(&f, &cancel)
-        .run(&agent, &route(), &request(&f, "workspace"), &|_| {})
+        .run(&agent, &route(), &request(&f, "workspace"), &NoReporter)
         .await
         .expect_err("the turn cannot be recorded");
     assert!(err.to_string().contains("turns"), "{err}");
@@ -479,7 +537,7 @@ async fn a_backend_that_fails_to_open_leaves_no_turn_and_frees_the_session() {
     agent.refuse_open = Some("the agent is not installed".into());
     let cancel = CancellationToken::new();
     let err = engine(&f, &cancel)
-        .run(&agent, &route(), &request(&f, "workspace"), &|_| {})
+        .run(&agent, &route(), &request(&f, "workspace"), &NoReporter)
         .await
         .expect_err("not opened");
     assert!(err.to_string().contains("not installed"), "{err}");
@@ -495,14 +553,14 @@ async fn an_empty_prompt_or_unknown_session_is_refused_before_the_lease() {
     let mut req = request(&f, "workspace");
     req.text = "  \n".into();
     let err = engine(&f, &cancel)
-        .run(&agent, &route(), &req, &|_| {})
+        .run(&agent, &route(), &req, &NoReporter)
         .await
         .expect_err("empty");
     assert_eq!(err.exit(), crate::Exit::Usage);
     req.text = "hi".into();
     req.session = SessionKey::parse("nobody").unwrap();
     let err = engine(&f, &cancel)
-        .run(&agent, &route(), &req, &|_| {})
+        .run(&agent, &route(), &req, &NoReporter)
         .await
         .expect_err("unknown");
     assert_eq!(err.exit(), crate::Exit::No);

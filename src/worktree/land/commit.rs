@@ -1,11 +1,12 @@
 //! Committing a worktree's pending work on its session branch.
 
 use std::ffi::OsString;
+use std::sync::Arc;
 
 use git2::{Oid, Repository};
 
 use crate::store::WorktreeRow;
-use crate::worktree::setup::OutputLines;
+use crate::worktree::Output;
 
 use super::apply::tree_changes;
 use super::hooks::Hooks;
@@ -17,7 +18,7 @@ pub(super) struct CommitPlan<'a> {
     pub(super) message: &'a str,
     pub(super) no_verify: bool,
     pub(super) gate: &'a Gate,
-    pub(super) hook_output: Option<&'a OutputLines>,
+    pub(super) hook_output: Option<&'a Arc<dyn Output>>,
 }
 
 /// A commit of the worktree's pending work, made but not yet on the

@@ -2,7 +2,7 @@
 //! from `core.hooksPath` (relative to the working tree) or the common git
 //! directory's `hooks/`, in the working tree's top directory, only when the
 //! file is executable. Their output (stdout and stderr, in the order they
-//! wrote it) goes a line at a time to the landing's callback: the library
+//! wrote it) goes a line at a time to the landing's [`Output`]: the library
 //! prints nothing, the command decides.
 
 use std::ffi::OsString;
@@ -11,12 +11,13 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
 
 use git2::Repository;
 
 use super::{Gate, LandError, LandResult, io};
-use crate::worktree::setup::OutputLines;
+use crate::worktree::{Output, OutputSource};
 
 /// How often a running hook is checked for an end or an interruption.
 const HOOK_POLL: Duration = Duration::from_millis(20);
@@ -29,11 +30,11 @@ const OUTPUT_GRACE: Duration = Duration::from_millis(200);
 pub(super) struct Hooks {
     dir: PathBuf,
     workdir: PathBuf,
-    output: Option<OutputLines>,
+    output: Option<Arc<dyn Output>>,
 }
 
 impl Hooks {
-    pub(super) fn of(repo: &Repository, output: Option<&OutputLines>) -> Hooks {
+    pub(super) fn of(repo: &Repository, output: Option<&Arc<dyn Output>>) -> Hooks {
         let workdir = repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf();
         let configured = repo
             .config()
@@ -75,12 +76,12 @@ impl Hooks {
             .stdin(Stdio::null())
             .process_group(0);
         let reader = match &self.output {
-            Some(f) => {
+            Some(o) => {
                 // One pipe for both streams keeps the order they were written in.
                 let (read, write) = std::io::pipe().map_err(io("make a pipe for", &path))?;
                 let write2 = write.try_clone().map_err(io("make a pipe for", &path))?;
                 cmd.stdout(write).stderr(write2);
-                Some((read, f.clone()))
+                Some((read, o.clone()))
             }
             None => {
                 cmd.stdout(Stdio::null()).stderr(Stdio::null());
@@ -96,7 +97,7 @@ impl Hooks {
         // the reader's end of file.
         drop(cmd);
         let mut child = spawned?;
-        let read_done = reader.map(|(read, f)| forward_lines(read, f));
+        let read_done = reader.map(|(read, o)| forward_lines(read, o));
         let status = loop {
             if let Some(s) = child.try_wait().map_err(io("wait for the hook", &path))? {
                 break s;
@@ -124,8 +125,11 @@ impl Hooks {
 }
 
 /// Send what `read` gives, a line at a time (without its line end), to
-/// `f` from a thread of its own; the receiver hears when it ends.
-fn forward_lines(read: std::io::PipeReader, f: OutputLines) -> std::sync::mpsc::Receiver<()> {
+/// `output` from a thread of its own; the receiver hears when it ends.
+fn forward_lines(
+    read: std::io::PipeReader,
+    output: Arc<dyn Output>,
+) -> std::sync::mpsc::Receiver<()> {
     let (done, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut read = BufReader::new(read);
@@ -138,7 +142,7 @@ fn forward_lines(read: std::io::PipeReader, f: OutputLines) -> std::sync::mpsc::
                     if line.last() == Some(&b'\n') {
                         line.pop();
                     }
-                    f(&String::from_utf8_lossy(&line));
+                    output.output_line(OutputSource::GitHook, &String::from_utf8_lossy(&line));
                 }
             }
         }

@@ -1,11 +1,12 @@
 //! Merging a session branch into a branch (fast-forward, merge or squash).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use git2::{BranchType, CheckoutNotificationType, Oid, Repository};
 
 use crate::store::WorktreeRow;
-use crate::worktree::setup::OutputLines;
+use crate::worktree::Output;
 
 use super::apply::{index_conflicts, tree_changes, workdir_blob};
 use super::commit::{CommitPlan, Pending, pending_commit};
@@ -42,7 +43,7 @@ pub(super) fn merge_blocking(
     commit_message: &str,
     req: &MergeRequest,
     gate: &Gate,
-    hook_output: Option<&OutputLines>,
+    hook_output: Option<&Arc<dyn Output>>,
 ) -> LandResult<Merged> {
     let repo =
         Repository::open(&wt.repo).map_err(git(format!("open the repository {}", wt.repo)))?;
@@ -125,7 +126,7 @@ pub(super) fn merge_pending(
     target_ref_name: &str,
     pending: &Option<Pending>,
     gate: &Gate,
-    hook_output: Option<&OutputLines>,
+    hook_output: Option<&Arc<dyn Output>>,
 ) -> LandResult<Merged> {
     let target_tip = repo
         .refname_to_id(target_ref_name)

@@ -19,7 +19,7 @@ use crate::lease::{Lease, LeaseError};
 use crate::session_key::SessionKey;
 use crate::store::{Store, WorktreeRow};
 use crate::util::names_shown;
-use crate::worktree::setup::OutputLines;
+use crate::worktree::Output;
 use crate::{Exit, Result};
 use tokio_util::sync::CancellationToken;
 
@@ -361,7 +361,8 @@ pub struct Landing<'a> {
     pub store: &'a Store,
     pub config: &'a Config,
     cancel: CancellationToken,
-    hook_output: Option<OutputLines>,
+    /// Where the git hooks' output goes (None: nowhere).
+    hook_output: Option<Arc<dyn Output>>,
 }
 
 impl<'a> Landing<'a> {
@@ -374,10 +375,11 @@ impl<'a> Landing<'a> {
         }
     }
 
-    /// Send the output of the repository's git hooks (stdout and stderr)
-    /// to `f`, a line at a time; without it, the output is dropped.
-    pub fn hook_output(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Landing<'a> {
-        self.hook_output = Some(Arc::new(f));
+    /// Report the output of the repository's git hooks (stdout and
+    /// stderr) to `output`, a line at a time; without it, the output is
+    /// dropped.
+    pub fn reporting_to(mut self, output: Arc<dyn Output>) -> Landing<'a> {
+        self.hook_output = Some(output);
         self
     }
 
