@@ -142,12 +142,17 @@ impl Store {
         Ok(with_pool!(self, pool => sqlx::query_scalar(&q).fetch_one(pool).await?))
     }
 
-    /// SQL for the database's current time in Unix milliseconds.
+    /// SQL for the database's current time in Unix milliseconds: one
+    /// instant per statement, so a row's times written by one statement
+    /// agree (SQLite's `'now'` is fixed for a statement; PostgreSQL's
+    /// `statement_timestamp()` is, where `clock_timestamp()` runs on), and
+    /// each statement reads the clock anew, inside a transaction too
+    /// (unlike `now()`).
     pub(crate) fn now_sql(&self) -> &'static str {
         match self {
             Store::Sqlite { .. } => "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)",
             Store::Postgres { .. } => {
-                "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+                "CAST(FLOOR(EXTRACT(EPOCH FROM statement_timestamp()) * 1000) AS BIGINT)"
             }
         }
     }

@@ -406,6 +406,34 @@ store_test!(leases_busy_expire_renew_release, |store, _b| {
     assert!(store.get_lease("s").await.unwrap().is_none());
 });
 
+store_test!(a_lease_is_taken_at_one_instant, |store, _b| {
+    // One statement reads the clock once: a lease taken or taken over for
+    // `ttl` ends exactly `ttl` after it was taken, however often it is done
+    // (two reads of a running clock differ by a millisecond now and then).
+    store.insert_session(&session("s")).await.unwrap();
+    let ttl = 60_000;
+    let mut held = None;
+    for i in 0..300 {
+        let LeaseAttempt::Acquired(l) = store.acquire_lease("s", "host:1", ttl).await.unwrap()
+        else {
+            panic!("the owner's own lease not taken again");
+        };
+        assert_eq!(l.expires_at - l.acquired_at, ttl, "attempt {i}: {l:?}");
+        held = Some(l);
+    }
+    let mut held = held.unwrap();
+    for i in 0..300 {
+        let owner = format!("host:{}", i % 2 + 2);
+        let l = store
+            .take_over_lease(&held, &owner, None, ttl)
+            .await
+            .unwrap()
+            .expect("an unchanged lease is taken over");
+        assert_eq!(l.expires_at - l.acquired_at, ttl, "take-over {i}: {l:?}");
+        held = l;
+    }
+});
+
 store_test!(lease_contention_has_one_winner, |store, b| {
     store.insert_session(&session("s")).await.unwrap();
     // Separate stores (separate pools) race like separate processes would.
