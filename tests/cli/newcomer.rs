@@ -624,3 +624,38 @@ fn the_first_five_minutes_of_the_readme_say_what_is_true_today() {
         "{exported} vs {reported}"
     );
 }
+
+/// The build a newcomer waits for (issue 26): `Cargo.lock` keeps idna on
+/// its unicode-rs back end (`idna_adapter` 1.1), not ICU4X's 20 crates; a
+/// plain `cargo update` would bring them back without a word.
+#[test]
+fn the_lockfile_keeps_idna_off_icu4x() {
+    let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
+    let packages: Vec<(&str, &str)> = lock
+        .split("[[package]]")
+        .filter_map(|p| {
+            let field = |k: &str| {
+                p.lines().find_map(|l| {
+                    l.strip_prefix(k)?
+                        .trim()
+                        .strip_prefix("= \"")?
+                        .strip_suffix('"')
+                })
+            };
+            Some((field("name ")?, field("version ")?))
+        })
+        .collect();
+    let adapter: Vec<_> = packages
+        .iter()
+        .filter(|(n, _)| *n == "idna_adapter")
+        .collect();
+    assert!(
+        adapter.len() == 1 && adapter[0].1.starts_with("1.1."),
+        "idna_adapter in Cargo.lock: {adapter:?}; run `cargo update -p idna_adapter --precise 1.1.0`"
+    );
+    let icu: Vec<_> = packages
+        .iter()
+        .filter(|(n, _)| n.starts_with("icu_"))
+        .collect();
+    assert!(icu.is_empty(), "ICU4X crates in Cargo.lock: {icu:?}");
+}
