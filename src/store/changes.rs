@@ -29,22 +29,22 @@ pub struct PendingChangeRow {
     pub created_at: i64,
 }
 
-super::rows::from_row!(PendingChange, |row| Ok(PendingChange {
-    path: row.try_get("path")?,
-    old_path: row.try_get("old_path")?,
-    status: super::rows::parsed(row, "status")?,
-    insertions: row.try_get("insertions")?,
-    deletions: row.try_get("deletions")?,
-    binary: row.try_get("is_binary")?,
-    patch: row.try_get("patch")?,
-}));
+super::rows::from_row!(PendingChange {
+    path,
+    old_path,
+    status: parsed,
+    insertions,
+    deletions,
+    binary = "is_binary",
+    patch,
+});
 
-super::rows::from_row!(PendingChangeRow, |row| Ok(PendingChangeRow {
-    session: row.try_get("session")?,
-    change: sqlx::FromRow::from_row(row)?,
-    agent: row.try_get("agent")?,
-    created_at: row.try_get("created_at")?,
-}));
+super::rows::from_row!(PendingChangeRow {
+    session,
+    change: nested,
+    agent,
+    created_at,
+});
 
 impl Store {
     /// Replace a session's pending changes with `changes`, stamped with

@@ -87,30 +87,37 @@ fn migrator(files: &'static [(&'static str, &'static str)]) -> Migrator {
         .expect("embedded migration file names are <version>_<name>.sql")
 }
 
-/// `sqlx::FromRow` for SQLite's and PostgreSQL's rows, from one body that
-/// reads `$row` (`use sqlx::Row` is in scope for `try_get`).
-/// `from_row!(Type { a, b })` reads each field from the column of its name.
+/// `sqlx::FromRow` for SQLite's and PostgreSQL's rows, field by field:
+/// `from_row!(Type { a, b = "column", status: parsed, inner: nested })`
+/// reads `a` from the column of its name, `b` from `column`, `status` with
+/// [`parsed`] (a stored status) and `inner` as a `FromRow` of the same row.
 macro_rules! from_row {
-    ($ty:ident { $($field:ident),+ $(,)? }) => {
-        $crate::store::rows::from_row!($ty, |row| Ok($ty {
-            $($field: row.try_get(stringify!($field))?),+
-        }));
+    ($ty:ident { $($field:ident $(: $how:ident)? $(= $column:literal)?),+ $(,)? }) => {
+        $crate::store::rows::from_row!(@impl sqlx::sqlite::SqliteRow,
+            $ty { $($field $(: $how)? $(= $column)?),+ });
+        $crate::store::rows::from_row!(@impl sqlx::postgres::PgRow,
+            $ty { $($field $(: $how)? $(= $column)?),+ });
     };
-    ($ty:ty, |$row:ident| $body:expr) => {
-        impl sqlx::FromRow<'_, sqlx::sqlite::SqliteRow> for $ty {
-            fn from_row($row: &sqlx::sqlite::SqliteRow) -> sqlx::Result<Self> {
-                #[allow(unused_imports)]
-                use sqlx::Row;
-                $body
+    (@impl $row_ty:ty, $ty:ident { $($field:ident $(: $how:ident)? $(= $column:literal)?),+ }) => {
+        impl sqlx::FromRow<'_, $row_ty> for $ty {
+            fn from_row(row: &$row_ty) -> sqlx::Result<Self> {
+                Ok($ty { $($field: $crate::store::rows::from_row!(
+                    @get row, $field $(: $how)? $(= $column)?
+                )),+ })
             }
         }
-        impl sqlx::FromRow<'_, sqlx::postgres::PgRow> for $ty {
-            fn from_row($row: &sqlx::postgres::PgRow) -> sqlx::Result<Self> {
-                #[allow(unused_imports)]
-                use sqlx::Row;
-                $body
-            }
-        }
+    };
+    (@get $row:ident, $field:ident) => {
+        sqlx::Row::try_get($row, stringify!($field))?
+    };
+    (@get $row:ident, $field:ident = $column:literal) => {
+        sqlx::Row::try_get($row, $column)?
+    };
+    (@get $row:ident, $field:ident: parsed) => {
+        $crate::store::rows::parsed($row, stringify!($field))?
+    };
+    (@get $row:ident, $field:ident: nested) => {
+        sqlx::FromRow::from_row($row)?
     };
 }
 pub(super) use from_row;

@@ -49,18 +49,18 @@ super::rows::from_row!(SessionRow {
     updated_at,
 });
 
-super::rows::from_row!(AgentSessionRow, |row| Ok(AgentSessionRow {
-    session: row.try_get("session")?,
-    agent: row.try_get("agent")?,
-    agent_session_id: row.try_get("agent_session_id")?,
-    server_url: row.try_get("server_url")?,
-    directory: row.try_get("directory")?,
-    config_hash: row.try_get("config_hash")?,
-    status: super::rows::parsed(row, "status")?,
-    reason: row.try_get("reason")?,
-    created_at: row.try_get("created_at")?,
-    updated_at: row.try_get("updated_at")?,
-}));
+super::rows::from_row!(AgentSessionRow {
+    session,
+    agent,
+    agent_session_id,
+    server_url,
+    directory,
+    config_hash,
+    status: parsed,
+    reason,
+    created_at,
+    updated_at,
+});
 
 impl Store {
     // ---- sessions ---------------------------------------------------------

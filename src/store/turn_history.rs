@@ -68,15 +68,15 @@ struct Raw {
     permissions: Option<String>,
 }
 
-super::rows::from_row!(Raw, |row| Ok(Raw {
-    turn: sqlx::FromRow::from_row(row)?,
-    prompt: row.try_get("prompt")?,
-    reply: row.try_get("reply")?,
-    tools: row.try_get("tools")?,
-    turn_changes: row.try_get("turn_changes")?,
-    stop_reason: row.try_get("stop_reason")?,
-    permissions: row.try_get("permissions")?,
-}));
+super::rows::from_row!(Raw {
+    turn: nested,
+    prompt,
+    reply,
+    tools,
+    turn_changes,
+    stop_reason,
+    permissions,
+});
 
 impl Store {
     /// Store a turn's prompt (at its start).

@@ -30,25 +30,25 @@ pub struct TurnRow {
     pub error: Option<String>,
 }
 
-super::rows::from_row!(Tokens, |row| Ok(Tokens {
-    input: row.try_get("tokens_input")?,
-    output: row.try_get("tokens_output")?,
-    reasoning: row.try_get("tokens_reasoning")?,
-    cache_read: row.try_get("tokens_cache_read")?,
-    cache_write: row.try_get("tokens_cache_write")?,
-}));
+super::rows::from_row!(Tokens {
+    input = "tokens_input",
+    output = "tokens_output",
+    reasoning = "tokens_reasoning",
+    cache_read = "tokens_cache_read",
+    cache_write = "tokens_cache_write",
+});
 
-super::rows::from_row!(TurnRow, |row| Ok(TurnRow {
-    id: row.try_get("id")?,
-    session: row.try_get("session")?,
-    agent_session_id: row.try_get("agent_session_id")?,
-    started_at: row.try_get("started_at")?,
-    ended_at: row.try_get("ended_at")?,
-    status: super::rows::parsed(row, "status")?,
-    model: row.try_get("model")?,
-    tokens: sqlx::FromRow::from_row(row)?,
-    error: row.try_get("error")?,
-}));
+super::rows::from_row!(TurnRow {
+    id,
+    session,
+    agent_session_id,
+    started_at,
+    ended_at,
+    status: parsed,
+    model,
+    tokens: nested,
+    error,
+});
 
 impl Store {
     /// Record the start of a turn (status `running`); returns its id.
