@@ -246,9 +246,7 @@ impl<'a> Sessions<'a> {
     ) -> crate::Result<(Option<WorktreeRow>, PathBuf)> {
         let worktree = if session.use_worktree {
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-            let worktrees = Sessions::new(self.store, self.config)
-                .reporting_to(Arc::new(Queued(tx)))
-                .worktrees();
+            let worktrees = self.worktrees().reporting_to(Arc::new(Queued(tx)));
             let note = |line: String| {
                 sink(TurnEvent::Notice {
                     notice: format!("post_create: {line}"),
